@@ -1,0 +1,320 @@
+// The whole network: a stack of LSTM or GRU layers (each one or two directions) and a linear
+// head on the final hidden state. All parameters live in ONE flat block with named views in
+// PyTorch's state_dict order; the gradients use the same layout, so the optimizer, clipping
+// and serialization are flat loops.
+//
+// Size legend: B batch, T steps (lookback), I input size, H hidden size, D directions,
+// L layers, G gates (4 LSTM, 3 GRU), F horizon (head outputs).
+// The caller's input is (B, T, I) batch-major; inside, buffers are time-major (T, B, ·) so the
+// rows of one step are contiguous for the per-step matrix product.
+
+import { UsageError } from '../errors.js';
+import { addColumnSums, addRowVector, gemmAB, gemmABt, gemmAtB, type FloatArray } from './gemm.js';
+import { gruBackward, gruForward, type GruActivations } from './gru.js';
+import {
+  countParams, directions, gateCount, paramLayout,
+  type CellKind, type NetworkConfig, type ParamLayout, type TensorView,
+} from './layout.js';
+import { lstmBackward, lstmForward, type BackwardScratch, type LstmActivations } from './lstm.js';
+import { createRng, type Rng } from './rng.js';
+
+export type { CellKind, NetworkConfig, TensorView, FloatArray };
+export type DType = 'float32' | 'float64';
+
+/** The most parameters we will allocate (50M floats: 200 MB of float32 before gradients and moments). */
+export const MAX_PARAMS = 50_000_000;
+
+export interface Network {
+  config: NetworkConfig;
+  dtype: DType;
+  params: FloatArray; // all parameters, one block
+  grads: FloatArray; // same layout as params
+  tensors: TensorView[]; // PyTorch state_dict order
+  layout: ParamLayout;
+}
+
+export interface Workspace {
+  batchSize: number; // capacity in samples
+  lookback: number; // T
+  dInput: FloatArray; // (B, T, I) gradient w.r.t. the input, filled by networkBackward
+  // Everything below is internal to forward/backward.
+  x0: FloatArray; // (T, B, I) the input, time-major
+  dx0: FloatArray; // (T, B, I)
+  layerOut: FloatArray[]; // [L] (T, B, D·H) output of each layer, directions side by side
+  dropped: FloatArray[]; // [L] (T, B, D·H) input of layer l (l ≥ 1) after dropout; [0] unused
+  masks: FloatArray[]; // [L] (T, B, D·H) dropout mask of layer l's output (0 or 1/(1-p)); last unused
+  lstm: LstmActivations[][]; // [L][D]
+  gru: GruActivations[][]; // [L][D]
+  scratch: BackwardScratch;
+  dOutA: FloatArray; // (T, B, D·H) gradient w.r.t. a layer's output (ping)
+  dOutB: FloatArray; // (T, B, D·H) (pong)
+  hFinal: FloatArray; // (B, D·H) forward final ‖ backward final
+  dhFinal: FloatArray; // (B, D·H)
+  output: FloatArray; // (B, F)
+  seqOut: FloatArray; // (B, T, D·H) filled on demand by sequenceOutput
+  usedBatch: number; // rows of the last forward
+  dropoutActive: boolean; // whether the last forward applied dropout
+  views: Map<string, FloatArray>; // cached subarray views per used batch size
+}
+
+/** Why this config cannot be built, or null. Checked before any allocation. */
+export function configProblem(config: NetworkConfig): string | null {
+  const positiveInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  if (config.cell !== 'lstm' && config.cell !== 'gru') return `cell must be 'lstm' or 'gru', got ${String(config.cell)}`;
+  for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'horizon'] as const) {
+    if (!positiveInt(config[key])) return `${key} must be a positive integer, got ${String(config[key])}`;
+  }
+  if (typeof config.bidirectional !== 'boolean') return `bidirectional must be true or false`;
+  if (typeof config.dropout !== 'number' || !(config.dropout >= 0 && config.dropout < 1)) {
+    return `dropout must be in [0, 1), got ${String(config.dropout)}`;
+  }
+  const count = countParams(config);
+  if (!(count <= MAX_PARAMS)) return `the network would have ${count} parameters, more than the limit of ${MAX_PARAMS}`;
+  return null;
+}
+
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+}
+
+/** A network with zero parameters (for import) — init is separate. */
+export function allocateNetwork(config: NetworkConfig, dtype: DType): Network {
+  const problem = configProblem(config);
+  if (problem !== null) throw new UsageError(`invalid network: ${problem}`);
+  const layout = paramLayout(config);
+  return {
+    config: { ...config },
+    dtype,
+    params: allocate(dtype, layout.total),
+    grads: allocate(dtype, layout.total),
+    tensors: layout.tensors,
+    layout,
+  };
+}
+
+/**
+ * PyTorch's default initialisation from our seeded generator: every recurrent tensor
+ * U(−1/√H, 1/√H); the head as nn.Linear (kaiming-uniform with a = √5, which is
+ * U(−1/√fan_in, 1/√fan_in) for the weight, and the same bound for the bias).
+ * Drawn tensor by tensor in state_dict order, each row-major.
+ */
+export function createNetwork(config: NetworkConfig, options: { seed: number; dtype?: DType }): Network {
+  const net = allocateNetwork(config, options.dtype ?? 'float32');
+  const rng = createRng(options.seed);
+  const rnnBound = 1 / Math.sqrt(config.hiddenSize);
+  const headBound = 1 / Math.sqrt(directions(config) * config.hiddenSize);
+  for (const tensor of net.tensors) {
+    const bound = tensor.name.startsWith('head.') ? headBound : rnnBound;
+    for (let k = 0; k < tensor.size; k++) net.params[tensor.offset + k] = (2 * rng.nextFloat() - 1) * bound;
+  }
+  return net;
+}
+
+export function zeroGrads(net: Network): void {
+  net.grads.fill(0);
+}
+
+export function createWorkspace(net: Network, batchSize: number, lookback: number): Workspace {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(lookback) || lookback < 1) throw new RangeError(`lookback must be a positive integer, got ${lookback}`);
+  const { config, dtype } = net;
+  const B = batchSize, T = lookback, I = config.inputSize, H = config.hiddenSize;
+  const D = directions(config), L = config.numLayers, G = gateCount(config.cell), F = config.horizon;
+  const f = (n: number): FloatArray => allocate(dtype, n);
+  const empty = f(0);
+  const layerOut: FloatArray[] = [], dropped: FloatArray[] = [], masks: FloatArray[] = [];
+  const lstm: LstmActivations[][] = [], gru: GruActivations[][] = [];
+  const useDropout = config.dropout > 0 && L > 1;
+  for (let l = 0; l < L; l++) {
+    layerOut.push(f(T * B * D * H));
+    dropped.push(useDropout && l > 0 ? f(T * B * D * H) : empty);
+    masks.push(useDropout && l < L - 1 ? f(T * B * D * H) : empty);
+    const perL: LstmActivations[] = [], perG: GruActivations[] = [];
+    for (let d = 0; d < D; d++) {
+      if (config.cell === 'lstm') perL.push({ gates: f(T * B * 4 * H), c: f(T * B * H), tanhC: f(T * B * H) });
+      else perG.push({ gates: f(T * B * 3 * H), hn: f(T * B * H), hGates: f(B * 3 * H) });
+    }
+    lstm.push(perL);
+    gru.push(perG);
+  }
+  return {
+    batchSize: B,
+    lookback: T,
+    dInput: f(B * T * I),
+    x0: f(T * B * I),
+    dx0: f(T * B * I),
+    layerOut, dropped, masks, lstm, gru,
+    scratch: {
+      dGates: f(T * B * G * H),
+      dHGates: config.cell === 'gru' ? f(T * B * G * H) : empty,
+      dh: f(B * H),
+      dhRec: f(B * H),
+      dc: f(B * H),
+    },
+    dOutA: f(T * B * D * H),
+    dOutB: f(T * B * D * H),
+    hFinal: f(B * D * H),
+    dhFinal: f(B * D * H),
+    output: f(B * F),
+    seqOut: f(B * T * D * H),
+    usedBatch: 0,
+    dropoutActive: false,
+    views: new Map(),
+  };
+}
+
+/** A cached view of the first `length` elements (allocated once per distinct length). */
+function view(ws: Workspace, key: string, array: FloatArray, length: number): FloatArray {
+  const name = `${key}:${length}`;
+  let v = ws.views.get(name);
+  if (v === undefined) {
+    v = array.subarray(0, length);
+    ws.views.set(name, v);
+  }
+  return v;
+}
+
+function checkBatch(ws: Workspace, batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > ws.batchSize) {
+    throw new RangeError(`batch size ${batchSize} outside 1..${ws.batchSize} of the workspace`);
+  }
+}
+
+/**
+ * Forward pass over input (B, T, I) row-major. Returns (B, F), a view owned by ws that the
+ * next forward overwrites. In training with dropout > 0 the masks are drawn from rng, in
+ * (layer, sample, step, unit) order.
+ */
+export function networkForward(
+  net: Network, ws: Workspace, input: FloatArray, batchSize: number,
+  options: { training: boolean; rng?: Rng },
+): FloatArray {
+  checkBatch(ws, batchSize);
+  const { config, params, layout } = net;
+  const B = batchSize, T = ws.lookback, I = config.inputSize, H = config.hiddenSize;
+  const D = directions(config), L = config.numLayers, F = config.horizon, DH = D * H;
+  if (input.length < B * T * I) throw new RangeError(`input holds ${input.length} values, expected ${B * T * I} (B ${B} × T ${T} × I ${I})`);
+  const x0 = ws.x0;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const src = (b * T + t) * I, dst = (t * B + b) * I;
+      for (let i = 0; i < I; i++) x0[dst + i] = input[src + i]!;
+    }
+  }
+  const p = config.dropout;
+  ws.dropoutActive = options.training && p > 0 && L > 1;
+  if (ws.dropoutActive && options.rng === undefined) throw new RangeError('training with dropout needs an rng');
+  const scale = 1 / (1 - p);
+  for (let l = 0; l < L; l++) {
+    const x = layerInput(ws, l);
+    const out = ws.layerOut[l]!;
+    for (let d = 0; d < D; d++) {
+      const w = layout.cells[l]![d]!;
+      if (config.cell === 'lstm') lstmForward(out, d * H, DH, ws.lstm[l]![d]!, x, params, w, d === 1, B, T, H);
+      else gruForward(out, d * H, DH, ws.gru[l]![d]!, x, params, w, d === 1, B, T, H);
+    }
+    if (ws.dropoutActive && l < L - 1) {
+      const rng = options.rng!;
+      const mask = ws.masks[l]!, next = ws.dropped[l + 1]!;
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < T; t++) {
+          const row = (t * B + b) * DH;
+          for (let j = 0; j < DH; j++) {
+            const m = rng.nextFloat() < p ? 0 : scale;
+            mask[row + j] = m;
+            next[row + j] = out[row + j]! * m;
+          }
+        }
+      }
+    }
+  }
+  // The forward direction's final state is at the last step, the backward one's at step 0.
+  const last = ws.layerOut[L - 1]!, hFinal = ws.hFinal;
+  for (let b = 0; b < B; b++) {
+    const fwd = ((T - 1) * B + b) * DH, bwd = b * DH + H, dst = b * DH;
+    for (let j = 0; j < H; j++) hFinal[dst + j] = last[fwd + j]!;
+    if (D === 2) for (let j = 0; j < H; j++) hFinal[dst + H + j] = last[bwd + j]!;
+  }
+  const output = ws.output;
+  output.fill(0, 0, B * F);
+  addRowVector(output, 0, F, params, layout.headBias, B, F);
+  gemmABt(output, 0, F, hFinal, 0, DH, params, layout.headWeight, DH, B, F, DH);
+  ws.usedBatch = B;
+  return view(ws, 'output', output, B * F);
+}
+
+function layerInput(ws: Workspace, l: number): FloatArray {
+  if (l === 0) return ws.x0;
+  return ws.dropoutActive ? ws.dropped[l]! : ws.layerOut[l - 1]!;
+}
+
+/** The last layer's full output sequence (B, T, D·H) of the last forward; a view owned by ws. */
+export function sequenceOutput(ws: Workspace): FloatArray {
+  const B = ws.usedBatch, T = ws.lookback;
+  const last = ws.layerOut[ws.layerOut.length - 1]!;
+  const DH = last.length / (T * ws.batchSize);
+  const seq = ws.seqOut;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const src = (t * B + b) * DH, dst = (b * T + t) * DH;
+      for (let j = 0; j < DH; j++) seq[dst + j] = last[src + j]!;
+    }
+  }
+  return view(ws, 'seqOut', seq, B * T * DH);
+}
+
+/**
+ * Backward pass for the last forward, given dOutput (B, F) = ∂loss/∂output. ADDS into
+ * net.grads and fills ws.dInput (B, T, I).
+ */
+export function networkBackward(net: Network, ws: Workspace, dOutput: FloatArray, batchSize: number): void {
+  checkBatch(ws, batchSize);
+  if (batchSize !== ws.usedBatch) throw new RangeError(`backward for batch ${batchSize} after a forward of ${ws.usedBatch}`);
+  const { config, params, grads, layout } = net;
+  const B = batchSize, T = ws.lookback, I = config.inputSize, H = config.hiddenSize;
+  const D = directions(config), L = config.numLayers, F = config.horizon, DH = D * H;
+  // Head: output = hFinal · Wᵀ + b.
+  gemmAtB(grads, layout.headWeight, DH, dOutput, 0, F, ws.hFinal, 0, DH, F, DH, B);
+  addColumnSums(grads, layout.headBias, dOutput, 0, F, B, F);
+  const dhFinal = ws.dhFinal;
+  dhFinal.fill(0, 0, B * DH);
+  gemmAB(dhFinal, 0, DH, dOutput, 0, F, params, layout.headWeight, DH, B, DH, F);
+  let dOut = ws.dOutA, dNext = ws.dOutB;
+  dOut.fill(0, 0, T * B * DH);
+  for (let b = 0; b < B; b++) {
+    const fwd = ((T - 1) * B + b) * DH, bwd = b * DH + H, src = b * DH;
+    for (let j = 0; j < H; j++) dOut[fwd + j] = dhFinal[src + j]!;
+    if (D === 2) for (let j = 0; j < H; j++) dOut[bwd + j] = dhFinal[src + H + j]!;
+  }
+  for (let l = L - 1; l >= 0; l--) {
+    const x = layerInput(ws, l);
+    const dx = l === 0 ? ws.dx0 : dNext;
+    const inWidth = l === 0 ? I : DH;
+    dx.fill(0, 0, T * B * inWidth);
+    const out = ws.layerOut[l]!;
+    for (let d = 0; d < D; d++) {
+      const w = layout.cells[l]![d]!;
+      if (config.cell === 'lstm') {
+        lstmBackward(dx, grads, dOut, out, d * H, DH, ws.lstm[l]![d]!, x, params, w, ws.scratch, d === 1, B, T, H);
+      } else {
+        gruBackward(dx, grads, dOut, out, d * H, DH, ws.gru[l]![d]!, x, params, w, ws.scratch, d === 1, B, T, H);
+      }
+    }
+    if (l > 0 && ws.dropoutActive) {
+      const mask = ws.masks[l - 1]!;
+      for (let k = 0; k < T * B * DH; k++) dx[k] = dx[k]! * mask[k]!;
+    }
+    if (l > 0) {
+      const swap = dOut;
+      dOut = dNext;
+      dNext = swap;
+    }
+  }
+  const dx0 = ws.dx0, dInput = ws.dInput;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const src = (t * B + b) * I, dst = (b * T + t) * I;
+      for (let i = 0; i < I; i++) dInput[dst + i] = dx0[src + i]!;
+    }
+  }
+}
