@@ -99,10 +99,11 @@ export interface MaseScale {
 /**
  * The MASE denominator: 1/(n-m) Σ_{t=m}^{n-1} |h_t - h_{t-m}|. Falls back to m = 1 (naive) when
  * the history is too short for one seasonal difference, so that short folds still get a score.
- * Pairs with a non-finite value are left out.
+ * A season below 1 means non-seasonal (1). Pairs with a non-finite value are left out.
  */
 export function maseScale(history: Values, season: number): MaseScale {
-  let m = Number.isInteger(season) && season >= 1 ? season : 1;
+  if (!Number.isInteger(season)) throw new RangeError(`maseScale: season must be an integer, got ${season}`);
+  let m = Math.max(season, 1);
   if (history.length < m + 1) m = 1;
   let sum = 0;
   let n = 0;

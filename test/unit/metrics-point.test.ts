@@ -77,11 +77,11 @@ test('maseScale falls back to m = 1 when the history is shorter than season + 1'
   assert.deepEqual(maseScale([1, 9, 9, 5], 3), { scale: 4, season: 3 });
 });
 
-test('maseScale: constant history gives 0, one point gives NaN, bad seasons act as 1', () => {
+test('maseScale: constant history gives 0, one point gives NaN, season 0 acts as 1', () => {
   assert.equal(maseScale([7, 7, 7, 7], 2).scale, 0);
   assert.ok(Number.isNaN(maseScale([7], 1).scale));
   assert.deepEqual(maseScale([1, 2, 4], 0), { scale: 1.5, season: 1 });
-  assert.deepEqual(maseScale([1, 2, 4], 1.5), { scale: 1.5, season: 1 });
+  assert.throws(() => maseScale([1, 2, 4], 1.5), RangeError);
 });
 
 test('mase by hand', () => {
