@@ -1,0 +1,112 @@
+// rnncast forecast <input> [-m MODEL] [--save-model FILE] [-o FILE]
+import { DataError, InterruptedError } from '../../errors.js';
+import type { DataFlags } from '../../data/options.js';
+import type { Dataset } from '../../data/types.js';
+import { readModelFile, serializeModel } from '../../io/model-file.js';
+import type { ModelFile } from '../../io/model-file.js';
+import { renderTable, writeOutput } from '../../io/predictions.js';
+import type { Network } from '../../nn/network.js';
+import type { CommandContext } from '../context.js';
+import { note } from '../context.js';
+import type { Argv } from '../options.js';
+import { booleanFlag, inputArgument, optionalString, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
+import { loadData, trainWithProgress } from './shared.js';
+
+/** With -m, the data flags default to what the model was trained on. */
+function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
+  return {
+    ...flags,
+    time: flags.time ?? model.data.timeColumn,
+    target: flags.target ?? model.data.target,
+    features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
+    id: flags.id ?? model.data.idColumn ?? undefined,
+    freq: flags.freq ?? model.data.freq,
+  };
+}
+
+/** A model used on data it does not fit is refused, naming the mismatch (exit 65). */
+export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: string): void {
+  const mismatch = (what: string, modelValue: string, dataValue: string): DataError =>
+    new DataError(`${modelPath}: the model was trained with ${what} ${modelValue}, but ${dataset.source} has ${dataValue}`);
+  if (model.data.target !== dataset.target) throw mismatch('target', `'${model.data.target}'`, `target '${dataset.target}'`);
+  const modelFeatures = model.data.features.join(',') || '(none)';
+  const dataFeatures = dataset.features.join(',') || '(none)';
+  if (modelFeatures !== dataFeatures) throw mismatch('features', modelFeatures, `features ${dataFeatures}`);
+  if ((model.data.idColumn ?? '') !== (dataset.idColumn ?? '')) {
+    throw mismatch('id column', model.data.idColumn ?? '(none)', `id column ${dataset.idColumn ?? '(none)'}`);
+  }
+  if (model.data.freq !== dataset.freq.code) throw mismatch('frequency', model.data.freq, `frequency ${dataset.freq.code}`);
+  const shortest = dataset.series.reduce((min, series) => Math.min(min, series.values.length), Infinity);
+  const needed = model.config.lookback + (model.data.transform === 'diff' ? 1 : 0);
+  if (shortest < needed) throw new DataError(`${dataset.source}: a series has ${shortest} points; the model's lookback needs at least ${needed}`);
+}
+
+export async function handleForecast(argv: Argv, context: CommandContext): Promise<void> {
+  const input = inputArgument(argv);
+  let dataFlags = toDataFlags(argv);
+  const options = toTrainingOptions(argv);
+  const output = toOutputOptions(argv);
+  const chart = booleanFlag(argv, 'chart', true);
+  const { parseLevels } = await import('../../forecast/intervals.js');
+  const levels = parseLevels(optionalString(argv, 'level') ?? '80,95');
+  const modelPath = optionalString(argv, 'model');
+  const saveModel = optionalString(argv, 'save-model');
+
+  let model: ModelFile;
+  let network: Network;
+  let dataset: Dataset;
+  if (modelPath !== undefined) {
+    model = readModelFile(modelPath);
+    dataFlags = flagsFromModel(dataFlags, model);
+    const { importWeights } = await import('../../nn/serialize.js');
+    network = importWeightsOrFail(importWeights, model, modelPath);
+    dataset = await loadData(input, dataFlags, context);
+    checkModelFits(model, dataset, modelPath);
+  } else {
+    dataset = await loadData(input, dataFlags, context);
+    const fit = await trainWithProgress(dataset, options, context, chart);
+    if (fit.model.training.stoppedBy === 'interrupted') {
+      // Earlier outputs stay as they were; only an explicit --save-model keeps the partial model.
+      if (saveModel !== undefined) await writeOutput(saveModel, serializeModel(fit.model), context.stdout);
+      throw new InterruptedError('interrupted while training; no forecast written');
+    }
+    model = fit.model;
+    network = fit.result.network;
+    if (saveModel !== undefined) {
+      await writeOutput(saveModel, serializeModel(model), context.stdout);
+      note(context, `model written to ${saveModel}`);
+    }
+  }
+  if (context.signal.aborted) throw new InterruptedError('interrupted; no forecast written');
+
+  const { predictSeries } = await import('../../forecast/predict.js');
+  const { forecastTable } = await import('../../forecast/table.js');
+  const forecasts = predictSeries(model, network, dataset, levels);
+  await writeOutput(output.path, renderTable(forecastTable(dataset, forecasts, levels), output.format), context.stdout);
+  if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
+  if (chart && !context.quiet) {
+    const { forecastChart } = await import('../../report/forecast-chart.js');
+    context.stderr.write(forecastChart(dataset, forecasts, context));
+  }
+}
+
+function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js').importWeights, model: ModelFile, path: string): Network {
+  try {
+    return importWeights(
+      {
+        cell: model.config.cell,
+        inputSize: model.config.inputs.length,
+        hiddenSize: model.config.hiddenSize,
+        numLayers: model.config.numLayers,
+        bidirectional: model.config.bidirectional,
+        dropout: model.config.dropout,
+        horizon: model.config.horizon,
+      },
+      model.weights,
+      'float32',
+    );
+  } catch (error: unknown) {
+    if (error instanceof DataError) throw new DataError(`${path}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+// Steps that several commands share: loading data with its warnings, and training with progress,
+// a loss chart and one line saying why training stopped.
+import type { CommandContext } from '../context.js';
+import { note, warn } from '../context.js';
+import type { DataFlags } from '../../data/options.js';
+import type { Dataset } from '../../data/types.js';
+import type { ModelFile } from '../../io/model-file.js';
+import type { FitResult } from '../../train/fit.js';
+import type { TrainingOptions } from '../../train/options.js';
+import { toolVersion } from '../../version.js';
+
+export async function loadData(input: string, flags: DataFlags, context: CommandContext): Promise<Dataset> {
+  const { loadDataset } = await import('../../data/load.js');
+  const dataset = await loadDataset({ input, ...flags, stdin: context.stdin });
+  for (const line of dataset.warnings) warn(context, line);
+  return dataset;
+}
+
+export function stopLine(model: ModelFile): string {
+  const { training } = model;
+  const kept = `kept epoch ${training.bestEpoch} of ${training.epochs}`;
+  switch (training.stoppedBy) {
+    case 'early-stopping':
+      return `stopped early: no validation improvement for ${model.config.patience} epochs; ${kept}`;
+    case 'max-epochs':
+      return `stopped at the epoch limit (--epochs ${model.config.epochs}); ${kept}`;
+    case 'interrupted':
+      return `interrupted; ${kept}`;
+    case 'diverged':
+      return `stopped: the loss became non-finite (diverged); ${kept}`;
+  }
+}
+
+export async function trainWithProgress(dataset: Dataset, options: TrainingOptions, context: CommandContext, chart: boolean, seasonOverride?: number): Promise<FitResult> {
+  const { fitModel } = await import('../../train/fit.js');
+  const { createTrainingProgress } = await import('../../report/progress.js');
+  const progress = await createTrainingProgress(context);
+  let fit: FitResult;
+  try {
+    fit = await fitModel(dataset, options, { onEpoch: (event) => progress.update(event), signal: context.signal, toolVersion: toolVersion(), seasonOverride });
+  } finally {
+    progress.stop();
+  }
+  const { config } = fit.model;
+  note(context, `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}${config.bidirectional ? ' bidirectional' : ''}, lookback ${config.lookback}, horizon ${config.horizon}: ${stopLine(fit.model)} (${fit.result.seconds.toFixed(1)} s)`);
+  if (chart && !context.quiet && fit.model.training.history.length > 1) {
+    const { lineChart } = await import('../../report/chart.js');
+    const history = fit.model.training.history;
+    const curves = [history.map((epoch) => epoch.trainLoss)];
+    const labels = ['train loss'];
+    if (history.every((epoch) => epoch.valLoss !== null)) {
+      curves.push(history.map((epoch) => epoch.valLoss ?? Number.NaN));
+      labels.push('validation loss');
+    }
+    context.stderr.write(`${lineChart(curves, { width: context.columns, height: 10, color: context.color, labels })}\n`);
+  }
+  return fit;
+}

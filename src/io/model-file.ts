@@ -1,0 +1,300 @@
+// The model file (PRODUCT.md, "Model file"): one versioned JSON document, validated on load so a
+// bad file is refused with one line naming what is wrong, before anything big is allocated.
+import { readFileSync } from 'node:fs';
+import { DataError, InputError } from '../errors.js';
+import type { TimeStyle } from '../data/types.js';
+import type { Scaler } from '../data/scale.js';
+import type { TransformKind } from '../data/transform.js';
+import type { WeightsJson } from '../nn/serialize.js';
+import type { CellKind, OptimizerKind, TrainingLoss } from '../train/options.js';
+
+export const MODEL_FORMAT = 'rnncast-model';
+export const MODEL_VERSION = 1;
+
+export interface ModelConfig {
+  cell: CellKind;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  dropout: number;
+  lookback: number;
+  horizon: number;
+  /** [target, ...features]: the network's input order. */
+  inputs: string[];
+  loss: TrainingLoss;
+  optimizer: OptimizerKind;
+  lr: number;
+  weightDecay: number;
+  batchSize: number;
+  epochs: number;
+  patience: number;
+  minDelta: number;
+  clipNorm: number;
+  clipValue: number | null;
+  valSize: number;
+  scale: Scaler['kind'];
+}
+
+export interface ModelSeries {
+  id: string;
+  /** Last time seen in training, written in the input's style. */
+  lastTime: string;
+  /** Last raw target value seen in training. */
+  lastValue: number;
+  rows: number;
+  scaler: { kind: Scaler['kind']; inputs: { name: string; center: number; scale: number }[] };
+}
+
+export interface ModelData {
+  timeColumn: string;
+  target: string;
+  features: string[];
+  idColumn: string | null;
+  freq: string;
+  season: number;
+  transform: TransformKind;
+  timeStyle: TimeStyle;
+  series: ModelSeries[];
+  /** What the model saw: sha256 of the training input bytes and its row count. */
+  fingerprint: { sha256: string; rows: number };
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+}
+
+export type StoppedBy = 'early-stopping' | 'max-epochs' | 'interrupted' | 'diverged';
+
+export interface ModelTraining {
+  epochs: number;
+  bestEpoch: number;
+  stoppedBy: StoppedBy;
+  history: EpochRecord[];
+  seed: number;
+  seconds: number;
+}
+
+/** Split-conformal calibration: per step ahead, sorted absolute residuals (a quantile sketch). */
+export interface ModelCalibration {
+  method: 'split-conformal';
+  /** Residuals are measured in the scaled, transformed space; for diff, on the cumulated steps. */
+  space: 'scaled';
+  windows: number;
+  residuals: number[][];
+}
+
+export interface ModelFile {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  created: string;
+  rnncast: string;
+  config: ModelConfig;
+  data: ModelData;
+  weights: WeightsJson;
+  training: ModelTraining;
+  calibration: ModelCalibration | null;
+}
+
+/** JSON without NaN: non-finite numbers become null (history may hold a diverged loss). */
+export function serializeModel(model: ModelFile): string {
+  return `${JSON.stringify(model, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value))}\n`;
+}
+
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (forbiddenKeys.has(key)) throw new DataError(`${path}: model file has a forbidden key '${key}'`);
+      return value;
+    });
+  } catch (error: unknown) {
+    if (error instanceof DataError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const truncated = /Unexpected end of JSON input/.test(message);
+    throw new DataError(`${path}: not a valid model file (${truncated ? 'the JSON is truncated' : message})`);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function field(object: Json, key: string, path: string, context: string): unknown {
+  if (!Object.prototype.hasOwnProperty.call(object, key)) throw new DataError(`${path}: model file has no ${context}${key}`);
+  return object[key];
+}
+
+function objectField(object: Json, key: string, path: string, context = ''): Json {
+  const value = field(object, key, path, context);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: ${context}${key} must be an object`);
+  return value as Json;
+}
+
+function numberField(object: Json, key: string, path: string, context: string, min: number, max: number, integer = false): number {
+  const value = field(object, key, path, context);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new DataError(`${path}: ${context}${key} is ${JSON.stringify(value)}, expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+function stringField(object: Json, key: string, path: string, context: string, choices?: readonly string[]): string {
+  const value = field(object, key, path, context);
+  if (typeof value !== 'string' || (choices && !choices.includes(value))) {
+    throw new DataError(`${path}: ${context}${key} is ${JSON.stringify(value)}, expected ${choices ? choices.join(' or ') : 'a string'}`);
+  }
+  return value;
+}
+
+function stringList(object: Json, key: string, path: string, context: string): string[] {
+  const value = field(object, key, path, context);
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw new DataError(`${path}: ${context}${key} must be a list of names`);
+  return value as string[];
+}
+
+/** Checks everything the tool relies on; the weights' shapes are checked by importWeights. */
+export function validateModel(value: unknown, path: string): ModelFile {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: not an rnncast model file (expected a JSON object)`);
+  const root = value as Json;
+  if (root.format !== MODEL_FORMAT) throw new DataError(`${path}: not an rnncast model file (format is ${JSON.stringify(root.format ?? null)}, expected "${MODEL_FORMAT}")`);
+  if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new DataError(`${path}: model file has no valid version`);
+  if (root.version > MODEL_VERSION) throw new DataError(`${path}: model file version ${root.version} is newer than this rnncast reads (${MODEL_VERSION}); upgrade rnncast`);
+  if (root.version < 1) throw new DataError(`${path}: model file version ${root.version} is not supported`);
+
+  const config = objectField(root, 'config', path);
+  const c = 'config.';
+  const hiddenSize = numberField(config, 'hiddenSize', path, c, 1, 4096, true);
+  const numLayers = numberField(config, 'numLayers', path, c, 1, 16, true);
+  const inputs = stringList(config, 'inputs', path, c);
+  if (inputs.length < 1 || inputs.length > 1000) throw new DataError(`${path}: config.inputs must name 1 to 1000 columns`);
+  const clipValue = config.clipValue;
+  const checkedConfig: ModelConfig = {
+    cell: stringField(config, 'cell', path, c, ['lstm', 'gru']) as CellKind,
+    hiddenSize,
+    numLayers,
+    bidirectional: field(config, 'bidirectional', path, c) === true,
+    dropout: numberField(config, 'dropout', path, c, 0, 0.999),
+    lookback: numberField(config, 'lookback', path, c, 1, 100_000, true),
+    horizon: numberField(config, 'horizon', path, c, 1, 100_000, true),
+    inputs,
+    loss: stringField(config, 'loss', path, c, ['mse', 'mae', 'huber']) as TrainingLoss,
+    optimizer: stringField(config, 'optimizer', path, c, ['adam', 'adamw', 'sgd']) as OptimizerKind,
+    lr: numberField(config, 'lr', path, c, 0, 10),
+    weightDecay: numberField(config, 'weightDecay', path, c, 0, 1e6),
+    batchSize: numberField(config, 'batchSize', path, c, 1, 1e9, true),
+    epochs: numberField(config, 'epochs', path, c, 1, 1e9, true),
+    patience: numberField(config, 'patience', path, c, 1, 1e9, true),
+    minDelta: numberField(config, 'minDelta', path, c, 0, 1e12),
+    clipNorm: numberField(config, 'clipNorm', path, c, 0, 1e12),
+    clipValue: typeof clipValue === 'number' ? clipValue : null,
+    valSize: numberField(config, 'valSize', path, c, 0, 1),
+    scale: stringField(config, 'scale', path, c, ['standard', 'minmax', 'none']) as Scaler['kind'],
+  };
+
+  const data = objectField(root, 'data', path);
+  const d = 'data.';
+  const features = stringList(data, 'features', path, d);
+  const target = stringField(data, 'target', path, d);
+  if (inputs[0] !== target || inputs.length !== features.length + 1 || features.some((name, index) => inputs[index + 1] !== name)) {
+    throw new DataError(`${path}: config.inputs ${JSON.stringify(inputs)} does not match data.target and data.features`);
+  }
+  const idColumn = data.idColumn;
+  if (idColumn !== null && typeof idColumn !== 'string') throw new DataError(`${path}: data.idColumn must be a name or null`);
+  const seriesValue = field(data, 'series', path, d);
+  if (!Array.isArray(seriesValue) || seriesValue.length === 0) throw new DataError(`${path}: data.series must be a non-empty list`);
+  const series = seriesValue.map((item: unknown, index: number): ModelSeries => {
+    const s = `data.series[${index}].`;
+    if (item === null || typeof item !== 'object') throw new DataError(`${path}: ${s.slice(0, -1)} must be an object`);
+    const entry = item as Json;
+    const scaler = objectField(entry, 'scaler', path, s);
+    const scalerInputs = field(scaler, 'inputs', path, `${s}scaler.`);
+    if (!Array.isArray(scalerInputs) || scalerInputs.length !== inputs.length) {
+      throw new DataError(`${path}: ${s}scaler.inputs must have one entry per input (${inputs.length})`);
+    }
+    return {
+      id: stringField(entry, 'id', path, s),
+      lastTime: stringField(entry, 'lastTime', path, s),
+      lastValue: numberField(entry, 'lastValue', path, s, -Number.MAX_VALUE, Number.MAX_VALUE),
+      rows: numberField(entry, 'rows', path, s, 0, 1e12, true),
+      scaler: {
+        kind: stringField(scaler, 'kind', path, `${s}scaler.`, ['standard', 'minmax', 'none']) as Scaler['kind'],
+        inputs: scalerInputs.map((input: unknown, inputIndex: number) => {
+          const p = `${s}scaler.inputs[${inputIndex}].`;
+          if (input === null || typeof input !== 'object') throw new DataError(`${path}: ${p.slice(0, -1)} must be an object`);
+          const inputJson = input as Json;
+          const scale = numberField(inputJson, 'scale', path, p, -Number.MAX_VALUE, Number.MAX_VALUE);
+          if (scale === 0) throw new DataError(`${path}: ${p}scale is 0`);
+          return { name: stringField(inputJson, 'name', path, p), center: numberField(inputJson, 'center', path, p, -Number.MAX_VALUE, Number.MAX_VALUE), scale };
+        }),
+      },
+    };
+  });
+  const timeStyle = objectField(data, 'timeStyle', path, d) as unknown as TimeStyle;
+  const fingerprint = objectField(data, 'fingerprint', path, d);
+  const checkedData: ModelData = {
+    timeColumn: stringField(data, 'timeColumn', path, d),
+    target,
+    features,
+    idColumn: idColumn as string | null,
+    freq: stringField(data, 'freq', path, d),
+    season: numberField(data, 'season', path, d, 1, 1e6, true),
+    transform: stringField(data, 'transform', path, d, ['none', 'log', 'diff']) as TransformKind,
+    timeStyle,
+    series,
+    fingerprint: { sha256: stringField(fingerprint, 'sha256', path, 'data.fingerprint.'), rows: numberField(fingerprint, 'rows', path, 'data.fingerprint.', 0, 1e12, true) },
+  };
+
+  const weights = objectField(root, 'weights', path);
+  const training = objectField(root, 'training', path);
+  const t = 'training.';
+  const history = field(training, 'history', path, t);
+  if (!Array.isArray(history)) throw new DataError(`${path}: training.history must be a list`);
+  const checkedTraining: ModelTraining = {
+    epochs: numberField(training, 'epochs', path, t, 0, 1e9, true),
+    bestEpoch: numberField(training, 'bestEpoch', path, t, 0, 1e9, true),
+    stoppedBy: stringField(training, 'stoppedBy', path, t, ['early-stopping', 'max-epochs', 'interrupted', 'diverged']) as StoppedBy,
+    history: history as EpochRecord[],
+    seed: numberField(training, 'seed', path, t, 0, 2 ** 32, true),
+    seconds: numberField(training, 'seconds', path, t, 0, 1e12),
+  };
+
+  let calibration: ModelCalibration | null = null;
+  if (root.calibration !== null && root.calibration !== undefined) {
+    const cal = objectField(root, 'calibration', path);
+    const residuals = field(cal, 'residuals', path, 'calibration.');
+    if (
+      !Array.isArray(residuals) ||
+      residuals.length !== checkedConfig.horizon ||
+      residuals.some((step) => !Array.isArray(step) || step.some((r) => typeof r !== 'number' || !(r >= 0)))
+    ) {
+      throw new DataError(`${path}: calibration.residuals must hold one list of non-negative numbers per step (${checkedConfig.horizon})`);
+    }
+    calibration = { method: 'split-conformal', space: 'scaled', windows: numberField(cal, 'windows', path, 'calibration.', 0, 1e12, true), residuals: residuals as number[][] };
+  }
+
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    created: typeof root.created === 'string' ? root.created : '',
+    rnncast: typeof root.rnncast === 'string' ? root.rnncast : '',
+    config: checkedConfig,
+    data: checkedData,
+    weights: weights as WeightsJson,
+    training: checkedTraining,
+    calibration,
+  };
+}
+
+/** Reads and validates a model file: missing → 66, anything malformed → 65. */
+export function readModelFile(path: string): ModelFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error: unknown) {
+    const code = error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : '';
+    throw new InputError(`${path}: cannot read the model file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code || 'unreadable'})`);
+  }
+  if (text.trim() === '') throw new DataError(`${path}: the model file is empty`);
+  return validateModel(parseJson(text, path), path);
+}
