@@ -10,8 +10,10 @@ in `config.inputs` order (the target, then any features), and prints the
 `horizon` forecast values on stdout, one per line, as Python repr floats (exact
 float64). Nothing else goes to stdout; messages go to stderr.
 
-Only models trained with --scale none --transform none are accepted: the window
-is fed raw, and the outputs are printed raw. Computation is in float64.
+Only models trained with --transform none are accepted. With --scale none the
+window is fed raw; a scaled model's file holds, per series, center and scale per
+input, which are applied (x' = (x - center) / scale) and undone on the output
+(y = y' * scale + center, with the target's pair). Computation is in float64.
 The CSV rows are taken as they are: sorted by time, without gaps or missing
 values in the window (no filling is done; a missing value is an error).
 With --id data, --series ID picks the series (required when there are several).
@@ -70,17 +72,38 @@ def require(obj, key, where):
     return obj[key]
 
 
-def check_raw_model(model):
-    """Refuses models whose inputs were scaled or transformed: this script feeds raw values."""
-    data = model.get("data") or {}
-    transform = data.get("transform")
+def check_transform(model):
+    """Refuses transformed models: this script does not invert log or diff."""
+    transform = (model.get("data") or {}).get("transform")
     if transform not in (None, "none"):
         raise CheckError(f"model file: transform '{transform}' is not supported; train with --transform none", 65)
-    for series in data.get("series") or []:
-        scaler = (series or {}).get("scaler")
-        kind = scaler.get("kind") if isinstance(scaler, dict) else scaler
-        if kind not in (None, "none"):
-            raise CheckError(f"model file: scaler '{kind}' is not supported; train with --scale none", 65)
+
+
+def series_scaler(model, series_id):
+    """[(center, scale)] per input for the chosen series; (0, 1) each when the model is unscaled.
+
+    The model file keeps, per series, scaler = {kind, inputs: [{name, center, scale}]} and the
+    network sees x' = (x - center) / scale; the target's pair undoes it on the output.
+    """
+    inputs = model["config"]["inputs"]
+    series = (model.get("data") or {}).get("series") or []
+    if series_id is not None:
+        series = [s for s in series if isinstance(s, dict) and str(s.get("id")) == series_id]
+    if not series:
+        return [(0.0, 1.0)] * len(inputs)  # a model file without per-series data: raw values
+    if len(series) != 1:
+        which = f"series '{series_id}'" if series_id is not None else "a single series"
+        raise CheckError(f"model file: data.series has no entry for {which}", 65)
+    scaler = series[0].get("scaler")
+    kind = scaler.get("kind") if isinstance(scaler, dict) else scaler
+    if kind in (None, "none"):
+        return [(0.0, 1.0)] * len(inputs)
+    pairs = scaler.get("inputs") if isinstance(scaler, dict) else None
+    if not isinstance(pairs, list) or len(pairs) != len(inputs) or \
+            not all(isinstance(p, dict) and "center" in p and "scale" in p for p in pairs):
+        raise CheckError(f"model file: scaler '{kind}' without per-input center and scale is not supported; "
+                         "train with --scale none", 65)
+    return [(float(p["center"]), float(p["scale"])) for p in pairs]
 
 
 def build_net(model):
@@ -112,7 +135,7 @@ def sniff_delimiter(header):
 
 
 def read_window(path, model, series_id):
-    """The last `lookback` rows of the config.inputs columns: (lookback, len(inputs))."""
+    """The last `lookback` rows of the config.inputs columns, (lookback, len(inputs)), and the series id."""
     config, data = model["config"], model.get("data") or {}
     inputs, lookback = config["inputs"], int(config["lookback"])
     id_column = data.get("idColumn")
@@ -159,7 +182,7 @@ def read_window(path, model, series_id):
                 raise CheckError(f"{path}: line {line}, column '{header[c]}': missing value", 65)
             values.append(v)
         window.append(values)
-    return window
+    return window, series_id
 
 
 def main(argv):
@@ -180,12 +203,16 @@ def main(argv):
     model = read_json(args[0])
     if model.get("format") not in (None, "rnncast-model"):
         raise CheckError(f"{args[0]}: format is '{model.get('format')}', not 'rnncast-model'", 65)
-    check_raw_model(model)
+    check_transform(model)
     net = build_net(model)
-    window = read_window(args[1], model, series_id)
-    x = torch.tensor([window], dtype=torch.float64)  # (1, lookback, inputs)
+    window, series_id = read_window(args[1], model, series_id)
+    scaler = series_scaler(model, series_id)
+    scaled = [[(v - c) / s for v, (c, s) in zip(row, scaler)] for row in window]
+    x = torch.tensor([scaled], dtype=torch.float64)  # (1, lookback, inputs)
     with torch.no_grad():
         forecast = net(x)[0]  # (horizon,)
+    target_center, target_scale = scaler[0]
+    forecast = forecast * target_scale + target_center
     sys.stdout.write("".join(f"{v!r}\n" for v in forecast.tolist()))
     return 0
 

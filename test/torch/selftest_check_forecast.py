@@ -9,7 +9,8 @@ Usage: /usr/bin/python3 test/torch/selftest_check_forecast.py
    check_forecast.py must print the fixture's output row 0.
 2. A univariate GRU model, written in the model file layout from a fresh nn.GRU, with
    a long-format CSV holding two series: --series picks one, and no --series is refused.
-3. Refusals: a scaled model, weights that do not fit the config.
+   The same model with per-series standard scalers: scaled in, unscaled out.
+3. Refusals: a scaler without center/scale, weights that do not fit, a log transform.
 Prints one line per check and 'N passed, N failed'; exits 1 if any failed.
 """
 
@@ -42,7 +43,7 @@ def run_check(model_path, csv_path, *extra):
 
 
 def model_doc(cell, hidden, layers, bidirectional, lookback, horizon, inputs, weights,
-              id_column=None, series_ids=("",), scaler_kind="none"):
+              id_column=None, series_ids=("",), scalers=None):
     """A model file in the PRODUCT.md layout, with the fields check_forecast.py does not read filled plausibly."""
     return {
         "format": "rnncast-model", "version": 1, "created": "2024-01-01T00:00:00Z", "rnncast": "selftest",
@@ -50,7 +51,9 @@ def model_doc(cell, hidden, layers, bidirectional, lookback, horizon, inputs, we
                    "dropout": 0, "lookback": lookback, "horizon": horizon, "inputs": inputs, "loss": "mse"},
         "data": {"timeColumn": "date", "target": inputs[0], "features": inputs[1:], "idColumn": id_column,
                  "freq": "D", "season": 7, "transform": "none",
-                 "series": [{"id": s, "lastTime": "2024-01-01", "scaler": {"kind": scaler_kind}}
+                 "series": [{"id": s, "lastTime": "2024-01-01",
+                             "scaler": (scalers or {}).get(s) or
+                             {"kind": "none", "inputs": [{"name": n, "center": 0, "scale": 1} for n in inputs]}}
                             for s in series_ids]},
         "weights": weights,
         "training": {"epochs": 0, "bestEpoch": 0, "stoppedBy": "max-epochs", "history": [], "seed": 42,
@@ -128,12 +131,33 @@ def univariate_long_format(tmp):
                f"exit {code}, max |diff| {diff:.3g}")
     code, out, err = run_check(model_path, csv_path)
     record("two series without --series is refused", code == 2 and out == "", err.strip())
+
+    # Per-series standard scaling: the window is scaled with the series' pair, the output unscaled.
+    scalers = {"A": {"kind": "standard", "inputs": [{"name": "units", "center": 0.55, "scale": 0.3452}]},
+               "B": {"kind": "standard", "inputs": [{"name": "units", "center": 0.775, "scale": 0.1436}]}}
+    scaled_model = model_doc("gru", hidden, 2, False, lookback, horizon, ["units"], weights,
+                             id_column="store", series_ids=("A", "B"), scalers=scalers)
+    scaled_path = os.path.join(tmp, "uni-scaled.model.json")
+    write(scaled_path, json.dumps(scaled_model))
+    for sid, vals in series.items():
+        c, s = scalers[sid]["inputs"][0]["center"], scalers[sid]["inputs"][0]["scale"]
+        x = ((torch.tensor(vals[-lookback:]) - c) / s).reshape(1, lookback, 1)
+        with torch.no_grad():
+            _, h_n = rnn(x)
+            expected = (head(h_n[-1])[0] * s + c).tolist()
+        code, out, err = run_check(scaled_path, csv_path, "--series", sid)
+        got = parse_floats(out) if code == 0 else []
+        diff = max((abs(a - b) for a, b in zip(got, expected)), default=float("inf"))
+        record(f"scaled univariate gru, series {sid}", code == 0 and len(got) == horizon and diff <= TOLERANCE,
+               f"exit {code}, max |diff| {diff:.3g}")
+    code, out, err = run_check(scaled_path, csv_path, "--series", "C")
+    record("a series the model does not know is refused", code == 65 and out == "", err.strip())
     return model, model_path, csv_path
 
 
 def refusals(tmp, model, csv_path):
     scaled = json.loads(json.dumps(model))
-    scaled["data"]["series"][0]["scaler"] = {"kind": "standard"}
+    scaled["data"]["series"][0]["scaler"] = {"kind": "standard"}  # no per-input center and scale
     path = os.path.join(tmp, "scaled.model.json")
     write(path, json.dumps(scaled))
     code, out, err = run_check(path, csv_path, "--series", "A")
@@ -145,6 +169,13 @@ def refusals(tmp, model, csv_path):
     write(path, json.dumps(wrong))
     code, out, err = run_check(path, csv_path, "--series", "A")
     record("weights that do not fit are refused", code == 65 and out == "", err.strip()[:120])
+
+    logged = json.loads(json.dumps(model))
+    logged["data"]["transform"] = "log"
+    path = os.path.join(tmp, "log.model.json")
+    write(path, json.dumps(logged))
+    code, out, err = run_check(path, csv_path, "--series", "A")
+    record("transformed model is refused", code == 65 and out == "", err.strip())
 
 
 def main():
