@@ -1,7 +1,6 @@
 // Forecasting with a trained network: the last lookback window of each series → horizon values,
 // back in the data's units, with split-conformal intervals and the continued timestamps.
-import { DataError } from '../errors.js';
-import { forecastInput } from '../data/prepare.js';
+import { currentStates, forecastInput } from '../data/prepare.js';
 import type { SeriesState } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
@@ -23,25 +22,16 @@ export interface SeriesForecast {
   intervals: IntervalBand[];
 }
 
-/** The stored scalers with the last value and time of the data being forecast (not of training). */
-export function seriesStates(model: ModelFile, dataset: Dataset): SeriesState[] {
-  const byId = new Map(model.data.series.map((series) => [series.id, series]));
-  return dataset.series.map((series) => {
-    const stored = byId.get(series.id);
-    if (!stored) {
-      const known = model.data.series.slice(0, 5).map((entry) => `'${entry.id}'`).join(', ');
-      throw new DataError(`${dataset.source}: series '${series.id}' was not in the model's training data (it knows ${known}${model.data.series.length > 5 ? ', …' : ''})`);
-    }
-    const last = series.values.length - 1;
-    return {
-      id: series.id,
-      scalers: stored.scaler.inputs.map((input) => ({ kind: stored.scaler.kind, center: input.center, scale: input.scale })),
-      transform: model.data.transform,
-      lastValue: series.values[last]!,
-      lastTime: series.times[last]!,
-      length: series.values.length,
-    };
-  });
+/** The model's per-series states as stored (scalers, and what training saw last). */
+export function storedStates(model: ModelFile): SeriesState[] {
+  return model.data.series.map((stored) => ({
+    id: stored.id,
+    scalers: stored.scaler.inputs.map((input) => ({ kind: stored.scaler.kind, center: input.center, scale: input.scale })),
+    transform: model.data.transform,
+    lastValue: stored.lastValue,
+    lastTime: Number.NaN,
+    length: stored.rows,
+  }));
 }
 
 /**
@@ -62,8 +52,10 @@ function toDataUnits(value: number, step: number, state: SeriesState): number {
 
 export function predictSeries(model: ModelFile, network: Network, dataset: Dataset, levels: number[], freqTimes = true): SeriesForecast[] {
   const { lookback, horizon } = model.config;
-  const states = seriesStates(model, dataset);
-  const inputs = forecastInput(dataset, states, lookback); // (S, lookback, I)
+  const stored = storedStates(model);
+  // The stored scalers, with the last values and times of the data being forecast.
+  const states = currentStates(dataset, stored);
+  const inputs = forecastInput(dataset, stored, lookback); // (S, lookback, I)
   const seriesCount = states.length;
   const workspace = createWorkspace(network, seriesCount, lookback);
   const prediction = networkForward(network, workspace, inputs, seriesCount, { training: false }); // (S, H)
@@ -89,7 +81,7 @@ export function predictSeries(model: ModelFile, network: Network, dataset: Datas
       return { level, lower, upper };
     });
     const times = new Float64Array(horizon);
-    if (freqTimes) for (let step = 0; step < horizon; step++) times[step] = addSteps(state.lastTime, dataset.freq, step + 1);
+    if (freqTimes) for (let step = 0; step < horizon; step++) times[step] = addSteps(state.lastTime, dataset.freq, step + 1, dataset.timeStyle.offsetMinutes ?? 0);
     return { id: state.id, times, forecast, intervals };
   });
 }
@@ -100,5 +92,7 @@ function intervalQuantiles(calibration: ModelCalibration | null, levels: number[
     // No validation windows: no honest interval. NaN bounds are written as empty cells.
     return levels.map((level) => ({ level, perStep: new Array<number>(horizon).fill(Number.NaN) }));
   }
-  return levels.map((level) => ({ level, perStep: calibration.residuals.map((sorted) => conformalQuantiles(sorted, level)) }));
+  // A sketched step (401 kept of more) ranks among the true number of validation windows.
+  const countOf = (sorted: number[]): number => (sorted.length >= 401 ? Math.max(sorted.length, calibration.windows) : sorted.length);
+  return levels.map((level) => ({ level, perStep: calibration.residuals.map((sorted) => conformalQuantiles(sorted, level, countOf(sorted))) }));
 }

@@ -27,11 +27,11 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   const horizon = options.horizon ?? defaultHorizon(dataset.freq);
   const shortestSeries = Math.min(...dataset.series.map((series) => series.values.length));
   const lookback =
-    options.lookback ?? chooseLookback({ season, horizon, shortestSeries, valSize: options.valSize });
+    options.lookback ?? chooseLookback({ season, horizon, shortestSeries, valSize: options.valSize, transform: options.transform });
   if (lookback < 1) {
     throw new UsageError(`--horizon ${horizon} leaves no room for a lookback window in a series of ${shortestSeries} points; use a smaller --horizon`);
   }
-  checkSeriesLength(dataset, lookback, horizon, options.valSize, dataset.source);
+  checkSeriesLength(dataset, lookback, horizon, options.valSize, dataset.source, options.transform);
   return { lookback, horizon, season };
 }
 
