@@ -59,9 +59,19 @@ export function gemmABt(
         c[pc0 + j] += s0; c[pc1 + j] += s1; c[pc2 + j] += s2; c[pc3 + j] += s3;
       }
     }
+    // Leftover rows (and batch-1 inference): one row against four columns at a time.
     for (let i = M4; i < M; i++) {
       const pa = aOff + i * lda, pc = cOff + i * ldc;
-      for (let j = j0; j < jEnd; j++) {
+      for (let j = j0; j < jEnd4; j += 4) {
+        const pb0 = bOff + j * ldb, pb1 = pb0 + ldb, pb2 = pb1 + ldb, pb3 = pb2 + ldb;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let k = 0; k < K; k++) {
+          const x = a[pa + k]!;
+          s0 += x * b[pb0 + k]!; s1 += x * b[pb1 + k]!; s2 += x * b[pb2 + k]!; s3 += x * b[pb3 + k]!;
+        }
+        c[pc + j] += s0; c[pc + j + 1] += s1; c[pc + j + 2] += s2; c[pc + j + 3] += s3;
+      }
+      for (let j = jEnd4; j < jEnd; j++) {
         const pb = bOff + j * ldb;
         let s = 0;
         for (let k = 0; k < K; k++) s += a[pa + k]! * b[pb + k]!;
@@ -117,7 +127,16 @@ export function gemmAB(
     }
     for (let i = M4; i < M; i++) {
       const pa = aOff + i * lda, pc = cOff + i * ldc;
-      for (let j = j0; j < jEnd; j++) {
+      for (let j = j0; j < jEnd4; j += 4) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let pb = bOff + j;
+        for (let k = 0; k < K; k++, pb += ldb) {
+          const x = a[pa + k]!;
+          s0 += x * b[pb]!; s1 += x * b[pb + 1]!; s2 += x * b[pb + 2]!; s3 += x * b[pb + 3]!;
+        }
+        c[pc + j] += s0; c[pc + j + 1] += s1; c[pc + j + 2] += s2; c[pc + j + 3] += s3;
+      }
+      for (let j = jEnd4; j < jEnd; j++) {
         let s = 0;
         let pb = bOff + j;
         for (let k = 0; k < K; k++, pb += ldb) s += a[pa + k]! * b[pb]!;

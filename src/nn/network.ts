@@ -54,7 +54,8 @@ export interface Workspace {
   seqOut: FloatArray; // (B, T, D·H) filled on demand by sequenceOutput
   usedBatch: number; // rows of the last forward
   dropoutActive: boolean; // whether the last forward applied dropout
-  views: Map<string, FloatArray>; // cached subarray views per used batch size
+  outputViews: Map<number, FloatArray>; // cached views of output per used length
+  seqOutViews: Map<number, FloatArray>; // cached views of seqOut per used length
 }
 
 /** Why this config cannot be built, or null. Checked before any allocation. */
@@ -159,17 +160,17 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
     seqOut: f(B * T * D * H),
     usedBatch: 0,
     dropoutActive: false,
-    views: new Map(),
+    outputViews: new Map(),
+    seqOutViews: new Map(),
   };
 }
 
-/** A cached view of the first `length` elements (allocated once per distinct length). */
-function view(ws: Workspace, key: string, array: FloatArray, length: number): FloatArray {
-  const name = `${key}:${length}`;
-  let v = ws.views.get(name);
+/** A cached view of the first `length` elements (allocated once per distinct length, so forward allocates nothing). */
+function view(cache: Map<number, FloatArray>, array: FloatArray, length: number): FloatArray {
+  let v = cache.get(length);
   if (v === undefined) {
     v = array.subarray(0, length);
-    ws.views.set(name, v);
+    cache.set(length, v);
   }
   return v;
 }
@@ -240,7 +241,7 @@ export function networkForward(
   addRowVector(output, 0, F, params, layout.headBias, B, F);
   gemmABt(output, 0, F, hFinal, 0, DH, params, layout.headWeight, DH, B, F, DH);
   ws.usedBatch = B;
-  return view(ws, 'output', output, B * F);
+  return view(ws.outputViews, output, B * F);
 }
 
 function layerInput(ws: Workspace, l: number): FloatArray {
@@ -260,7 +261,7 @@ export function sequenceOutput(ws: Workspace): FloatArray {
       for (let j = 0; j < DH; j++) seq[dst + j] = last[src + j]!;
     }
   }
-  return view(ws, 'seqOut', seq, B * T * DH);
+  return view(ws.seqOutViews, seq, B * T * DH);
 }
 
 /**
