@@ -1,0 +1,40 @@
+// `rnncast inspect <input>`: describe a CSV. --json: the summary as one JSON document on stdout;
+// otherwise a readable summary and one chart per series on stderr.
+import type { CommandContext } from '../context.js';
+import { warn } from '../context.js';
+import type { DataFlags } from '../../data/options.js';
+
+export interface InspectOptions extends DataFlags {
+  input: string;
+  json: boolean; // default false
+  chart: boolean; // default true
+}
+
+/** More series than this: charts for the first ones only (a note says so). */
+const MAX_CHARTS = 8;
+
+export async function inspectCommand(options: InspectOptions, context: CommandContext): Promise<void> {
+  const { input, json, chart, ...flags } = options;
+  const { loadDataset } = await import('../../data/load.js');
+  const { summarize } = await import('../../inspect/summary.js');
+  const dataset = await loadDataset({ input, ...flags, stdin: context.stdin });
+  for (const line of dataset.warnings) warn(context, line);
+  const summary = summarize(dataset);
+  if (json) {
+    context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  if (context.quiet) return;
+  const { renderSummary } = await import('../../inspect/render.js');
+  context.stderr.write(`${renderSummary(summary)}\n`);
+  if (!chart) return;
+  const { lineChart } = await import('../../report/chart.js');
+  const shown = dataset.series.slice(0, MAX_CHARTS);
+  for (const series of shown) {
+    const title = series.id === '' ? dataset.target : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
+    context.stderr.write(`\n${title}\n${lineChart([Array.from(series.values)], { width: context.columns, height: 10, color: context.color })}\n`);
+  }
+  if (dataset.series.length > shown.length) {
+    context.stderr.write(`(charts for the first ${shown.length} of ${dataset.series.length} series)\n`);
+  }
+}

@@ -1,0 +1,40 @@
+// The readable form of an InspectSummary, for standard error.
+import type { InspectSummary } from './summary.js';
+
+function table(rows: string[][], indent = '  '): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  return rows
+    .map((row) => indent + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
+function number(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) return value.toExponential(3);
+  return String(Number(value.toPrecision(6)));
+}
+
+export function renderSummary(summary: InspectSummary): string {
+  const out: string[] = [];
+  const source = summary.source === '-' ? '<stdin>' : summary.source;
+  out.push(`${source}: ${summary.rows} rows, ${summary.columns.length} columns, sha256 ${summary.sha256.slice(0, 12)}`);
+  out.push('columns');
+  out.push(table(summary.columns.map((column) => [
+    column.name, column.type, column.role, column.missing > 0 ? `${column.missing} missing` : '',
+  ])));
+  out.push(`time       ${summary.timeRange.start} … ${summary.timeRange.end} (${summary.timeFormat})`);
+  out.push(`frequency  ${summary.freq.code}: ${summary.freq.description}, season ${summary.freq.season}`);
+  const gaps = summary.gaps.missingTimestamps;
+  out.push(`gaps       ${gaps === 0 ? 'none' : `${gaps} missing timestamps in ${summary.gaps.seriesWithGaps} series`}`);
+  out.push(`missing    ${summary.missing.values === 0 ? 'none' : `${summary.missing.values} values`}`);
+  const hint = summary.seasonalityHint;
+  out.push(`season     ${hint.lag === null ? 'no clear seasonal lag' : `dominant autocorrelation lag ${hint.lag}`} (usual for ${summary.freq.code}: ${hint.expected})`);
+  out.push(`series${summary.idColumn === null ? '' : ` (by ${summary.idColumn})`}, target ${summary.target}${summary.features.length ? `, features ${summary.features.join(', ')}` : ''}`);
+  const header = ['id', 'count', 'filled', 'start', 'end', 'min', 'mean', 'max', 'std', 'lag'];
+  out.push(table([header, ...summary.series.map((s) => [
+    s.id === '' ? '-' : s.id, String(s.count), String(s.imputed), s.start, s.end,
+    number(s.min), number(s.mean), number(s.max), number(s.std), s.seasonality.lag === null ? '-' : String(s.seasonality.lag),
+  ])]));
+  return out.join('\n');
+}
