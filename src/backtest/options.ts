@@ -1,0 +1,19 @@
+// Backtest options (PRODUCT.md, "Command-specific options"), defaults next to each field.
+import type { TrainingOptions } from '../train/options.js';
+
+export type RefitKind = 'every' | 'once';
+
+export interface BacktestOptions {
+  /** K forecast origins at the end of each series. */
+  folds: number; // 3
+  /** Steps between origins. */
+  stride: number | undefined; // the horizon
+  /** Sliding training window of N points before each origin. */
+  window: number | undefined; // expanding: all data before the origin
+  refit: RefitKind; // 'every'
+  /** Season m for seasonal naive, MASE and the default lookback. */
+  season: number | undefined; // from the frequency (seasonLength)
+  /** Interval levels in percent; [] for none. */
+  levels: number[]; // [80, 95]
+  training: TrainingOptions;
+}

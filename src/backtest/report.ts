@@ -1,0 +1,58 @@
+// The summary on standard error: the model and the baselines side by side, overall, with the
+// best value of each metric marked '*', and the M4-style OWA against seasonal naive.
+import { metricLoss } from '../metrics/index.js';
+import type { MetricValue } from '../metrics/index.js';
+import type { MetricsDocument } from './document.js';
+import { METHODS } from './rolling-origin.js';
+import type { Method } from './rolling-origin.js';
+
+const LABELS: Record<Method, string> = { model: 'model', naive: 'naive', seasonal_naive: 'seasonal naive', drift: 'drift' };
+
+/** 4 significant digits, no exponent for everyday sizes. */
+export function formatMetric(value: MetricValue): string {
+  if (value === null) return '-';
+  if (Math.abs(value) >= 1e6 || (value !== 0 && Math.abs(value) < 1e-4)) return value.toExponential(3);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** Methods holding the best value of a metric; none when no value is defined. Widths are not marked: narrower is only better at equal coverage. */
+export function bestMethods(values: Record<Method, MetricValue>, key: string): Set<Method> {
+  const best = new Set<Method>();
+  if (key.startsWith('width_')) return best;
+  let bestLoss = Infinity;
+  for (const method of METHODS) {
+    const loss = metricLoss(key, values[method]);
+    if (loss === null) continue;
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      best.clear();
+    }
+    if (loss === bestLoss) best.add(method);
+  }
+  return best;
+}
+
+function pad(text: string, width: number, right: boolean): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+export function summaryTable(document: MetricsDocument, title: string): string {
+  const keys = Object.keys(document.overall.model).filter((key) => key !== 'mape_skipped');
+  const rows: string[][] = [['metric', ...METHODS.map((method) => LABELS[method])]];
+  for (const key of keys) {
+    const values = {} as Record<Method, MetricValue>;
+    for (const method of METHODS) values[method] = (document.overall[method] as unknown as Record<string, MetricValue>)[key] ?? null;
+    const best = bestMethods(values, key);
+    rows.push([key, ...METHODS.map((method) => `${formatMetric(values[method])}${best.has(method) ? '*' : ' '}`)]);
+  }
+  const owaValues = {} as Record<Method, MetricValue>;
+  for (const method of METHODS) owaValues[method] = document.m4[method].owa;
+  const owaBest = bestMethods(owaValues, 'owa');
+  rows.push(['owa', ...METHODS.map((method) => `${formatMetric(owaValues[method])}${owaBest.has(method) ? '*' : ' '}`)]);
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => row.map((cell, column) => pad(cell, widths[column]!, column > 0)).join('  ').trimEnd());
+  const skipped = document.overall.model.mape_skipped;
+  const notes = ['* best; coverage: closest to its level; owa: M4 mean of sMAPE and MASE relative to seasonal naive'];
+  if (skipped > 0) notes.push(`mape left out ${skipped} zero actual${skipped === 1 ? '' : 's'}`);
+  return `${title}\n${lines.join('\n')}\n${notes.join('\n')}\n`;
+}

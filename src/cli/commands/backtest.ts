@@ -1,0 +1,117 @@
+// rnncast backtest <input> [--folds K] [--stride S] [--window N] [--refit every|once] ...
+// Flags → typed options → runBacktest; then the outputs, in this order: the backtest file,
+// --metrics-out, --json on stdout, the table and chart on stderr, and last the gate (exit 3).
+import { GateError, InterruptedError, UsageError } from '../../errors.js';
+import { formatTime } from '../../data/time.js';
+import type { BacktestOptions, RefitKind } from '../../backtest/options.js';
+import type { GateBaseline, GateMetric } from '../../backtest/gate.js';
+import type { CommandContext } from '../context.js';
+import { note } from '../context.js';
+import type { Argv } from '../options.js';
+import { booleanFlag, inputArgument, optionalNumber, optionalString, stringChoice, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
+import { toolVersion } from '../../version.js';
+import { loadData } from './shared.js';
+
+interface BacktestCommand {
+  backtest: BacktestOptions;
+  gate: { baseline: GateBaseline; metric: GateMetric } | null;
+  metricsOut: string | undefined;
+  json: boolean;
+  chart: boolean;
+}
+
+async function toBacktestCommand(argv: Argv): Promise<BacktestCommand> {
+  const { parseLevels } = await import('../../forecast/intervals.js');
+  const baseline = optionalString(argv, 'fail-if-worse-than');
+  const backtest: BacktestOptions = {
+    folds: optionalNumber(argv, 'folds', { integer: true, min: 1, max: 10_000 }) ?? 3,
+    stride: optionalNumber(argv, 'stride', { integer: true, min: 1, max: 1_000_000 }),
+    window: optionalNumber(argv, 'window', { integer: true, min: 2, max: 100_000_000 }),
+    refit: stringChoice<RefitKind>(argv, 'refit', ['every', 'once'], 'every'),
+    season: optionalNumber(argv, 'season', { integer: true, min: 1, max: 100_000 }),
+    levels: parseLevels(optionalString(argv, 'level') ?? '80,95'),
+    training: toTrainingOptions(argv),
+  };
+  const metric = stringChoice<GateMetric>(argv, 'gate-metric', ['mae', 'rmse', 'mape', 'smape', 'mase'], 'mase');
+  return {
+    backtest,
+    gate: baseline === undefined ? null : { baseline: stringChoice<GateBaseline>(argv, 'fail-if-worse-than', ['naive', 'seasonal-naive', 'drift'], 'naive'), metric },
+    metricsOut: optionalString(argv, 'metrics-out'),
+    json: booleanFlag(argv, 'json', false),
+    chart: booleanFlag(argv, 'chart', true),
+  };
+}
+
+const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
+
+export async function handleBacktest(argv: Argv, context: CommandContext): Promise<void> {
+  const input = inputArgument(argv);
+  const dataFlags = toDataFlags(argv);
+  const command = await toBacktestCommand(argv);
+  const output = toOutputOptions(argv);
+  // With --json the metrics own standard output; the backtest file is written only with -o FILE.
+  const writeFile = !command.json || output.path !== undefined;
+  const onStdout = [
+    writeFile && toStdout(output.path) ? '-o (the backtest file)' : null,
+    command.json ? '--json' : null,
+    command.metricsOut === '-' ? '--metrics-out -' : null,
+  ].filter((name): name is string => name !== null);
+  if (onStdout.length > 1) throw new UsageError(`${onStdout.join(' and ')} would both write to standard output; give one of them a file`);
+
+  const dataset = await loadData(input, dataFlags, context);
+  const { runBacktest } = await import('../../backtest/rolling-origin.js');
+  const started = performance.now();
+  const result = await runBacktest(dataset, command.backtest, {
+    toolVersion: toolVersion(),
+    signal: context.signal,
+    onPlan: ({ trainings, workers, layout, lookback, season }) => {
+      const window = command.backtest.window === undefined ? 'expanding window' : `sliding window of ${command.backtest.window}`;
+      note(context, `backtest: ${layout.folds} fold${layout.folds === 1 ? '' : 's'} of ${layout.horizon} steps, stride ${layout.stride}, ${window}, refit ${command.backtest.refit}; lookback ${lookback}, season ${season}; ${trainings} training${trainings === 1 ? '' : 's'} on ${workers} thread${workers === 1 ? '' : 's'}`);
+    },
+    onTrained: (record, total) => {
+      const { summary } = record;
+      const how = summary.stoppedBy === 'early-stopping' ? 'stopped early' : summary.stoppedBy === 'max-epochs' ? 'reached --epochs' : summary.stoppedBy;
+      const which = total === 1 && command.backtest.refit === 'once' ? 'the model (trained before fold 1)' : `fold ${record.fold}/${total}`;
+      note(context, `${which}: ${summary.epochs} epochs, ${how}, kept epoch ${summary.bestEpoch} (${record.seconds.toFixed(1)} s)`);
+    },
+  });
+  if (context.signal.aborted) throw new InterruptedError('interrupted; no backtest output written');
+
+  const { buildDocument, renderDocument } = await import('../../backtest/document.js');
+  const { decideGate } = await import('../../backtest/gate.js');
+  const seed = command.backtest.training.seed;
+  const plain = buildDocument(result, seed);
+  const gate = command.gate ? decideGate(plain.overall, command.gate.baseline, command.gate.metric) : undefined;
+  const document = gate ? buildDocument(result, seed, gate) : plain;
+  const { renderTable, writeOutput } = await import('../../io/predictions.js');
+
+  if (writeFile) {
+    const { backtestTable } = await import('../../backtest/file.js');
+    await writeOutput(output.path, renderTable(backtestTable(result), output.format), context.stdout);
+    if (!toStdout(output.path)) note(context, `backtest written to ${output.path}`);
+  }
+  if (command.metricsOut !== undefined) {
+    await writeOutput(command.metricsOut, renderDocument(document), context.stdout);
+    if (!toStdout(command.metricsOut)) note(context, `metrics written to ${command.metricsOut}`);
+  }
+  if (command.json) await writeOutput(undefined, renderDocument(document), context.stdout);
+
+  if (!context.quiet) {
+    if (!command.json) {
+      const { summaryTable } = await import('../../backtest/report.js');
+      const first = result.cells[0]![0]!;
+      const from = formatTime(dataset.series[0]!.times[first.origin]!, dataset.timeStyle);
+      const series = dataset.series.length === 1 ? dataset.target : `${dataset.series.length} series of ${dataset.target}`;
+      const title = `\n${series}: overall over ${result.layout.folds} fold${result.layout.folds === 1 ? '' : 's'} from ${from} (${((performance.now() - started) / 1000).toFixed(1)} s)`;
+      context.stderr.write(summaryTable(document, title));
+    }
+    if (command.chart) {
+      const { backtestChart } = await import('../../backtest/chart.js');
+      context.stderr.write(`\n${backtestChart(result, { columns: context.columns, color: context.color })}`);
+    }
+  }
+  if (gate) {
+    if (!gate.passed) throw new GateError(gate.message);
+    note(context, gate.message);
+  }
+}
