@@ -9,6 +9,7 @@ import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
 import { dataFlags, levelFlag, modelFlags, outputFlags } from './flags.js';
 import type { Argv } from './options.js';
+import { STDIO_ARGUMENT } from './options.js';
 
 /** --config FILE.json: a flat object of flag names to values; a syntax error names the line and column. */
 function readConfigFile(path: string): Record<string, unknown> {
@@ -149,7 +150,7 @@ export async function main({ argv, context }: MainOptions): Promise<number> {
     await handler(parsed, { ...context, quiet });
   };
   try {
-    const parser = buildParser(argv, context, run);
+    const parser = buildParser(argv.map((arg) => (arg === '-' ? STDIO_ARGUMENT : arg)), context, run);
     await parser.parseAsync();
   } catch (error: unknown) {
     exitCode = report(error, context, debug);

@@ -7,6 +7,9 @@ import type { TrainingOptions } from '../train/options.js';
 
 export type Argv = Record<string, unknown>;
 
+/** yargs mistakes a bare `-` for a flag; main swaps it for this token, and it reads back as '-'. */
+export const STDIO_ARGUMENT = '\u0000stdio';
+
 function flagValue(argv: Argv, flag: string): unknown {
   return argv[flag];
 }
@@ -16,7 +19,8 @@ function optionalString(argv: Argv, flag: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) throw new UsageError(`--${flag} was given more than once`);
   const text = String(value);
-  if (text.trim() === '') throw new UsageError(`--${flag} needs a value`);
+  if (text === STDIO_ARGUMENT) return '-';
+  if (typeof value === 'boolean' || text.trim() === '') throw new UsageError(`--${flag} needs a value`);
   return text;
 }
 
@@ -90,7 +94,7 @@ function columnList(argv: Argv, flag: string): string[] | undefined {
 }
 
 export function inputArgument(argv: Argv): string {
-  const input = argv.input;
+  const input = argv.input === STDIO_ARGUMENT ? '-' : argv.input;
   if (typeof input !== 'string' || input === '') throw new UsageError('missing <input>: a CSV file, or - for standard input');
   return input;
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { DataError, InputError, where } from '../errors.js';
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 16;
 
 export interface TextSource {
   /** Decoded text chunks in order (the BOM removed). */

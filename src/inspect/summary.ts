@@ -85,13 +85,15 @@ export function dominantLag(values: ArrayLike<number>, season: number): Seasonal
   const maxLag = Math.min(Math.floor(n / 2), Math.max(2 * season + 1, 24), 1000);
   if (maxLag < 3) return { lag: null, acf: null };
   const acf = autocorrelation(diffs, maxLag);
-  const band = 2 / Math.sqrt(n);
-  let best: number | null = null;
+  const band = Math.max(2 / Math.sqrt(n), 0.15); // significant, and large enough to matter
+  const peaks: number[] = [];
   for (let lag = 2; lag <= maxLag; lag++) {
     const value = acf[lag]!;
-    const peak = value > acf[lag - 1]! && (lag === maxLag || value >= acf[lag + 1]!);
-    if (peak && value > band && (best === null || value > acf[best]!)) best = lag;
+    if (value > band && value > acf[lag - 1]! && (lag === maxLag || value >= acf[lag + 1]!)) peaks.push(lag);
   }
+  // The first peak nearly as high as the highest: a season of 12 also peaks at 24, a little higher or lower.
+  const highest = Math.max(...peaks.map((lag) => acf[lag]!));
+  const best = peaks.find((lag) => acf[lag]! >= 0.8 * highest) ?? null;
   return { lag: best, acf: best === null ? null : Math.round(acf[best]! * 1000) / 1000 };
 }
 

@@ -113,7 +113,8 @@ function parseJson(text: string, path: string): unknown {
   } catch (error: unknown) {
     if (error instanceof DataError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    const truncated = /Unexpected end of JSON input/.test(message);
+    const position = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
+    const truncated = /Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length - 1;
     throw new DataError(`${path}: not a valid model file (${truncated ? 'the JSON is truncated' : message})`);
   }
 }

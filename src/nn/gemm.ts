@@ -1,12 +1,17 @@
 // Matrix-product kernels the cells call. All matrices are row-major inside flat typed arrays,
 // addressed by (array, offset, leading dimension) so callers pass views without allocating.
-// Each kernel ADDS into C. The work is split into 4×4 register tiles (16 running sums in
+// Each kernel ADDS into C. The exported gemmABt/gemmAB/gemmAtB run the WebAssembly SIMD kernel
+// (src/nn/wasm.ts) when all three arrays are float32 inside its memory, else the TypeScript
+// kernels (…Ts), which stay the reference the tests compare the WebAssembly kernel with.
+// The work is split into 4×4 register tiles (16 running sums in
 // locals, 8 loads per k), and the columns into panels that stay in L1 while the rows stream.
 //
 // Size legend: C is (M, N); the shared dimension is K.
 //   gemmABt: C += A · Bᵀ   A (M, K), B (N, K)
 //   gemmAB:  C += A · B    A (M, K), B (K, N)
 //   gemmAtB: C += Aᵀ · B   A (K, M), B (K, N)
+
+import { arenaFloat32, inArena, wasmKernels, type WasmKernels } from './wasm.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -16,7 +21,7 @@ const PANEL_ELEMENTS = 4096;
 const K_BLOCK = 128;
 
 /** C (M, N) += A (M, K) · B (N, K)ᵀ — dot products along contiguous rows of A and B. */
-export function gemmABt(
+export function gemmABtTs(
   c: FloatArray, cOff: number, ldc: number,
   a: FloatArray, aOff: number, lda: number,
   b: FloatArray, bOff: number, ldb: number,
@@ -82,7 +87,7 @@ export function gemmABt(
 }
 
 /** C (M, N) += A (M, K) · B (K, N) — rows of B and C are contiguous, A is read by column. */
-export function gemmAB(
+export function gemmABTs(
   c: FloatArray, cOff: number, ldc: number,
   a: FloatArray, aOff: number, lda: number,
   b: FloatArray, bOff: number, ldb: number,
@@ -147,7 +152,7 @@ export function gemmAB(
 }
 
 /** C (M, N) += A (K, M)ᵀ · B (K, N) — the weight-gradient product, K = all (step, sample) rows. */
-export function gemmAtB(
+export function gemmAtBTs(
   c: FloatArray, cOff: number, ldc: number,
   a: FloatArray, aOff: number, lda: number,
   b: FloatArray, bOff: number, ldb: number,
@@ -221,5 +226,63 @@ export function addColumnSums(
   for (let i = 0; i < M; i++) {
     const pa = aOff + i * lda;
     for (let j = 0; j < N; j++) out[outOff + j] += a[pa + j]!;
+  }
+}
+
+/** The kernel, when it is loaded and can address all three float32 arrays. */
+function kernelFor(c: FloatArray, a: FloatArray, b: FloatArray): WasmKernels | null {
+  const k = wasmKernels();
+  if (k === null || !(c instanceof Float32Array) || !(a instanceof Float32Array) || !(b instanceof Float32Array)) return null;
+  return inArena(c) && inArena(a) && inArena(b) ? k : null;
+}
+
+/** C (M, N) += A (M, K) · B (K, N). */
+export function gemmAB(
+  c: FloatArray, cOff: number, ldc: number,
+  a: FloatArray, aOff: number, lda: number,
+  b: FloatArray, bOff: number, ldb: number,
+  M: number, N: number, K: number,
+): void {
+  const k = kernelFor(c, a, b);
+  if (k === null) gemmABTs(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K);
+  else k.gemm(c.byteOffset + 4 * cOff, ldc, a.byteOffset + 4 * aOff, lda, 1, b.byteOffset + 4 * bOff, ldb, M, N, K);
+}
+
+/** C (M, N) += A (K, M)ᵀ · B (K, N). */
+export function gemmAtB(
+  c: FloatArray, cOff: number, ldc: number,
+  a: FloatArray, aOff: number, lda: number,
+  b: FloatArray, bOff: number, ldb: number,
+  M: number, N: number, K: number,
+): void {
+  const k = kernelFor(c, a, b);
+  if (k === null) gemmAtBTs(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K);
+  else k.gemm(c.byteOffset + 4 * cOff, ldc, a.byteOffset + 4 * aOff, 1, lda, b.byteOffset + 4 * bOff, ldb, M, N, K);
+}
+
+let transposed: Float32Array | null = null; // (K, N) scratch for gemmABt on the kernel
+
+/** C (M, N) += A (M, K) · B (N, K)ᵀ. The kernel needs B with contiguous columns, so it gets a transposed copy. */
+export function gemmABt(
+  c: FloatArray, cOff: number, ldc: number,
+  a: FloatArray, aOff: number, lda: number,
+  b: FloatArray, bOff: number, ldb: number,
+  M: number, N: number, K: number,
+): void {
+  const k = kernelFor(c, a, b);
+  if (k !== null && (transposed === null || transposed.length < N * K)) transposed = arenaFloat32(Math.max(N * K, 4096));
+  if (k === null || transposed === null) {
+    gemmABtTs(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K);
+    return;
+  }
+  transposeInto(transposed, 0, b, bOff, ldb, N, K);
+  k.gemm(c.byteOffset + 4 * cOff, ldc, a.byteOffset + 4 * aOff, lda, 1, transposed.byteOffset, N, M, N, K);
+}
+
+/** out (cols, rows) = x (rows, cols)ᵀ, x with row stride ldx; out packed. */
+export function transposeInto(out: FloatArray, outOff: number, x: FloatArray, xOff: number, ldx: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const px = xOff + r * ldx;
+    for (let q = 0; q < cols; q++) out[outOff + q * rows + r] = x[px + q]!;
   }
 }

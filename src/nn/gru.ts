@@ -9,7 +9,7 @@
 // Size legend: B batch, T steps, I layer input size, H hidden size, ldo output row stride (D·H).
 // Buffers are time-major: row (t, b) is at t·B + b.
 
-import { addColumnSums, addRowVector, gemmAB, gemmABt, gemmAtB, type FloatArray } from './gemm.js';
+import { addColumnSums, addRowVector, gemmAB, gemmAtB, type FloatArray } from './gemm.js';
 import type { CellOffsets } from './layout.js';
 import type { BackwardScratch } from './lstm.js';
 
@@ -24,6 +24,7 @@ export function gruForward(
   act: GruActivations,
   x: FloatArray, // (T, B, I)
   params: FloatArray, w: CellOffsets,
+  wihT: FloatArray, whhT: FloatArray, // (I, G·H) and (H, G·H): the weights transposed, so every product is A·B
   reverse: boolean, B: number, T: number, H: number,
 ): void {
   const I = w.layerInput;
@@ -32,13 +33,13 @@ export function gruForward(
   const rows = T * B;
   gates.fill(0, 0, rows * G);
   addRowVector(gates, 0, G, params, w.bih, rows, G);
-  gemmABt(gates, 0, G, x, 0, I, params, w.wih, I, rows, G, I);
+  gemmAB(gates, 0, G, x, 0, I, wihT, 0, G, rows, G, I);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1;
     hGates.fill(0, 0, B * G);
     addRowVector(hGates, 0, G, params, w.bhh, B, G);
-    if (s > 0) gemmABt(hGates, 0, G, out, tp * B * ldo + outCol, ldo, params, w.whh, H, B, G, H);
+    if (s > 0) gemmAB(hGates, 0, G, out, tp * B * ldo + outCol, ldo, whhT, 0, G, B, G, H);
     for (let b = 0; b < B; b++) {
       const pg = (t * B + b) * G;
       const ph = b * G;

@@ -9,7 +9,7 @@
 // rows of one step are contiguous for the per-step matrix product.
 
 import { UsageError } from '../errors.js';
-import { addColumnSums, addRowVector, gemmAB, gemmABt, gemmAtB, type FloatArray } from './gemm.js';
+import { addColumnSums, addRowVector, gemmAB, gemmABt, gemmAtB, transposeInto, type FloatArray } from './gemm.js';
 import { gruBackward, gruForward, type GruActivations } from './gru.js';
 import {
   countParams, directions, gateCount, paramLayout,
@@ -17,6 +17,7 @@ import {
 } from './layout.js';
 import { lstmBackward, lstmForward, type BackwardScratch, type LstmActivations } from './lstm.js';
 import { createRng, type Rng } from './rng.js';
+import { arenaFloat32 } from './wasm.js';
 
 export type { CellKind, NetworkConfig, TensorView, FloatArray };
 export type DType = 'float32' | 'float64';
@@ -43,6 +44,7 @@ export interface Workspace {
   layerOut: FloatArray[]; // [L] (T, B, D·H) output of each layer, directions side by side
   dropped: FloatArray[]; // [L] (T, B, D·H) input of layer l (l ≥ 1) after dropout; [0] unused
   masks: FloatArray[]; // [L] (T, B, D·H) dropout mask of layer l's output (0 or 1/(1-p)); last unused
+  weightsT: Array<Array<{ wih: FloatArray; whh: FloatArray }>>; // [L][D] (I, G·H) and (H, G·H), refreshed each forward
   lstm: LstmActivations[][]; // [L][D]
   gru: GruActivations[][]; // [L][D]
   scratch: BackwardScratch;
@@ -74,8 +76,13 @@ export function configProblem(config: NetworkConfig): string | null {
   return null;
 }
 
-export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+/**
+ * A zeroed array. float32 arrays go into the WebAssembly kernel's memory when it is available
+ * (`kernel` false: a plain array, for buffers handed to callers as views).
+ */
+export function allocate(dtype: DType, length: number, kernel = true): FloatArray {
+  if (dtype === 'float64') return new Float64Array(length);
+  return (kernel ? arenaFloat32(length) : null) ?? new Float32Array(length);
 }
 
 /** A network with zero parameters (for import) — init is separate. */
@@ -125,12 +132,15 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
   const empty = f(0);
   const layerOut: FloatArray[] = [], dropped: FloatArray[] = [], masks: FloatArray[] = [];
   const lstm: LstmActivations[][] = [], gru: GruActivations[][] = [];
+  const weightsT: Array<Array<{ wih: FloatArray; whh: FloatArray }>> = [];
   const useDropout = config.dropout > 0 && L > 1;
   for (let l = 0; l < L; l++) {
     layerOut.push(f(T * B * D * H));
     dropped.push(useDropout && l > 0 ? f(T * B * D * H) : empty);
     masks.push(useDropout && l < L - 1 ? f(T * B * D * H) : empty);
     const perL: LstmActivations[] = [], perG: GruActivations[] = [];
+    const inputWidth = l === 0 ? I : D * H;
+    weightsT.push(Array.from({ length: D }, () => ({ wih: f(inputWidth * G * H), whh: f(H * G * H) })));
     for (let d = 0; d < D; d++) {
       if (config.cell === 'lstm') perL.push({ gates: f(T * B * 4 * H), c: f(T * B * H), tanhC: f(T * B * H) });
       else perG.push({ gates: f(T * B * 3 * H), hn: f(T * B * H), hGates: f(B * 3 * H) });
@@ -144,7 +154,7 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
     dInput: f(B * T * I),
     x0: f(T * B * I),
     dx0: f(T * B * I),
-    layerOut, dropped, masks, lstm, gru,
+    layerOut, dropped, masks, weightsT, lstm, gru,
     scratch: {
       dGates: f(T * B * G * H),
       dHGates: config.cell === 'gru' ? f(T * B * G * H) : empty,
@@ -156,8 +166,8 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
     dOutB: f(T * B * D * H),
     hFinal: f(B * D * H),
     dhFinal: f(B * D * H),
-    output: f(B * F),
-    seqOut: f(B * T * D * H),
+    output: allocate(dtype, B * F, false), // handed out as views: plain memory
+    seqOut: allocate(dtype, B * T * D * H, false),
     usedBatch: 0,
     dropoutActive: false,
     outputViews: new Map(),
@@ -206,13 +216,17 @@ export function networkForward(
   ws.dropoutActive = options.training && p > 0 && L > 1;
   if (ws.dropoutActive && options.rng === undefined) throw new RangeError('training with dropout needs an rng');
   const scale = 1 / (1 - p);
+  const G = gateCount(config.cell) * H;
   for (let l = 0; l < L; l++) {
     const x = layerInput(ws, l);
     const out = ws.layerOut[l]!;
     for (let d = 0; d < D; d++) {
       const w = layout.cells[l]![d]!;
-      if (config.cell === 'lstm') lstmForward(out, d * H, DH, ws.lstm[l]![d]!, x, params, w, d === 1, B, T, H);
-      else gruForward(out, d * H, DH, ws.gru[l]![d]!, x, params, w, d === 1, B, T, H);
+      const wT = ws.weightsT[l]![d]!;
+      transposeInto(wT.wih, 0, params, w.wih, w.layerInput, G, w.layerInput);
+      transposeInto(wT.whh, 0, params, w.whh, H, G, H);
+      if (config.cell === 'lstm') lstmForward(out, d * H, DH, ws.lstm[l]![d]!, x, params, w, wT.wih, wT.whh, d === 1, B, T, H);
+      else gruForward(out, d * H, DH, ws.gru[l]![d]!, x, params, w, wT.wih, wT.whh, d === 1, B, T, H);
     }
     if (ws.dropoutActive && l < L - 1) {
       const rng = options.rng!;

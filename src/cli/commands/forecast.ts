@@ -12,11 +12,10 @@ import type { Argv } from '../options.js';
 import { booleanFlag, inputArgument, optionalString, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
 import { loadData, trainWithProgress } from './shared.js';
 
-/** With -m, the data flags default to what the model was trained on. */
+/** With -m, the data flags default to what the model was trained on (the time column is found anew). */
 function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
   return {
     ...flags,
-    time: flags.time ?? model.data.timeColumn,
     target: flags.target ?? model.data.target,
     features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
     id: flags.id ?? model.data.idColumn ?? undefined,
@@ -60,7 +59,13 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
     dataFlags = flagsFromModel(dataFlags, model);
     const { importWeights } = await import('../../nn/serialize.js');
     network = importWeightsOrFail(importWeights, model, modelPath);
-    dataset = await loadData(input, dataFlags, context);
+    try {
+      dataset = await loadData(input, dataFlags, context);
+    } catch (error: unknown) {
+      // Most often the columns the model needs are not there: say which model asked for them.
+      if (error instanceof DataError) throw new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${model.data.features.length ? `, features ${model.data.features.join(',')}` : ''})`);
+      throw error;
+    }
     checkModelFits(model, dataset, modelPath);
   } else {
     dataset = await loadData(input, dataFlags, context);

@@ -1,0 +1,132 @@
+// The optional WebAssembly SIMD kernel (assembly/gemm.ts, compiled at build time to
+// dist/assembly/gemm.wasm) and the float32 memory it works on.
+//
+// The kernel can only read its own linear memory, so float32 parameters, gradients and
+// workspaces are allocated inside one shared WebAssembly.Memory. Shared memory matters: growing
+// an ordinary wasm memory detaches every ArrayBuffer view made before, growing a shared one does
+// not (views keep pointing at the same bytes). Blocks are returned to a free list when their
+// typed array is garbage-collected, so refitting many networks does not leak.
+// When the .wasm file is missing or cannot be compiled, everything stays in plain typed arrays
+// and src/nn/gemm.ts runs its TypeScript kernels.
+
+import { readFileSync } from 'node:fs';
+
+export interface WasmKernels {
+  /** C (M, N) += A (M, K) · B (K, N); byte addresses, strides in elements; B has contiguous columns. */
+  gemm(c: number, ldc: number, a: number, ars: number, acs: number, b: number, ldb: number, M: number, N: number, K: number): void;
+}
+
+// The WebAssembly global is not in this project's TypeScript libs (ES2022, no DOM): the little we use, typed here.
+interface WasmMemory { readonly buffer: ArrayBufferLike; grow(pages: number): number }
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const PAGE = 65536;
+const MAX_PAGES = 16384; // 1 GiB of float32 memory at most; beyond it we fall back to plain arrays
+const ALIGN = 64;
+const ARENA_START = 64; // keep address 0 unused
+
+let kernels: WasmKernels | null = null;
+let memory: WasmMemory | null = null;
+let enabled = true;
+let loaded = false;
+/** Every SharedArrayBuffer object the memory has had (one per growth): arena membership test. */
+const arenaBuffers = new Set<ArrayBufferLike>();
+let top = ARENA_START;
+const freeBlocks: Array<{ ptr: number; size: number }> = []; // sorted by ptr
+const registry = new FinalizationRegistry<{ ptr: number; size: number }>((block) => release(block));
+
+function load(): void {
+  loaded = true;
+  try {
+    const bytes = readFileSync(new URL('../../assembly/gemm.wasm', import.meta.url));
+    const mem = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const instance = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } });
+    kernels = instance.exports as unknown as WasmKernels;
+    memory = mem;
+    arenaBuffers.add(mem.buffer);
+  } catch {
+    kernels = null; // not built, or this runtime lacks SIMD or shared memory: the TypeScript kernels run
+  }
+}
+
+/** The kernels when they are built and enabled, else null. */
+export function wasmKernels(): WasmKernels | null {
+  if (!enabled) return null;
+  if (!loaded) load();
+  return kernels;
+}
+
+/** Turns the WebAssembly kernels off (or back on) for arrays allocated from now on and for every product. */
+export function setWasmEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether this array lives in the kernel's memory (so the kernel can address it). */
+export function inArena(x: Float32Array | Float64Array): boolean {
+  return arenaBuffers.has(x.buffer);
+}
+
+function release(block: { ptr: number; size: number }): void {
+  let at = 0;
+  while (at < freeBlocks.length && freeBlocks[at]!.ptr < block.ptr) at++;
+  freeBlocks.splice(at, 0, { ...block });
+  // Merge with the neighbours so large blocks can be reused.
+  if (at + 1 < freeBlocks.length && freeBlocks[at]!.ptr + freeBlocks[at]!.size === freeBlocks[at + 1]!.ptr) {
+    freeBlocks[at]!.size += freeBlocks[at + 1]!.size;
+    freeBlocks.splice(at + 1, 1);
+  }
+  if (at > 0 && freeBlocks[at - 1]!.ptr + freeBlocks[at - 1]!.size === freeBlocks[at]!.ptr) {
+    freeBlocks[at - 1]!.size += freeBlocks[at]!.size;
+    freeBlocks.splice(at, 1);
+    at--;
+  }
+  const last = freeBlocks[freeBlocks.length - 1];
+  if (last !== undefined && last.ptr + last.size === top) {
+    top = last.ptr;
+    freeBlocks.pop();
+  }
+}
+
+/**
+ * A zeroed Float32Array of `length` inside the kernel's memory, or null (kernels off, or memory
+ * exhausted). Views of it must not outlive it: the block is reused once it is collected.
+ */
+export function arenaFloat32(length: number): Float32Array | null {
+  if (wasmKernels() === null || memory === null) return null;
+  const size = Math.max(ALIGN, Math.ceil((length * 4) / ALIGN) * ALIGN);
+  let ptr = -1;
+  for (let k = 0; k < freeBlocks.length; k++) {
+    const block = freeBlocks[k]!;
+    if (block.size >= size) {
+      ptr = block.ptr;
+      if (block.size === size) freeBlocks.splice(k, 1);
+      else {
+        block.ptr += size;
+        block.size -= size;
+      }
+      break;
+    }
+  }
+  if (ptr < 0) {
+    const needed = top + size - memory.buffer.byteLength;
+    if (needed > 0) {
+      try {
+        memory.grow(Math.ceil(needed / PAGE));
+      } catch {
+        return null;
+      }
+      arenaBuffers.add(memory.buffer);
+    }
+    ptr = top;
+    top += size;
+  }
+  const array = new Float32Array(memory.buffer, ptr, length);
+  array.fill(0); // reused blocks hold old values
+  registry.register(array, { ptr, size });
+  return array;
+}
