@@ -26,13 +26,18 @@ function mode(values: number[]): number {
   const counts = new Map<number, number>();
   let best = values[0]!;
   let bestCount = 0;
-  for (const value of values) {
-    const count = (counts.get(value) ?? 0) + 1;
+  // Counted by runs: regular data is one long run, so the map sees few updates.
+  for (let i = 0; i < values.length; ) {
+    const value = values[i]!;
+    let j = i + 1;
+    while (j < values.length && values[j] === value) j++;
+    const count = (counts.get(value) ?? 0) + (j - i);
     counts.set(value, count);
     if (count > bestCount || (count === bestCount && value < best)) {
       best = value;
       bestCount = count;
     }
+    i = j;
   }
   return best;
 }

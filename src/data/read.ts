@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { DataError, InputError, where } from '../errors.js';
 
-const CHUNK_BYTES = 1 << 16;
+const CHUNK_BYTES = 1 << 18;
 
 export interface TextSource {
   /** Decoded text chunks in order (the BOM removed). */
@@ -29,25 +29,18 @@ function inputError(input: string, error: unknown): InputError {
 async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, 'r'); // missing or unreadable: fail here, before any parsing
   } catch (error: unknown) {
     throw inputError(path, error);
   }
+  // A read stream reads ahead while the previous chunk is parsed.
+  const stream = handle.createReadStream({ highWaterMark: CHUNK_BYTES });
   try {
-    for (;;) {
-      // A fresh buffer each time: the decoder and hash consume it before the next read.
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null));
-      } catch (error: unknown) {
-        throw inputError(path, error);
-      }
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (error: unknown) {
+    throw inputError(path, error);
   } finally {
-    await handle.close();
+    stream.destroy();
   }
 }
 
