@@ -12,6 +12,7 @@ import {
 } from '../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../src/nn/optimizer.js';
 import { createRng } from '../src/nn/rng.js';
+import { wasmKernels } from '../src/nn/wasm.js';
 
 export interface EngineResult {
   suite: 'engine';
@@ -21,6 +22,7 @@ export interface EngineResult {
   torchSamplesPerSec: number | null; // filled in by the PyTorch side
   inferMs: number;
   gflops: number; // matrix-product GFLOP/s achieved in training
+  kernel: 'wasm-simd' | 'typescript'; // which matrix-product kernel ran
 }
 
 interface BenchConfig { name: string; lookback: number; hidden: number; layers: number; batch: number; horizon: number }
@@ -99,12 +101,16 @@ export function benchOne(c: BenchConfig, cell: CellKind, trainSeconds = TRAIN_SE
     torchSamplesPerSec: null,
     inferMs,
     gflops: trainingFlops(config, c.batch, c.lookback) / (stepMs / 1000) / 1e9,
+    kernel: wasmKernels() === null ? 'typescript' : 'wasm-simd',
   };
 }
 
 export async function runEngineBench(options: { json: boolean }): Promise<EngineResult[]> {
   const results: EngineResult[] = [];
-  if (!options.json) console.log('engine  config  cell   train samples/s   infer ms   GFLOP/s');
+  if (!options.json) {
+    console.log(`engine kernel: ${wasmKernels() === null ? 'TypeScript (dist/assembly/gemm.wasm not built)' : 'WebAssembly SIMD'}`);
+    console.log('engine  config  cell   train samples/s   infer ms   GFLOP/s');
+  }
   for (const c of ENGINE_CONFIGS) {
     for (const cell of ['lstm', 'gru'] as const) {
       const r = benchOne(c, cell);

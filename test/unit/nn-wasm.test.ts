@@ -1,0 +1,71 @@
+// The WebAssembly SIMD kernel against the TypeScript reference kernels, and the whole float32
+// network with and without it. Skipped when dist/assembly/gemm.wasm has not been built.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gemmAB, gemmABt, gemmAtB, gemmABTs, gemmABtTs, gemmAtBTs } from '../../src/nn/gemm.js';
+import { createNetwork, createWorkspace, networkForward, networkBackward, zeroGrads } from '../../src/nn/network.js';
+import { lossForwardBackward } from '../../src/nn/loss.js';
+import { createRng } from '../../src/nn/rng.js';
+import { arenaFloat32, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+
+/** float32 sums in a different order: relative to the scale of the products. */
+const KERNEL_TOLERANCE = 1e-5;
+const skip = wasmKernels() === null ? 'dist/assembly/gemm.wasm is not built' : false;
+
+function filled(n: number, seed: number): Float32Array {
+  const a = arenaFloat32(n)!;
+  const r = createRng(seed);
+  for (let k = 0; k < n; k++) a[k] = 2 * r.nextFloat() - 1;
+  return a;
+}
+
+const sizes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 9, 13], [8, 12, 300], [13, 6, 129], [5, 130, 40], [64, 256, 600]];
+
+for (const [M, N, K] of sizes) {
+  test(`wasm kernel = TypeScript kernel, M ${M} N ${N} K ${K}`, { skip }, () => {
+    const pad = 3, lda = K + 2, ldb = K + 1, ldbN = N + 2, ldaT = M + 1, ldc = N + 4;
+    const cases = [
+      { name: 'ABt', wasm: gemmABt, ts: gemmABtTs, a: filled(pad + M * lda, 1), lda, b: filled(pad + N * ldb, 2), ldb },
+      { name: 'AB', wasm: gemmAB, ts: gemmABTs, a: filled(pad + M * lda, 3), lda, b: filled(pad + K * ldbN, 4), ldb: ldbN },
+      { name: 'AtB', wasm: gemmAtB, ts: gemmAtBTs, a: filled(pad + K * ldaT, 5), lda: ldaT, b: filled(pad + K * ldbN, 6), ldb: ldbN },
+    ];
+    for (const c of cases) {
+      const viaWasm = filled(pad + M * ldc, 7);
+      const viaTs = Float32Array.from(viaWasm);
+      c.wasm(viaWasm, pad, ldc, c.a, pad, c.lda, c.b, pad, c.ldb, M, N, K);
+      c.ts(viaTs, pad, ldc, c.a, pad, c.lda, c.b, pad, c.ldb, M, N, K);
+      let worst = 0;
+      for (let k = 0; k < viaTs.length; k++) worst = Math.max(worst, Math.abs(viaWasm[k]! - viaTs[k]!) / Math.sqrt(K));
+      assert.ok(worst <= KERNEL_TOLERANCE, `${c.name}: ${worst}`);
+      // Untouched padding around C stays bit-identical.
+      for (let k = 0; k < pad; k++) assert.equal(viaWasm[k], viaTs[k]);
+    }
+  });
+}
+
+test('float32 network: same outputs and gradients with the wasm kernel and without', { skip }, () => {
+  const config = { cell: 'lstm' as const, inputSize: 3, hiddenSize: 16, numLayers: 2, bidirectional: true, dropout: 0, horizon: 5 };
+  const B = 9, T = 11;
+  const x = Float32Array.from({ length: B * T * 3 }, (_, k) => Math.sin(k));
+  const y = Float32Array.from({ length: B * 5 }, (_, k) => Math.cos(k));
+  const run = (): { out: Float32Array; grads: Float32Array } => {
+    const net = createNetwork(config, { seed: 3 });
+    const ws = createWorkspace(net, B, T);
+    const d = new Float32Array(B * 5);
+    zeroGrads(net);
+    const out = Float32Array.from(networkForward(net, ws, x, B, { training: false }));
+    lossForwardBackward('mse', out, y, null, B * 5, d);
+    networkBackward(net, ws, d, B);
+    return { out, grads: Float32Array.from(net.grads) };
+  };
+  const withWasm = run();
+  setWasmEnabled(false);
+  try {
+    const without = run();
+    const diff = (p: Float32Array, q: Float32Array): number => p.reduce((m, v, k) => Math.max(m, Math.abs(v - q[k]!)), 0);
+    assert.ok(diff(withWasm.out, without.out) < 1e-5, `outputs ${diff(withWasm.out, without.out)}`);
+    assert.ok(diff(withWasm.grads, without.grads) < 1e-5, `grads ${diff(withWasm.grads, without.grads)}`);
+  } finally {
+    setWasmEnabled(true);
+  }
+});
