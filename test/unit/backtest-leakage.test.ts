@@ -3,6 +3,7 @@
 // and --jobs 2 give the same document.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DataError } from '../../src/errors.js';
 import { makeFrequency } from '../../src/data/time.js';
 import type { Dataset, Series } from '../../src/data/types.js';
 import type { BacktestOptions } from '../../src/backtest/options.js';
@@ -124,6 +125,11 @@ describe('backtest without leakage', () => {
     const two = await runBacktest(data, options({}, 2), hooks);
     assert.equal(renderDocument(buildDocument(one, 7)), renderDocument(buildDocument(two, 7)));
     assert.equal(renderTable(backtestTable(one), 'csv'), renderTable(backtestTable(two), 'csv'));
+  });
+
+  test("a worker's typed error comes back typed (a DataError stays exit 65)", async () => {
+    const negative = dataset([{ ...seasonal('a', 72, 0), values: Float64Array.from({ length: 72 }, (_, i) => i - 100) }]);
+    await assert.rejects(runBacktest(negative, options({ training: { ...training, transform: 'log' } }), hooks), (error: unknown) => error instanceof DataError);
   });
 
   test('an abort terminates the workers and throws InterruptedError', async () => {
