@@ -83,7 +83,7 @@ class FieldBuffers {
  * the record where the fast path cannot go on (a quote or a lone '\r'). `state.line` advances.
  */
 function scanPlain(
-  text: string, final: boolean, delimiterCode: number, buffers: FieldBuffers, sink: RecordSink,
+  file: string, text: string, final: boolean, delimiterCode: number, buffers: FieldBuffers, sink: RecordSink,
   state: { line: number },
 ): number {
   const length = text.length;
@@ -110,6 +110,7 @@ function scanPlain(
       if (count === 0 && end === lineStart) {
         // empty line: skipped, like csv-parse's skip_empty_lines
       } else {
+        if (end - lineStart > MAX_RECORD_CHARS) throw tooLong(file, state.line);
         if (count + 1 >= buffers.starts.length) buffers.grow();
         buffers.starts[count] = fieldStart;
         buffers.ends[count] = end;
@@ -125,6 +126,7 @@ function scanPlain(
   }
   if (!final) return lineStart;
   if (lineStart < length) {
+    if (length - lineStart > MAX_RECORD_CHARS) throw tooLong(file, state.line);
     if (count + 1 >= buffers.starts.length) buffers.grow();
     buffers.starts[count] = fieldStart;
     buffers.ends[count] = length;
@@ -222,17 +224,18 @@ class GeneralParser {
  */
 export async function tokenize(
   file: string, chunks: AsyncIterable<string>, delimiter: string | undefined, sink: RecordSink,
+  options: { general?: boolean } = {}, // general: csv-parse only (tests compare the two paths)
 ): Promise<TokenizeResult> {
   const iterator = chunks[Symbol.asyncIterator]();
   try {
-    return await tokenizeFrom(file, iterator, delimiter, sink);
+    return await tokenizeFrom(file, iterator, delimiter, sink, options.general ?? false);
   } finally {
     await iterator.return?.(); // closes the file when a record was refused midway
   }
 }
 
 async function tokenizeFrom(
-  file: string, iterator: AsyncIterator<string>, delimiter: string | undefined, sink: RecordSink,
+  file: string, iterator: AsyncIterator<string>, delimiter: string | undefined, sink: RecordSink, forceGeneral: boolean,
 ): Promise<TokenizeResult> {
   // Sniff: enough text for a few complete lines.
   let pending = '';
@@ -253,7 +256,7 @@ async function tokenizeFrom(
       general.write(text);
       return '';
     }
-    const stop = scanPlain(text, final, chosen.charCodeAt(0), buffers, sink, state);
+    const stop = scanPlain(file, text, final, chosen.charCodeAt(0), buffers, sink, state);
     if (stop < 0) {
       general = new GeneralParser(file, chosen, state.line - 1, sink);
       general.write(text.slice(-1 - stop));
@@ -265,7 +268,7 @@ async function tokenizeFrom(
   };
 
   // A multi-character delimiter or a quote as delimiter: csv-parse only.
-  if (chosen.length !== 1 || chosen === '"' || chosen === '\n' || chosen === '\r') {
+  if (forceGeneral || chosen.length !== 1 || chosen === '"' || chosen === '\n' || chosen === '\r') {
     general = new GeneralParser(file, chosen, 0, sink);
   }
   let carry = feed(pending, ended);

@@ -138,6 +138,11 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
       );
     }
     if (candidates.length === 0) {
+      // One column of values that are not numbers: say which cell, as if it had been named.
+      const valued = table.numbers.filter((column): column is NumberColumn => column !== null && column.invalid > 0 && !seenFeatures.has(column.name));
+      if (valued.length === 1) candidates.push(valued[0]!);
+    }
+    if (candidates.length === 0) {
       const others = header.filter((_, i) => i !== table.timeIndex && i !== table.idIndex && !seenFeatures.has(header[i]!));
       throw new DataError(
         `${where(file, table.headerLine)}: no numeric column to forecast${others.length ? ` (${others.join(', ')} hold no numbers)` : ''}; name one with --target`,

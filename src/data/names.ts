@@ -30,6 +30,6 @@ export function closestName(wanted: string, names: readonly string[]): string | 
 /** "no column 'pasengers' (--target); did you mean 'passengers'? columns: month, passengers" */
 export function unknownColumnMessage(wanted: string, flag: string, names: readonly string[]): string {
   const closest = closestName(wanted, names);
-  const hint = closest === undefined ? '' : `; did you mean '${closest}'?`;
-  return `no column '${wanted}' (${flag})${hint}; columns: ${names.join(', ')}`;
+  const hint = closest === undefined ? ';' : `; did you mean '${closest}'?`;
+  return `no column '${wanted}' (${flag})${hint} columns: ${names.join(', ')}`;
 }

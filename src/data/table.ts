@@ -232,8 +232,20 @@ export class TableBuilder implements RecordSink {
         );
       }
     } else {
+      // The first column whose first value is a time and most sampled values too; a bad value
+      // later in it is then reported with its line, not as "no time column".
       for (let i = 0; i < this.header.length && this.timeIndex < 0; i++) {
-        if (i !== this.idIndex && parsesAll(i, isIso)) this.timeIndex = i;
+        const first = firstValue(i);
+        if (i === this.idIndex || first === undefined || !isIso(first.text)) continue;
+        let good = 0;
+        let all = 0;
+        for (const record of sample) {
+          const text = record.fields[i]!.trim();
+          if (text === '') continue;
+          all++;
+          if (isIso(text)) good++;
+        }
+        if (good * 2 >= all) this.timeIndex = i;
       }
       for (let i = 0; i < this.header.length && this.timeIndex < 0; i++) {
         if (i === this.idIndex || !(i === 0 || TIMEISH_NAME.test(this.header[i]!))) continue;
