@@ -108,7 +108,7 @@ export function benchOne(c: BenchConfig, cell: CellKind, trainSeconds = TRAIN_SE
 export async function runEngineBench(options: { json: boolean }): Promise<EngineResult[]> {
   const results: EngineResult[] = [];
   if (!options.json) {
-    console.log(`engine kernel: ${wasmKernels() === null ? 'TypeScript (dist/assembly/gemm.wasm not built)' : 'WebAssembly SIMD'}`);
+    console.log(`engine kernel: ${wasmKernels() === null ? 'TypeScript (dist/assembly/kernels.wasm not built)' : 'WebAssembly SIMD'}`);
     console.log('engine  config  cell   train samples/s   infer ms   GFLOP/s');
   }
   for (const c of ENGINE_CONFIGS) {

@@ -12,6 +12,7 @@
 import { addColumnSums, addRowVector, gemmAB, gemmAtB, type FloatArray } from './gemm.js';
 import type { CellOffsets } from './layout.js';
 import type { BackwardScratch } from './lstm.js';
+import { addressOf, kernelsFor } from './wasm.js';
 
 export interface GruActivations {
   gates: FloatArray; // (T, B, 3H) after the nonlinearities: r, z, n
@@ -34,12 +35,18 @@ export function gruForward(
   gates.fill(0, 0, rows * G);
   addRowVector(gates, 0, G, params, w.bih, rows, G);
   gemmAB(gates, 0, G, x, 0, I, wihT, 0, G, rows, G, I);
+  const kernels = kernelsFor(gates, hn, hGates, out); // the SIMD pointwise step, when available
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1;
     hGates.fill(0, 0, B * G);
     addRowVector(hGates, 0, G, params, w.bhh, B, G);
     if (s > 0) gemmAB(hGates, 0, G, out, tp * B * ldo + outCol, ldo, whhT, 0, G, B, G, H);
+    if (kernels !== null) {
+      const hPrev = s > 0 ? addressOf(out, tp * B * ldo + outCol) : 0;
+      kernels.gruPointwise(addressOf(gates, t * B * G), addressOf(hGates, 0), addressOf(hn, t * B * H), hPrev, addressOf(out, t * B * ldo + outCol), ldo, B, H);
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const pg = (t * B + b) * G;
       const ph = b * G;

@@ -11,6 +11,7 @@
 
 import { addColumnSums, addRowVector, gemmAB, gemmAtB, type FloatArray } from './gemm.js';
 import type { CellOffsets } from './layout.js';
+import { addressOf, kernelsFor } from './wasm.js';
 
 export interface LstmActivations {
   gates: FloatArray; // (T, B, 4H) after the nonlinearities: i, f, g, o
@@ -42,10 +43,16 @@ export function lstmForward(
   addRowVector(gates, 0, G, params, w.bih, rows, G);
   addRowVector(gates, 0, G, params, w.bhh, rows, G);
   gemmAB(gates, 0, G, x, 0, I, wihT, 0, G, rows, G, I);
+  const kernels = kernelsFor(gates, c, tanhC, out); // the SIMD pointwise step, when available
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1; // the step whose state is hPrev, cPrev
     if (s > 0) gemmAB(gates, t * B * G, G, out, tp * B * ldo + outCol, ldo, whhT, 0, G, B, G, H);
+    if (kernels !== null) {
+      const cPrev = s > 0 ? addressOf(c, tp * B * H) : 0;
+      kernels.lstmPointwise(addressOf(gates, t * B * G), addressOf(c, t * B * H), addressOf(tanhC, t * B * H), cPrev, addressOf(out, t * B * ldo + outCol), ldo, B, H);
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const pg = (t * B + b) * G;
       const pc = (t * B + b) * H;

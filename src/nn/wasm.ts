@@ -1,5 +1,5 @@
-// The optional WebAssembly SIMD kernel (assembly/gemm.ts, compiled at build time to
-// dist/assembly/gemm.wasm) and the float32 memory it works on.
+// The optional WebAssembly SIMD kernels (assembly/, compiled at build time to
+// dist/assembly/kernels.wasm) and the float32 memory it works on.
 //
 // The kernel can only read its own linear memory, so float32 parameters, gradients and
 // workspaces are allocated inside one shared WebAssembly.Memory. Shared memory matters: growing
@@ -14,6 +14,10 @@ import { readFileSync } from 'node:fs';
 export interface WasmKernels {
   /** C (M, N) += A (M, K) · B (K, N); byte addresses, strides in elements; B has contiguous columns. */
   gemm(c: number, ldc: number, a: number, ars: number, acs: number, b: number, ldb: number, M: number, N: number, K: number): void;
+  /** One LSTM step's gates, cell state and output for B rows (assembly/cells.ts); cPrev 0 = zeros. */
+  lstmPointwise(gates: number, c: number, tanhC: number, cPrev: number, out: number, ldo: number, B: number, H: number): void;
+  /** One GRU step's gates and output for B rows (assembly/cells.ts); hPrev 0 = zeros. */
+  gruPointwise(gates: number, hGates: number, hn: number, hPrev: number, out: number, ldo: number, B: number, H: number): void;
 }
 
 // The WebAssembly global is not in this project's TypeScript libs (ES2022, no DOM): the little we use, typed here.
@@ -43,7 +47,7 @@ const registry = new FinalizationRegistry<{ ptr: number; size: number }>((block)
 function load(): void {
   loaded = true;
   try {
-    const bytes = readFileSync(new URL('../../assembly/gemm.wasm', import.meta.url));
+    const bytes = readFileSync(new URL('../../assembly/kernels.wasm', import.meta.url));
     const mem = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const instance = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } });
     kernels = instance.exports as unknown as WasmKernels;
@@ -69,6 +73,19 @@ export function setWasmEnabled(on: boolean): void {
 /** Whether this array lives in the kernel's memory (so the kernel can address it). */
 export function inArena(x: Float32Array | Float64Array): boolean {
   return arenaBuffers.has(x.buffer);
+}
+
+/** The kernels, when they are on and every array is float32 in their memory; else null. */
+export function kernelsFor(...arrays: Array<Float32Array | Float64Array>): WasmKernels | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  for (const x of arrays) if (!(x instanceof Float32Array) || !arenaBuffers.has(x.buffer)) return null;
+  return k;
+}
+
+/** The byte address of element `offset` of an arena array. */
+export function addressOf(x: Float32Array | Float64Array, offset: number): number {
+  return x.byteOffset + 4 * offset;
 }
 
 function release(block: { ptr: number; size: number }): void {

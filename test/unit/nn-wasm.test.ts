@@ -1,5 +1,5 @@
 // The WebAssembly SIMD kernel against the TypeScript reference kernels, and the whole float32
-// network with and without it. Skipped when dist/assembly/gemm.wasm has not been built.
+// network with and without it. Skipped when dist/assembly/kernels.wasm has not been built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemmAB, gemmABt, gemmAtB, gemmABTs, gemmABtTs, gemmAtBTs } from '../../src/nn/gemm.js';
@@ -10,7 +10,7 @@ import { arenaFloat32, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js'
 
 /** float32 sums in a different order: relative to the scale of the products. */
 const KERNEL_TOLERANCE = 1e-5;
-const skip = wasmKernels() === null ? 'dist/assembly/gemm.wasm is not built' : false;
+const skip = wasmKernels() === null ? 'dist/assembly/kernels.wasm is not built' : false;
 
 function filled(n: number, seed: number): Float32Array {
   const a = arenaFloat32(n)!;

@@ -1,0 +1,115 @@
+// WebAssembly SIMD kernels for the pointwise part of one LSTM or GRU time step (float32):
+// the gate nonlinearities and the state update, four units at a time. exp is a Cephes-style
+// polynomial (about 2 ulp), so results differ from the TypeScript path (Math.exp) in the last
+// bits but are the same on every platform.
+// Pointers are byte addresses; a zero pointer for the previous state means "zeros" (first step).
+
+// @ts-ignore: decorator
+@inline function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+// @ts-ignore: decorator
+@inline function exp4(x: v128): v128 {
+  // Keep 2^n a normal float32: n in [−126, 127].
+  const xc = f32x4.min(f32x4.max(x, splat(-87.3)), splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(xc, splat(1.44269504088896341)));
+  // r = x − n·ln2 in two parts (Cody–Waite), so r is exact enough.
+  let r = f32x4.sub(xc, f32x4.mul(n, splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  let p = splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+// @ts-ignore: decorator
+@inline function sigmoid4(x: v128): v128 {
+  return f32x4.div(splat(1), f32x4.add(splat(1), exp4(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline function tanh4(x: v128): v128 {
+  // 1 − 2/(e^{2x} + 1), and the odd series near 0 where that form would cancel.
+  const big = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(exp4(f32x4.add(x, x)), splat(1))));
+  const x2 = f32x4.mul(x, x);
+  // x − x³/3 + 2x⁵/15 − 17x⁷/315
+  let s = f32x4.add(f32x4.mul(x2, splat(-0.053968254)), splat(0.13333334));
+  s = f32x4.add(f32x4.mul(s, x2), splat(-0.33333334));
+  const small = f32x4.add(x, f32x4.mul(f32x4.mul(s, x2), x));
+  return v128.bitselect(small, big, f32x4.lt(f32x4.abs(x), splat(0.0625)));
+}
+
+// @ts-ignore: decorator
+@inline function load4(p: usize, j: i32, tail: bool): v128 {
+  return tail ? f32x4.splat(load<f32>(p + (<usize>j << 2))) : v128.load(p + (<usize>j << 2));
+}
+
+// @ts-ignore: decorator
+@inline function store4(p: usize, j: i32, v: v128, tail: bool): void {
+  if (tail) store<f32>(p + (<usize>j << 2), f32x4.extract_lane(v, 0));
+  else v128.store(p + (<usize>j << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline function lstmUnits(pi: usize, pf: usize, pg: usize, po: usize, pc: usize, pt: usize, pout: usize, pp: usize, j: i32, tail: bool): void {
+  const ig = sigmoid4(load4(pi, j, tail));
+  const fg = sigmoid4(load4(pf, j, tail));
+  const gg = tanh4(load4(pg, j, tail));
+  const og = sigmoid4(load4(po, j, tail));
+  store4(pi, j, ig, tail); store4(pf, j, fg, tail); store4(pg, j, gg, tail); store4(po, j, og, tail);
+  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
+  const cn = f32x4.add(f32x4.mul(fg, prev), f32x4.mul(ig, gg));
+  const tc = tanh4(cn);
+  store4(pc, j, cn, tail); store4(pt, j, tc, tail); store4(pout, j, f32x4.mul(og, tc), tail);
+}
+
+/**
+ * LSTM step for B rows: gates (B, 4H) pre-activations → i, f, g, o in place;
+ * c = f·cPrev + i·g; tanhC = tanh(c); out (row stride ldo) = o·tanhC.
+ */
+export function lstmPointwise(gates: usize, c: usize, tanhC: usize, cPrev: usize, out: usize, ldo: i32, B: i32, H: i32): void {
+  const H4 = H & ~3;
+  const rowG = <usize>(4 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ldo << 2, gate = <usize>H << 2;
+  for (let b: i32 = 0; b < B; b++) {
+    const pi = gates + <usize>b * rowG, pf = pi + gate, pg = pf + gate, po = pg + gate;
+    const pc = c + <usize>b * rowH, pt = tanhC + <usize>b * rowH, pout = out + <usize>b * rowO;
+    const pp: usize = cPrev == 0 ? <usize>0 : cPrev + <usize>b * rowH;
+    for (let j: i32 = 0; j < H4; j += 4) lstmUnits(pi, pf, pg, po, pc, pt, pout, pp, j, false);
+    for (let j: i32 = H4; j < H; j++) lstmUnits(pi, pf, pg, po, pc, pt, pout, pp, j, true);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gruUnits(pr: usize, pz: usize, pn: usize, qr: usize, qz: usize, qn: usize, phn: usize, pout: usize, pp: usize, j: i32, tail: bool): void {
+  const r = sigmoid4(f32x4.add(load4(pr, j, tail), load4(qr, j, tail)));
+  const z = sigmoid4(f32x4.add(load4(pz, j, tail), load4(qz, j, tail)));
+  const hnv = load4(qn, j, tail);
+  const n = tanh4(f32x4.add(load4(pn, j, tail), f32x4.mul(r, hnv)));
+  store4(pr, j, r, tail); store4(pz, j, z, tail); store4(pn, j, n, tail); store4(phn, j, hnv, tail);
+  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
+  store4(pout, j, f32x4.add(f32x4.mul(f32x4.sub(prev, n), z), n), tail);
+}
+
+/**
+ * GRU step for B rows: gates (B, 3H) input-side pre-activations (with b_ih) → r, z, n in place;
+ * hGates (B, 3H) hidden-side pre-activations (with b_hh); hn (B, H) ← the hidden-side n part;
+ * out (row stride ldo) = (hPrev − n)·z + n, hPrev with row stride ldo (0: zeros).
+ */
+export function gruPointwise(gates: usize, hGates: usize, hn: usize, hPrev: usize, out: usize, ldo: i32, B: i32, H: i32): void {
+  const H4 = H & ~3;
+  const rowG = <usize>(3 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ldo << 2, gate = <usize>H << 2;
+  for (let b: i32 = 0; b < B; b++) {
+    const pr = gates + <usize>b * rowG, pz = pr + gate, pn = pz + gate;
+    const qr = hGates + <usize>b * rowG, qz = qr + gate, qn = qz + gate;
+    const phn = hn + <usize>b * rowH, pout = out + <usize>b * rowO;
+    const pp: usize = hPrev == 0 ? <usize>0 : hPrev + <usize>b * rowO;
+    for (let j: i32 = 0; j < H4; j += 4) gruUnits(pr, pz, pn, qr, qz, qn, phn, pout, pp, j, false);
+    for (let j: i32 = H4; j < H; j++) gruUnits(pr, pz, pn, qr, qz, qn, phn, pout, pp, j, true);
+  }
+}
