@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 
@@ -17,10 +18,12 @@ export function removePendingTempFiles(): void {
   pendingTempFiles.clear();
 }
 
-function describe(error: unknown): string {
+function describe(error: unknown, path: string): string {
   if (error && typeof error === 'object' && 'code' in error) {
     const code = String((error as { code: unknown }).code);
-    if (code === 'ENOENT') return 'the folder does not exist';
+    // /proc and friends exist but refuse new files with ENOENT.
+    if (code === 'ENOENT') return statOrNull(dirname(path)) !== null ? 'cannot create a file in that folder' : 'the folder does not exist';
+    if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
     if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
     if (code === 'ENOSPC') return 'no space left on the device';
     if (code === 'EISDIR') return 'it is a directory';
@@ -30,23 +33,69 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A symlink's final target, so the rename replaces the file and leaves the link alone. */
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // gone since the stat: plain path, plain rename
+  }
+}
+
+/** Devices, pipes and sockets (/dev/stdout, /dev/full, `-o >(gzip)`) cannot be renamed over: write into them. */
+function writeSpecial(path: string, bytes: Uint8Array): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'w');
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    closeSync(fd);
+  } catch (error: unknown) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // the write error is the one to report
+      }
+    }
+    throw new OutputError(`cannot write ${path}: ${describe(error, path)}`);
+  }
+}
+
 /**
  * Writes `content` to `path` so that readers only ever see the old file or the whole new one:
  * a temp file in the same folder (same file system, so rename is atomic), fsync, then rename.
+ * A symlink keeps pointing where it did (its target is replaced), an existing file keeps its
+ * mode, and a device or pipe is written into, never replaced by a regular file.
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const existing = statOrNull(path);
+  if (existing !== null && !existing.isFile() && !existing.isDirectory()) {
+    writeSpecial(path, bytes);
+    return;
+  }
+  const target = existing?.isFile() ? realpathOr(path) : path;
+  const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   let fd: number | undefined;
   try {
     fd = openSync(temp, 'wx', 0o644);
     pendingTempFiles.add(temp);
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    if (existing?.isFile()) fchmodSync(fd, existing.mode & 0o7777);
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, path);
+    renameSync(temp, target);
     pendingTempFiles.delete(temp);
   } catch (error: unknown) {
     if (fd !== undefined) {
@@ -64,6 +113,6 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
       }
       pendingTempFiles.delete(temp);
     }
-    throw new OutputError(`cannot write ${path}: ${describe(error)}`);
+    throw new OutputError(`cannot write ${path}: ${describe(error, temp)}`);
   }
 }
