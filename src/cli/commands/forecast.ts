@@ -1,5 +1,5 @@
 // rnncast forecast <input> [-m MODEL] [--save-model FILE] [-o FILE]
-import { DataError, InterruptedError } from '../../errors.js';
+import { DataError, InterruptedError, UsageError } from '../../errors.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
 import { readModelFile, serializeModel } from '../../io/model-file.js';
@@ -50,6 +50,13 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   const levels = parseLevels(optionalString(argv, 'level') ?? '80,95');
   const modelPath = optionalString(argv, 'model');
   const saveModel = optionalString(argv, 'save-model');
+  if (modelPath !== undefined && saveModel !== undefined) {
+    throw new UsageError(`--save-model keeps a model trained on the fly; with -m ${modelPath} nothing is trained (copy the file instead)`);
+  }
+  const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
+  if (saveModel !== undefined && toStdout(saveModel) && toStdout(output.path)) {
+    throw new UsageError('--save-model - and the forecast would both write to standard output; give one of them a file (-o FILE)');
+  }
 
   let model: ModelFile;
   let network: Network;
