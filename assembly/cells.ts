@@ -113,3 +113,71 @@ export function gruPointwise(gates: usize, hGates: usize, hn: usize, hPrev: usiz
     for (let j: i32 = H4; j < H; j++) gruUnits(pr, pz, pn, qr, qz, qn, phn, pout, pp, j, true);
   }
 }
+
+// @ts-ignore: decorator
+@inline function lstmBackUnits(pdo: usize, prec: usize, pi: usize, pf: usize, pg: usize, po: usize, pt: usize, pp: usize, pdc: usize,
+  di: usize, df: usize, dg: usize, dout: usize, j: i32, tail: bool): void {
+  const one = splat(1);
+  const dh = f32x4.add(load4(pdo, j, tail), load4(prec, j, tail));
+  const ig = load4(pi, j, tail), fg = load4(pf, j, tail), gg = load4(pg, j, tail), og = load4(po, j, tail);
+  const tc = load4(pt, j, tail);
+  const dc = f32x4.add(load4(pdc, j, tail), f32x4.mul(f32x4.mul(dh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
+  store4(pdc, j, f32x4.mul(dc, fg), tail);
+  store4(di, j, f32x4.mul(f32x4.mul(f32x4.mul(dc, gg), ig), f32x4.sub(one, ig)), tail);
+  store4(df, j, f32x4.mul(f32x4.mul(f32x4.mul(dc, prev), fg), f32x4.sub(one, fg)), tail);
+  store4(dg, j, f32x4.mul(f32x4.mul(dc, ig), f32x4.sub(one, f32x4.mul(gg, gg))), tail);
+  store4(dout, j, f32x4.mul(f32x4.mul(f32x4.mul(dh, tc), og), f32x4.sub(one, og)), tail);
+}
+
+/**
+ * LSTM backward step for B rows: dh = dOut (row stride ldo) + dhRec (B, H); writes the gate
+ * pre-activation gradients dGates (B, 4H) and updates dc (B, H) to the gradient reaching cPrev.
+ */
+export function lstmBackwardPointwise(dGates: usize, dc: usize, dOut: usize, ldo: i32, dhRec: usize,
+  gates: usize, tanhC: usize, cPrev: usize, B: i32, H: i32): void {
+  const H4 = H & ~3;
+  const rowG = <usize>(4 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ldo << 2, gate = <usize>H << 2;
+  for (let b: i32 = 0; b < B; b++) {
+    const pi = gates + <usize>b * rowG, pf = pi + gate, pg = pf + gate, po = pg + gate;
+    const di = dGates + <usize>b * rowG, df = di + gate, dg = df + gate, dout = dg + gate;
+    const pdo = dOut + <usize>b * rowO, prec = dhRec + <usize>b * rowH, pt = tanhC + <usize>b * rowH, pdc = dc + <usize>b * rowH;
+    const pp: usize = cPrev == 0 ? <usize>0 : cPrev + <usize>b * rowH;
+    for (let j: i32 = 0; j < H4; j += 4) lstmBackUnits(pdo, prec, pi, pf, pg, po, pt, pp, pdc, di, df, dg, dout, j, false);
+    for (let j: i32 = H4; j < H; j++) lstmBackUnits(pdo, prec, pi, pf, pg, po, pt, pp, pdc, di, df, dg, dout, j, true);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gruBackUnits(pdo: usize, prec: usize, pr: usize, pz: usize, pn: usize, phn: usize, pp: usize,
+  xr: usize, xz: usize, xn: usize, hr: usize, hz: usize, hnn: usize, pdh: usize, j: i32, tail: bool): void {
+  const one = splat(1);
+  const dh = f32x4.add(load4(pdo, j, tail), load4(prec, j, tail));
+  const r = load4(pr, j, tail), z = load4(pz, j, tail), n = load4(pn, j, tail);
+  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
+  const dan = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+  const dar = f32x4.mul(f32x4.mul(f32x4.mul(dan, load4(phn, j, tail)), r), f32x4.sub(one, r));
+  const daz = f32x4.mul(f32x4.mul(f32x4.mul(dh, f32x4.sub(prev, n)), z), f32x4.sub(one, z));
+  store4(xr, j, dar, tail); store4(xz, j, daz, tail); store4(xn, j, dan, tail);
+  store4(hr, j, dar, tail); store4(hz, j, daz, tail); store4(hnn, j, f32x4.mul(dan, r), tail);
+  store4(pdh, j, f32x4.mul(dh, z), tail);
+}
+
+/**
+ * GRU backward step for B rows: dh = dOut (row stride ldo) + dhRec (B, H); writes the input-side
+ * and hidden-side pre-activation gradients dGates, dHGates (B, 3H) and dhDirect (B, H) = dh·z.
+ */
+export function gruBackwardPointwise(dGates: usize, dHGates: usize, dhDirect: usize, dOut: usize, ldo: i32, dhRec: usize,
+  gates: usize, hn: usize, hPrev: usize, B: i32, H: i32): void {
+  const H4 = H & ~3;
+  const rowG = <usize>(3 * H) << 2, rowH = <usize>H << 2, rowO = <usize>ldo << 2, gate = <usize>H << 2;
+  for (let b: i32 = 0; b < B; b++) {
+    const pr = gates + <usize>b * rowG, pz = pr + gate, pn = pz + gate;
+    const xr = dGates + <usize>b * rowG, xz = xr + gate, xn = xz + gate;
+    const hr = dHGates + <usize>b * rowG, hz = hr + gate, hnn = hz + gate;
+    const pdo = dOut + <usize>b * rowO, prec = dhRec + <usize>b * rowH, phn = hn + <usize>b * rowH, pdh = dhDirect + <usize>b * rowH;
+    const pp: usize = hPrev == 0 ? <usize>0 : hPrev + <usize>b * rowO;
+    for (let j: i32 = 0; j < H4; j += 4) gruBackUnits(pdo, prec, pr, pz, pn, phn, pp, xr, xz, xn, hr, hz, hnn, pdh, j, false);
+    for (let j: i32 = H4; j < H; j++) gruBackUnits(pdo, prec, pr, pz, pn, phn, pp, xr, xz, xn, hr, hz, hnn, pdh, j, true);
+  }
+}

@@ -84,10 +84,15 @@ export function gruBackward(
   const { dGates, dHGates, dh, dhRec } = scratch;
   const rows = T * B;
   dhRec.fill(0, 0, B * H);
+  const kernels = kernelsFor(dGates, dHGates, dh, dOut, dhRec, gates, hn, out);
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1;
-    for (let b = 0; b < B; b++) {
+    if (kernels !== null) {
+      kernels.gruBackwardPointwise(addressOf(dGates, t * B * G), addressOf(dHGates, t * B * G), addressOf(dh, 0),
+        addressOf(dOut, t * B * ldo + outCol), ldo, addressOf(dhRec, 0), addressOf(gates, t * B * G), addressOf(hn, t * B * H),
+        s > 0 ? addressOf(out, tp * B * ldo + outCol) : 0, B, H);
+    } else for (let b = 0; b < B; b++) {
       const pg = (t * B + b) * G;
       const pn = (t * B + b) * H;
       const po = (t * B + b) * ldo + outCol;

@@ -93,10 +93,14 @@ export function lstmBackward(
   const rows = T * B;
   dhRec.fill(0, 0, B * H);
   dc.fill(0, 0, B * H);
+  const kernels = kernelsFor(dGates, dc, dOut, dhRec, gates, tanhC, c);
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1;
-    for (let b = 0; b < B; b++) {
+    if (kernels !== null) {
+      kernels.lstmBackwardPointwise(addressOf(dGates, t * B * G), addressOf(dc, 0), addressOf(dOut, t * B * ldo + outCol), ldo,
+        addressOf(dhRec, 0), addressOf(gates, t * B * G), addressOf(tanhC, t * B * H), s > 0 ? addressOf(c, tp * B * H) : 0, B, H);
+    } else for (let b = 0; b < B; b++) {
       const pg = (t * B + b) * G;
       const pc = (t * B + b) * H;
       const pcPrev = (tp * B + b) * H;

@@ -18,6 +18,10 @@ export interface WasmKernels {
   lstmPointwise(gates: number, c: number, tanhC: number, cPrev: number, out: number, ldo: number, B: number, H: number): void;
   /** One GRU step's gates and output for B rows (assembly/cells.ts); hPrev 0 = zeros. */
   gruPointwise(gates: number, hGates: number, hn: number, hPrev: number, out: number, ldo: number, B: number, H: number): void;
+  /** One LSTM backward step: dGates (B, 4H) and dc (B, H) from dOut + dhRec; cPrev 0 = zeros. */
+  lstmBackwardPointwise(dGates: number, dc: number, dOut: number, ldo: number, dhRec: number, gates: number, tanhC: number, cPrev: number, B: number, H: number): void;
+  /** One GRU backward step: dGates, dHGates (B, 3H) and dhDirect (B, H); hPrev 0 = zeros. */
+  gruBackwardPointwise(dGates: number, dHGates: number, dhDirect: number, dOut: number, ldo: number, dhRec: number, gates: number, hn: number, hPrev: number, B: number, H: number): void;
 }
 
 // The WebAssembly global is not in this project's TypeScript libs (ES2022, no DOM): the little we use, typed here.

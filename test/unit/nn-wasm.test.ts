@@ -43,8 +43,8 @@ for (const [M, N, K] of sizes) {
   });
 }
 
-test('float32 network: same outputs and gradients with the wasm kernel and without', { skip }, () => {
-  const config = { cell: 'lstm' as const, inputSize: 3, hiddenSize: 16, numLayers: 2, bidirectional: true, dropout: 0, horizon: 5 };
+for (const cell of ['lstm', 'gru'] as const) test(`float32 ${cell}: same outputs and gradients with the wasm kernels and without`, { skip }, () => {
+  const config = { cell, inputSize: 3, hiddenSize: 18, numLayers: 2, bidirectional: true, dropout: 0, horizon: 5 };
   const B = 9, T = 11;
   const x = Float32Array.from({ length: B * T * 3 }, (_, k) => Math.sin(k));
   const y = Float32Array.from({ length: B * 5 }, (_, k) => Math.cos(k));
