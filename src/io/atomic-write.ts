@@ -41,6 +41,18 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
+/**
+ * Fails fast, before minutes of training, when `path` certainly cannot be written: its folder is
+ * missing or is a file, or the path is a folder. Writes nothing; '-' and undefined are stdout.
+ */
+export function checkOutputPath(path: string | undefined): void {
+  if (path === undefined || path === '-') return;
+  const folder = statOrNull(dirname(path));
+  if (folder === null) throw new OutputError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
+  if (!folder.isDirectory()) throw new OutputError(`cannot write ${path}: a part of the path is a file, not a folder`);
+  if (statOrNull(path)?.isDirectory()) throw new OutputError(`cannot write ${path}: it is a directory`);
+}
+
 /** A symlink's final target, so the rename replaces the file and leaves the link alone. */
 function realpathOr(path: string): string {
   try {

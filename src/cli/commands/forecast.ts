@@ -2,6 +2,7 @@
 import { DataError, InterruptedError, UsageError } from '../../errors.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
+import { checkOutputPath } from '../../io/atomic-write.js';
 import { readModelFile, serializeModel } from '../../io/model-file.js';
 import type { ModelFile } from '../../io/model-file.js';
 import { renderTable, writeOutput } from '../../io/predictions.js';
@@ -57,6 +58,8 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   if (saveModel !== undefined && toStdout(saveModel) && toStdout(output.path)) {
     throw new UsageError('--save-model - and the forecast would both write to standard output; give one of them a file (-o FILE)');
   }
+  checkOutputPath(output.path);
+  checkOutputPath(saveModel);
 
   let model: ModelFile;
   let network: Network;

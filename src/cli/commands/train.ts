@@ -1,5 +1,6 @@
 // rnncast train <input> -o MODEL
 import { InterruptedError, UsageError } from '../../errors.js';
+import { checkOutputPath } from '../../io/atomic-write.js';
 import { writeOutput } from '../../io/predictions.js';
 import { serializeModel } from '../../io/model-file.js';
 import type { CommandContext } from '../context.js';
@@ -15,6 +16,7 @@ export async function handleTrain(argv: Argv, context: CommandContext): Promise<
   const output = optionalString(argv, 'output');
   if (output === undefined) throw new UsageError('train needs -o MODEL: the model file to write (- for standard output)');
   const chart = booleanFlag(argv, 'chart', true);
+  checkOutputPath(output);
 
   const dataset = await loadData(input, dataFlags, context);
   const fit = await trainWithProgress(dataset, options, context, chart);
