@@ -40,7 +40,7 @@ export const modelFlags: FlagTable = {
   'clip-value': { type: 'number', describe: 'element-wise gradient limit (default: off)', group: 'Training:' },
   'val-size': { type: 'number', default: 0.2, describe: 'share of the most recent windows held out for validation', group: 'Training:' },
   scale: { type: 'string', choices: ['standard', 'minmax', 'none'], default: 'standard', group: 'Training:' },
-  transform: { type: 'string', choices: ['none', 'log', 'diff'], default: 'none', group: 'Training:' },
+  transform: { type: 'string', choices: ['none', 'log', 'diff'], default: 'diff', describe: 'target transform, inverted on output (default diff: see README)', group: 'Training:' },
   seed: { type: 'number', default: 42, describe: 'random seed: same data + flags + seed, same model', group: 'Training:' },
   jobs: { type: 'number', describe: 'worker threads (default: number of cores)', group: 'Training:' },
 };

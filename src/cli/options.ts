@@ -160,7 +160,7 @@ export function toTrainingOptions(argv: Argv): TrainingOptions {
     clipValue: clipValue ?? null,
     valSize: requiredNumber(argv, 'val-size', { above: 0, below: 1 }, 0.2),
     scale: stringChoice(argv, 'scale', ['standard', 'minmax', 'none'] as const, 'standard'),
-    transform: stringChoice(argv, 'transform', ['none', 'log', 'diff'] as const, 'none'),
+    transform: stringChoice(argv, 'transform', ['none', 'log', 'diff'] as const, 'diff'),
     seed: requiredNumber(argv, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 42),
     jobs: requiredNumber(argv, 'jobs', { integer: true, min: 1, max: 256 }, defaultJobs()),
   };

