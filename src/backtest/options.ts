@@ -4,8 +4,11 @@ import type { TrainingOptions } from '../train/options.js';
 export type RefitKind = 'every' | 'once';
 
 export interface BacktestOptions {
-  /** K forecast origins at the end of each series. */
-  folds: number; // 3
+  /**
+   * K forecast origins at the end of each series. undefined: 3, or as many as the shortest series
+   * allows (at least 1) with a warning, so the default backtest runs on short data too.
+   */
+  folds: number | undefined; // 3
   /** Steps between origins. */
   stride: number | undefined; // the horizon
   /** Sliding training window of N points before each origin. */

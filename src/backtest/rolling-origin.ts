@@ -1,7 +1,7 @@
 // The rolling-origin backtest: place the folds, cut the data at each origin, train in workers,
 // forecast, run the baselines on the same history, and score every fold × series × method.
 // It never prints; progress goes through hooks.
-import { UsageError } from '../errors.js';
+import { DataError, UsageError } from '../errors.js';
 import { chooseLookback } from '../data/defaults.js';
 import { defaultHorizon, seasonLength } from '../data/time.js';
 import { transformOffset } from '../data/transform.js';
@@ -73,7 +73,7 @@ export interface BacktestHooks {
   /** A training finished (finishing order, for progress lines). */
   onTrained?: (record: TrainingRecord, total: number) => void;
   /** Called once the folds are placed, before any training. */
-  onPlan?: (plan: { trainings: number; workers: number; layout: FoldLayout; lookback: number; season: number }) => void;
+  onPlan?: (plan: { trainings: number; workers: number; layout: FoldLayout; lookback: number; season: number; warnings: string[] }) => void;
   workerUrl?: URL;
 }
 
@@ -84,18 +84,43 @@ export interface BacktestPlan {
   /** (S, K) first forecast point of each fold. */
   origins: number[][];
   tasks: TrainTask[];
+  /** e.g. fewer folds than the default because the data is short. */
+  warnings: string[];
 }
+
+/** The default number of folds, used when --folds is not given and the data allows it. */
+export const DEFAULT_FOLDS = 3;
 
 /**
  * Settings fixed once for every fold: the horizon, the stride, the season, and the lookback,
  * chosen from the first (shortest) fold's training data so every fold trains the same network.
  */
 export function planBacktest(dataset: Dataset, options: BacktestOptions, toolVersion: string): BacktestPlan {
+  if (options.folds !== undefined) return planWithFolds(dataset, options, options.folds, toolVersion);
+  // No --folds: the default 3, or fewer on short data rather than an error.
+  let firstError: unknown;
+  for (let folds = DEFAULT_FOLDS; folds >= 1; folds--) {
+    try {
+      const plan = planWithFolds(dataset, options, folds, toolVersion);
+      if (folds < DEFAULT_FOLDS) {
+        const shortest = Math.min(...dataset.series.map((series) => series.values.length));
+        plan.warnings.push(`${folds} fold${folds === 1 ? '' : 's'} instead of ${DEFAULT_FOLDS}: the shortest series has ${shortest} points, too few to train before ${DEFAULT_FOLDS} origins ${plan.layout.stride} steps apart (set --folds to insist)`);
+      }
+      return plan;
+    } catch (error: unknown) {
+      if (!(error instanceof DataError)) throw error;
+      firstError ??= error;
+    }
+  }
+  throw firstError;
+}
+
+function planWithFolds(dataset: Dataset, options: BacktestOptions, folds: number, toolVersion: string): BacktestPlan {
   const { training } = options;
   const horizon = training.horizon ?? defaultHorizon(dataset.freq);
   const stride = options.stride ?? horizon;
   const season = options.season ?? seasonLength(dataset.freq);
-  const layout: FoldLayout = { folds: options.folds, stride, horizon };
+  const layout: FoldLayout = { folds, stride, horizon };
   const held = heldOutPoints(layout);
   const window = options.window;
   if (window !== undefined && (!Number.isInteger(window) || window < 2)) throw new UsageError(`--window ${window}: expected an integer >= 2`);
@@ -123,7 +148,7 @@ export function planBacktest(dataset: Dataset, options: BacktestOptions, toolVer
     const predict = Array.from({ length: layout.folds }, (_, fold) => datasetBefore(dataset, at(fold)));
     tasks.push({ index: 0, train: datasetBefore(dataset, at(0), window), predict, options: foldOptions, season, levels, toolVersion });
   }
-  return { layout, lookback, season, origins, tasks };
+  return { layout, lookback, season, origins, tasks, warnings: [] };
 }
 
 /** (K)(S) the model's forecasts by fold, whatever the refit mode. */
@@ -157,7 +182,7 @@ export async function runBacktest(dataset: Dataset, options: BacktestOptions, ho
   const plan = planBacktest(dataset, options, hooks.toolVersion);
   const { layout, season, origins, tasks } = plan;
   const workers = Math.max(1, Math.min(options.training.jobs, tasks.length));
-  hooks.onPlan?.({ trainings: tasks.length, workers, layout, lookback: plan.lookback, season });
+  hooks.onPlan?.({ trainings: tasks.length, workers, layout, lookback: plan.lookback, season, warnings: plan.warnings });
   const record = (reply: TrainDone): TrainingRecord => ({ fold: reply.index + 1, summary: reply.summary, seconds: reply.seconds });
   const done = await runInWorkers(tasks, {
     jobs: options.training.jobs,

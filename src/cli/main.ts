@@ -106,7 +106,7 @@ function buildParser(args: string[], context: CommandContext, run: (name: string
           .options(modelFlags)
           .options(outputFlags)
           .options(levelFlag)
-          .option('folds', { type: 'number', default: 3, describe: 'forecast origins at the end of the data', group: 'Backtest:' })
+          .option('folds', { type: 'number', describe: 'forecast origins at the end of the data (default: 3, fewer on short data)', group: 'Backtest:' })
           .option('stride', { type: 'number', describe: 'steps between origins (default: horizon)', group: 'Backtest:' })
           .option('window', { type: 'number', describe: 'sliding training window of N points (default: expanding)', group: 'Backtest:' })
           .option('refit', { type: 'string', choices: ['every', 'once'], default: 'every', group: 'Backtest:' })

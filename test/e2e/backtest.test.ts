@@ -88,6 +88,13 @@ describe('backtest', () => {
     assert.equal(doc.gate.metric, 'mase');
   });
 
+  test('without --folds, a short series gets fewer folds and a warning instead of an error', () => {
+    const result = runCli(['backtest', dataset('us-accidental-deaths.csv'), '--epochs', '3', '--hidden', '8', '--no-chart']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^warning: 1 fold instead of 3: the shortest series has 72 points/m);
+    assert.equal(result.stdout.trim().split('\n').length, 1 + 18);
+  });
+
   test('bad flags are usage errors (exit 2); a series too short is a data error (exit 65)', () => {
     for (const flags of [['--folds', '0'], ['--stride', '-1'], ['--refit', 'sometimes'], ['--fail-if-worse-than', 'oracle'], ['--window', '1'], ['--json', '-o', '-']]) {
       const result = runCli(['backtest', air, ...quick, ...flags]);

@@ -99,6 +99,16 @@ describe('backtest without leakage', () => {
     assert.deepEqual(once.tasks[0]!.predict!.map((d) => d.series.map((s) => s.values.length)), [[54, 66], [60, 72], [66, 78]]);
   });
 
+  test('without --folds, short data gets fewer folds and a warning; with --folds it is an error', () => {
+    const short = dataset([seasonal('', 28, 0)]);
+    const auto = planBacktest(short, options({ folds: undefined }), 'test');
+    assert.ok(auto.layout.folds === 2, String(auto.layout.folds));
+    assert.match(auto.warnings[0]!, /^2 folds instead of 3: the shortest series has 28 points/);
+    assert.deepEqual(planBacktest(data, options({ folds: undefined }), 'test').warnings, [], 'long enough: 3 folds, no warning');
+    assert.throws(() => planBacktest(short, options({ folds: 3 }), 'test'), (error: unknown) => error instanceof DataError && /the series has 28 points/.test(error.message));
+    assert.throws(() => planBacktest(dataset([seasonal('', 12, 0)]), options({ folds: undefined }), 'test'), DataError);
+  });
+
   test("changing every value after fold 1's origin leaves fold 1's forecasts byte-identical", async () => {
     const before = await runBacktest(data, options(), hooks);
     const plan = planBacktest(data, options(), 'test');

@@ -7,7 +7,7 @@ import { checkOutputPath } from '../../io/atomic-write.js';
 import type { BacktestOptions, RefitKind } from '../../backtest/options.js';
 import type { GateBaseline, GateMetric } from '../../backtest/gate.js';
 import type { CommandContext } from '../context.js';
-import { note } from '../context.js';
+import { note, warn } from '../context.js';
 import type { Argv } from '../options.js';
 import { booleanFlag, inputArgument, optionalNumber, optionalString, stringChoice, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
 import { toolVersion } from '../../version.js';
@@ -25,7 +25,8 @@ async function toBacktestCommand(argv: Argv): Promise<BacktestCommand> {
   const { parseLevels } = await import('../../forecast/intervals.js');
   const baseline = optionalString(argv, 'fail-if-worse-than');
   const backtest: BacktestOptions = {
-    folds: optionalNumber(argv, 'folds', { integer: true, min: 1, max: 10_000 }) ?? 3,
+    // Without --folds (main.ts declares no default): 3, fewer on short data with a warning.
+    folds: optionalNumber(argv, 'folds', { integer: true, min: 1, max: 10_000 }),
     stride: optionalNumber(argv, 'stride', { integer: true, min: 1, max: 1_000_000 }),
     window: optionalNumber(argv, 'window', { integer: true, min: 2, max: 100_000_000 }),
     refit: stringChoice<RefitKind>(argv, 'refit', ['every', 'once'], 'every'),
@@ -68,7 +69,8 @@ export async function handleBacktest(argv: Argv, context: CommandContext): Promi
   const result = await runBacktest(dataset, command.backtest, {
     toolVersion: toolVersion(),
     signal: context.signal,
-    onPlan: ({ trainings, workers, layout, lookback, season }) => {
+    onPlan: ({ trainings, workers, layout, lookback, season, warnings }) => {
+      for (const line of warnings) warn(context, line);
       const window = command.backtest.window === undefined ? 'expanding window' : `sliding window of ${command.backtest.window}`;
       note(context, `backtest: ${layout.folds} fold${layout.folds === 1 ? '' : 's'} of ${layout.horizon} steps, stride ${layout.stride}, ${window}, refit ${command.backtest.refit}; lookback ${lookback}, season ${season}; ${trainings} training${trainings === 1 ? '' : 's'} on ${workers} thread${workers === 1 ? '' : 's'}`);
     },
