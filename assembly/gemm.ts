@@ -97,3 +97,18 @@ export function gemm(
     }
   }
 }
+
+/** y (M) += A (M, K) · x (K): rows of A and x contiguous, y with stride incy. SIMD along K. */
+export function gemv(y: usize, incy: i32, a: usize, lda: i32, x: usize, M: i32, K: i32): void {
+  const K4 = K & ~3;
+  const aRow = <usize>lda << 2, yStep = <usize>incy << 2;
+  for (let i: i32 = 0; i < M; i++) {
+    const pa = a + <usize>i * aRow;
+    let acc = f32x4.splat(0);
+    for (let k: i32 = 0; k < K4; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(pa + (<usize>k << 2)), v128.load(x + (<usize>k << 2))));
+    let s: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    for (let k: i32 = K4; k < K; k++) s += load<f32>(pa + (<usize>k << 2)) * load<f32>(x + (<usize>k << 2));
+    const py = y + <usize>i * yStep;
+    store<f32>(py, load<f32>(py) + s);
+  }
+}

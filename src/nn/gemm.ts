@@ -245,6 +245,8 @@ export function gemmAB(
 ): void {
   const k = kernelFor(c, a, b);
   if (k === null) gemmABTs(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K);
+  // One output column (the input gradient of a 1-feature window): a matrix-vector product.
+  else if (N === 1 && ldb === 1) k.gemv(c.byteOffset + 4 * cOff, ldc, a.byteOffset + 4 * aOff, lda, b.byteOffset + 4 * bOff, M, K);
   else k.gemm(c.byteOffset + 4 * cOff, ldc, a.byteOffset + 4 * aOff, lda, 1, b.byteOffset + 4 * bOff, ldb, M, N, K);
 }
 
@@ -257,6 +259,8 @@ export function gemmAtB(
 ): void {
   const k = kernelFor(c, a, b);
   if (k === null) gemmAtBTs(c, cOff, ldc, a, aOff, lda, b, bOff, ldb, M, N, K);
+  // One output column with contiguous C (the weights of a 1-feature input): as the row Cᵀ (1, M) += bᵀ · A, SIMD along M.
+  else if (N === 1 && ldc === 1) k.gemm(c.byteOffset + 4 * cOff, M, b.byteOffset + 4 * bOff, 0, ldb, a.byteOffset + 4 * aOff, lda, 1, M, K);
   else k.gemm(c.byteOffset + 4 * cOff, ldc, a.byteOffset + 4 * aOff, 1, lda, b.byteOffset + 4 * bOff, ldb, M, N, K);
 }
 

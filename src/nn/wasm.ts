@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 export interface WasmKernels {
   /** C (M, N) += A (M, K) · B (K, N); byte addresses, strides in elements; B has contiguous columns. */
   gemm(c: number, ldc: number, a: number, ars: number, acs: number, b: number, ldb: number, M: number, N: number, K: number): void;
+  /** y (M) += A (M, K) · x (K); rows of A and x contiguous, y with stride incy. */
+  gemv(y: number, incy: number, a: number, lda: number, x: number, M: number, K: number): void;
   /** One LSTM step's gates, cell state and output for B rows (assembly/cells.ts); cPrev 0 = zeros. */
   lstmPointwise(gates: number, c: number, tanhC: number, cPrev: number, out: number, ldo: number, B: number, H: number): void;
   /** One GRU step's gates and output for B rows (assembly/cells.ts); hPrev 0 = zeros. */

@@ -19,11 +19,13 @@ function filled(n: number, seed: number): Float32Array {
   return a;
 }
 
-const sizes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 9, 13], [8, 12, 300], [13, 6, 129], [5, 130, 40], [64, 256, 600]];
+const sizes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 9, 13], [8, 12, 300], [13, 6, 129], [5, 130, 40], [64, 256, 600], [37, 1, 21], [256, 1, 300]];
 
 for (const [M, N, K] of sizes) {
   test(`wasm kernel = TypeScript kernel, M ${M} N ${N} K ${K}`, { skip }, () => {
-    const pad = 3, lda = K + 2, ldb = K + 1, ldbN = N + 2, ldaT = M + 1, ldc = N + 4;
+    // N = 1 with packed strides takes the matrix-vector paths.
+    const packed = N === 1;
+    const pad = 3, lda = K + 2, ldb = K + 1, ldbN = packed ? 1 : N + 2, ldaT = M + 1, ldc = packed ? 1 : N + 4;
     const cases = [
       { name: 'ABt', wasm: gemmABt, ts: gemmABtTs, a: filled(pad + M * lda, 1), lda, b: filled(pad + N * ldb, 2), ldb },
       { name: 'AB', wasm: gemmAB, ts: gemmABTs, a: filled(pad + M * lda, 3), lda, b: filled(pad + K * ldbN, 4), ldb: ldbN },
