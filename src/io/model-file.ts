@@ -5,6 +5,8 @@ import { DataError, InputError } from '../errors.js';
 import type { TimeStyle } from '../data/types.js';
 import type { Scaler } from '../data/scale.js';
 import type { TransformKind } from '../data/transform.js';
+import { paramLayout } from '../nn/layout.js';
+import { configProblem } from '../nn/network.js';
 import type { WeightsJson } from '../nn/serialize.js';
 import type { CellKind, OptimizerKind, TrainingLoss } from '../train/options.js';
 
@@ -154,6 +156,30 @@ function stringList(object: Json, key: string, path: string, context: string): s
   return value as string[];
 }
 
+/**
+ * A small file must not make us allocate a big network: before importWeights allocates what the
+ * config declares, the file has to hold at least that many numbers. Names the first short tensor.
+ */
+function checkWeightsCover(config: ModelConfig, weights: Json, path: string): void {
+  const network = { ...config, inputSize: config.inputs.length };
+  const problem = configProblem(network);
+  if (problem !== null) throw new DataError(`${path}: model config: ${problem}`);
+  const layout = paramLayout(network);
+  const countOf = (entry: unknown): number => {
+    const values = entry !== null && typeof entry === 'object' ? (entry as Json).values : undefined;
+    return Array.isArray(values) ? values.length : 0;
+  };
+  let present = 0;
+  for (const entry of Object.values(weights)) present += countOf(entry);
+  if (present >= layout.total) return;
+  for (const tensor of layout.tensors) {
+    const shape = `[${tensor.shape.join(', ')}]`;
+    if (!Object.prototype.hasOwnProperty.call(weights, tensor.name)) throw new DataError(`${path}: weights: tensor '${tensor.name}' is missing (expected shape ${shape})`);
+    const count = countOf(weights[tensor.name]);
+    if (count < tensor.size) throw new DataError(`${path}: weights: tensor '${tensor.name}' has ${count} values, expected ${tensor.size} for shape ${shape}`);
+  }
+}
+
 /** Checks everything the tool relies on; the weights' shapes are checked by importWeights. */
 export function validateModel(value: unknown, path: string): ModelFile {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: not an rnncast model file (expected a JSON object)`);
@@ -247,6 +273,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
   };
 
   const weights = objectField(root, 'weights', path);
+  checkWeightsCover(checkedConfig, weights, path);
   const training = objectField(root, 'training', path);
   const t = 'training.';
   const history = field(training, 'history', path, t);
@@ -296,6 +323,7 @@ export function readModelFile(path: string): ModelFile {
     const code = error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : '';
     throw new InputError(`${path}: cannot read the model file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code || 'unreadable'})`);
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // saved by a Windows editor: still JSON
   if (text.trim() === '') throw new DataError(`${path}: the model file is empty`);
   return validateModel(parseJson(text, path), path);
 }
