@@ -122,6 +122,8 @@ function scanPlain(
       count = 0;
     } else if (code === 34) {
       return -1 - lineStart;
+    } else if (code === 0) {
+      throw binaryData(file, text.slice(lineStart), state.line);
     }
   }
   if (!final) return lineStart;
@@ -251,15 +253,17 @@ async function tokenizeFrom(
   let general: GeneralParser | null = null;
 
   const feed = (text: string, final: boolean): string => {
-    if (text.includes('\0')) throw binaryData(file, text, state.line);
     if (general !== null) {
+      if (text.includes('\0')) throw binaryData(file, text, state.line); // the fast path checks as it scans
       general.write(text);
       return '';
     }
     const stop = scanPlain(file, text, final, chosen.charCodeAt(0), buffers, sink, state);
     if (stop < 0) {
       general = new GeneralParser(file, chosen, state.line - 1, sink);
-      general.write(text.slice(-1 - stop));
+      const rest = text.slice(-1 - stop);
+      if (rest.includes('\0')) throw binaryData(file, rest, state.line);
+      general.write(rest);
       return '';
     }
     const carry = stop === text.length ? '' : text.slice(stop);

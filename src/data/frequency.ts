@@ -22,7 +22,7 @@ export interface FrequencyContext {
 /** A run of this many equal multi-step spacings means the sampling rate changed, not a gap. */
 const MIXED_RUN = 5;
 
-function mode(values: number[]): number {
+function mode(values: ArrayLike<number>): number {
   const counts = new Map<number, number>();
   let best = values[0]!;
   let bestCount = 0;
@@ -107,8 +107,9 @@ export function inferFrequency(series: SortedSeries[], context: FrequencyContext
       return makeFrequency('month', months, anchor);
     }
   }
-  const diffs: number[] = [];
-  for (const { times } of usable) for (let i = 1; i < times.length; i++) diffs.push(times[i]! - times[i - 1]!);
+  const diffs = new Float64Array(usable.reduce((sum, { times }) => sum + times.length - 1, 0)); // (total diffs)
+  let at = 0;
+  for (const { times } of usable) for (let i = 1; i < times.length; i++) diffs[at++] = times[i]! - times[i - 1]!;
   const base = mode(diffs);
   if (sameTimeOfDay && noWeekend && base === DAY && diffs.some((diff) => diff === 3 * DAY)) {
     return makeFrequency('business-day', 1);

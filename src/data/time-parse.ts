@@ -14,6 +14,11 @@ export const lastTime = {
   fractionDigits: 0,
 };
 
+let cachedYear = -1;
+let cachedMonth = -1;
+let cachedDay = -1;
+let cachedDate = 0;
+
 function digits(text: string, at: number, count: number): number {
   let value = 0;
   for (let i = 0; i < count; i++) {
@@ -40,8 +45,17 @@ export function parseTimeAt(text: string, start: number, end: number): number {
   }
   if (length < 10 || text.charCodeAt(start + 7) !== 45) return NaN;
   const day = digits(text, start + 8, 2);
-  if (day < 1 || day > daysInMonth(year, month)) return NaN;
-  const date = daysFromCivil(year, month, day) * DAY;
+  let date: number;
+  if (year === cachedYear && month === cachedMonth && day === cachedDay) {
+    date = cachedDate; // sub-daily data repeats its date for many rows
+  } else {
+    if (day < 1 || day > daysInMonth(year, month)) return NaN;
+    date = daysFromCivil(year, month, day) * DAY;
+    cachedYear = year;
+    cachedMonth = month;
+    cachedDay = day;
+    cachedDate = date;
+  }
   if (length === 10) {
     lastTime.kind = 'date';
     lastTime.offsetMinutes = null;
