@@ -4,6 +4,12 @@ import type { Options } from 'yargs';
 
 type FlagTable = Record<string, Options>;
 
+/** A number flag given without a value (`--hidden --quiet`) is a usage error, not its default. */
+export function valued(table: FlagTable): FlagTable {
+  for (const option of Object.values(table)) if (option.type === 'number') option.requiresArg = true;
+  return table;
+}
+
 export const dataFlags: FlagTable = {
   time: { type: 'string', describe: 'time column (default: the first column whose values parse as times)', group: 'Data:' },
   target: { type: 'string', describe: 'column to forecast (default: the only numeric column left)', group: 'Data:' },
@@ -20,7 +26,7 @@ export const dataFlags: FlagTable = {
   delimiter: { type: 'string', describe: 'field delimiter (default: detected)', group: 'Data:' },
 };
 
-export const modelFlags: FlagTable = {
+export const modelFlags: FlagTable = valued({
   cell: { type: 'string', choices: ['lstm', 'gru'], default: 'lstm', describe: 'recurrent cell', group: 'Model:' },
   hidden: { type: 'number', default: 64, describe: 'hidden units per layer and direction', group: 'Model:' },
   layers: { type: 'number', default: 1, describe: 'stacked recurrent layers', group: 'Model:' },
@@ -43,7 +49,7 @@ export const modelFlags: FlagTable = {
   transform: { type: 'string', choices: ['none', 'log', 'diff'], default: 'diff', describe: 'target transform, inverted on output (default diff: see README)', group: 'Training:' },
   seed: { type: 'number', default: 42, describe: 'random seed: same data + flags + seed, same model', group: 'Training:' },
   jobs: { type: 'number', describe: 'worker threads (default: number of cores)', group: 'Training:' },
-};
+});
 
 export const outputFlags: FlagTable = {
   output: { alias: 'o', type: 'string', describe: 'output file; - is standard output', group: 'Output:' },

@@ -63,6 +63,8 @@ export function optionalNumber(argv: Argv, flag: string, rule: NumberRule): numb
     (rule.max === undefined || value <= rule.max) &&
     (rule.above === undefined || value > rule.above) &&
     (rule.below === undefined || value < rule.below);
+  // yargs turns a number flag's text into NaN and keeps no trace of it.
+  if (typeof raw === 'number' && Number.isNaN(raw)) throw new UsageError(`--${flag}: not a number; expected ${describeRule(rule)}`);
   if (!ok) throw new UsageError(`--${flag} ${String(raw)}: expected ${describeRule(rule)}`);
   return value;
 }
