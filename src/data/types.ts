@@ -29,7 +29,7 @@ export interface Frequency {
 export interface Series {
   /** The value of the id column, or '' for a single-series file. */
   id: string;
-  /** (N) epoch ms, strictly increasing, regular at the dataset frequency after filling. */
+  /** (N) epoch ms, strictly increasing; regular at the dataset frequency, except under --fill drop, which invents no timestamps. */
   times: Float64Array;
   /** (N) target values after `--fill` (NaN only if the policy keeps them, which none does). */
   values: Float64Array;
