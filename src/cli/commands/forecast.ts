@@ -66,15 +66,18 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   let dataset: Dataset;
   if (modelPath !== undefined) {
     model = readModelFile(modelPath);
+    const freqGiven = dataFlags.freq;
     dataFlags = flagsFromModel(dataFlags, model);
     const { importWeights } = await import('../../nn/serialize.js');
     network = importWeightsOrFail(importWeights, model, modelPath);
     try {
       dataset = await loadData(input, dataFlags, context);
     } catch (error: unknown) {
+      if (!(error instanceof DataError)) throw error;
+      // Data at another frequency does not fit the model's grid: say that, not where the grid broke.
+      if (freqGiven === undefined && input !== '-') await refuseOtherFrequency(input, { ...dataFlags, freq: undefined }, model, modelPath);
       // Most often the columns the model needs are not there: say which model asked for them.
-      if (error instanceof DataError) throw new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${model.data.features.length ? `, features ${model.data.features.join(',')}` : ''})`);
-      throw error;
+      throw new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${model.data.features.length ? `, features ${model.data.features.join(',')}` : ''}, frequency ${model.data.freq})`);
     }
     checkModelFits(model, dataset, modelPath);
   } else {
@@ -102,6 +105,20 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   if (chart && !context.quiet) {
     const { forecastChart } = await import('../../report/forecast-chart.js');
     context.stderr.write(forecastChart(dataset, forecasts, context));
+  }
+}
+
+/** Throws the frequency mismatch if the data, read without the model's --freq, has another one; else returns. */
+async function refuseOtherFrequency(input: string, flags: DataFlags, model: ModelFile, modelPath: string): Promise<void> {
+  const { loadDataset } = await import('../../data/load.js');
+  let freq: string;
+  try {
+    freq = (await loadDataset({ input, ...flags })).freq.code;
+  } catch {
+    return; // broken either way: the first error is the one to show
+  }
+  if (freq !== model.data.freq) {
+    throw new DataError(`${modelPath}: the model was trained with frequency ${model.data.freq}, but ${input} has frequency ${freq}`);
   }
 }
 
