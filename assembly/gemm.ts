@@ -112,3 +112,26 @@ export function gemv(y: usize, incy: i32, a: usize, lda: i32, x: usize, M: i32, 
     store<f32>(py, load<f32>(py) + s);
   }
 }
+
+/** Every row of C (M, N) = v (N): the bias a product then adds to. */
+export function setRows(c: usize, ldc: i32, v: usize, M: i32, N: i32): void {
+  const cRow = <usize>ldc << 2, bytes = <usize>N << 2;
+  for (let i: i32 = 0; i < M; i++) memory.copy(c + <usize>i * cRow, v, bytes);
+}
+
+/** out (N) += the column sums of A (M, N), row by row (the same order as the TypeScript loop). */
+export function addColumnSums(out: usize, a: usize, lda: i32, M: i32, N: i32): void {
+  const N4 = N & ~3;
+  const aRow = <usize>lda << 2;
+  for (let i: i32 = 0; i < M; i++) {
+    const pa = a + <usize>i * aRow;
+    for (let j: i32 = 0; j < N4; j += 4) {
+      const o = out + (<usize>j << 2);
+      v128.store(o, f32x4.add(v128.load(o), v128.load(pa + (<usize>j << 2))));
+    }
+    for (let j: i32 = N4; j < N; j++) {
+      const o = out + (<usize>j << 2);
+      store<f32>(o, load<f32>(o) + load<f32>(pa + (<usize>j << 2)));
+    }
+  }
+}

@@ -220,7 +220,7 @@ export function addRowVector(
 }
 
 /** out (N) += column sums of A (M, N): the bias gradient. */
-export function addColumnSums(
+export function addColumnSumsTs(
   out: FloatArray, outOff: number, a: FloatArray, aOff: number, lda: number, M: number, N: number,
 ): void {
   for (let i = 0; i < M; i++) {
@@ -288,5 +288,27 @@ export function transposeInto(out: FloatArray, outOff: number, x: FloatArray, xO
   for (let r = 0; r < rows; r++) {
     const px = xOff + r * ldx;
     for (let q = 0; q < cols; q++) out[outOff + q * rows + r] = x[px + q]!;
+  }
+}
+
+/** out (N) += column sums of A (M, N), row by row: the bias gradient. */
+export function addColumnSums(
+  out: FloatArray, outOff: number, a: FloatArray, aOff: number, lda: number, M: number, N: number,
+): void {
+  const k = kernelFor(out, a, a);
+  if (k === null) addColumnSumsTs(out, outOff, a, aOff, lda, M, N);
+  else k.addColumnSums(out.byteOffset + 4 * outOff, a.byteOffset + 4 * aOff, lda, M, N);
+}
+
+/** Every row of C (M, N) = v (N): the bias that the products then add to. */
+export function setRows(c: FloatArray, cOff: number, ldc: number, v: FloatArray, vOff: number, M: number, N: number): void {
+  const k = kernelFor(c, v, v);
+  if (k !== null) {
+    k.setRows(c.byteOffset + 4 * cOff, ldc, v.byteOffset + 4 * vOff, M, N);
+    return;
+  }
+  for (let i = 0; i < M; i++) {
+    const pc = cOff + i * ldc;
+    for (let j = 0; j < N; j++) c[pc + j] = v[vOff + j]!;
   }
 }

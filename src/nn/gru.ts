@@ -9,9 +9,9 @@
 // Size legend: B batch, T steps, I layer input size, H hidden size, ldo output row stride (D·H).
 // Buffers are time-major: row (t, b) is at t·B + b.
 
-import { addColumnSums, addRowVector, gemmAB, gemmAtB, type FloatArray } from './gemm.js';
+import { addColumnSums, gemmAB, gemmAtB, setRows, type FloatArray } from './gemm.js';
 import type { CellOffsets } from './layout.js';
-import type { BackwardScratch } from './lstm.js';
+import type { BackwardScratch, TransposedWeights } from './lstm.js';
 import { addressOf, kernelsFor } from './wasm.js';
 
 export interface GruActivations {
@@ -25,23 +25,21 @@ export function gruForward(
   act: GruActivations,
   x: FloatArray, // (T, B, I)
   params: FloatArray, w: CellOffsets,
-  wihT: FloatArray, whhT: FloatArray, // (I, G·H) and (H, G·H): the weights transposed, so every product is A·B
+  wT: TransposedWeights, // so every forward product is A·B (its bias is unused: b_hn must stay inside the reset product)
   reverse: boolean, B: number, T: number, H: number,
 ): void {
   const I = w.layerInput;
   const G = 3 * H;
   const { gates, hn, hGates } = act;
   const rows = T * B;
-  gates.fill(0, 0, rows * G);
-  addRowVector(gates, 0, G, params, w.bih, rows, G);
-  gemmAB(gates, 0, G, x, 0, I, wihT, 0, G, rows, G, I);
+  setRows(gates, 0, G, params, w.bih, rows, G);
+  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, G, rows, G, I);
   const kernels = kernelsFor(gates, hn, hGates, out); // the SIMD pointwise step, when available
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1;
-    hGates.fill(0, 0, B * G);
-    addRowVector(hGates, 0, G, params, w.bhh, B, G);
-    if (s > 0) gemmAB(hGates, 0, G, out, tp * B * ldo + outCol, ldo, whhT, 0, G, B, G, H);
+    setRows(hGates, 0, G, params, w.bhh, B, G);
+    if (s > 0) gemmAB(hGates, 0, G, out, tp * B * ldo + outCol, ldo, wT.whh, 0, G, B, G, H);
     if (kernels !== null) {
       const hPrev = s > 0 ? addressOf(out, tp * B * ldo + outCol) : 0;
       kernels.gruPointwise(addressOf(gates, t * B * G), addressOf(hGates, 0), addressOf(hn, t * B * H), hPrev, addressOf(out, t * B * ldo + outCol), ldo, B, H);

@@ -9,7 +9,7 @@
 // Size legend: B batch, T steps, I layer input size, H hidden size, ldo output row stride (D·H).
 // Buffers are time-major: row (t, b) is at t·B + b.
 
-import { addColumnSums, addRowVector, gemmAB, gemmAtB, type FloatArray } from './gemm.js';
+import { addColumnSums, gemmAB, gemmAtB, setRows, type FloatArray } from './gemm.js';
 import type { CellOffsets } from './layout.js';
 import { addressOf, kernelsFor } from './wasm.js';
 
@@ -19,7 +19,15 @@ export interface LstmActivations {
   tanhC: FloatArray; // (T, B, H) tanh of the cell state
 }
 
+/** The weights of one direction rearranged for the forward products, refreshed every forward. */
+export interface TransposedWeights {
+  wih: FloatArray; // (I, G·H) W_ihᵀ
+  whh: FloatArray; // (H, G·H) W_hhᵀ
+  bias: FloatArray; // (G·H) b_ih + b_hh (LSTM)
+}
+
 export interface BackwardScratch {
+  dBias: FloatArray; // (G·H) column sums of dGates
   dGates: FloatArray; // (T, B, G·H) gradient of the gate pre-activations
   dHGates: FloatArray; // (T, B, G·H) GRU only: gradient of the hidden-side pre-activations
   dh: FloatArray; // (B, H) gradient reaching h at the current step
@@ -32,22 +40,20 @@ export function lstmForward(
   act: LstmActivations,
   x: FloatArray, // (T, B, I)
   params: FloatArray, w: CellOffsets,
-  wihT: FloatArray, whhT: FloatArray, // (I, G·H) and (H, G·H): the weights transposed, so every product is A·B
+  wT: TransposedWeights, // so every forward product is A·B
   reverse: boolean, B: number, T: number, H: number,
 ): void {
   const I = w.layerInput;
   const G = 4 * H;
   const { gates, c, tanhC } = act;
   const rows = T * B;
-  gates.fill(0, 0, rows * G);
-  addRowVector(gates, 0, G, params, w.bih, rows, G);
-  addRowVector(gates, 0, G, params, w.bhh, rows, G);
-  gemmAB(gates, 0, G, x, 0, I, wihT, 0, G, rows, G, I);
+  setRows(gates, 0, G, wT.bias, 0, rows, G);
+  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, G, rows, G, I);
   const kernels = kernelsFor(gates, c, tanhC, out); // the SIMD pointwise step, when available
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1; // the step whose state is hPrev, cPrev
-    if (s > 0) gemmAB(gates, t * B * G, G, out, tp * B * ldo + outCol, ldo, whhT, 0, G, B, G, H);
+    if (s > 0) gemmAB(gates, t * B * G, G, out, tp * B * ldo + outCol, ldo, wT.whh, 0, G, B, G, H);
     if (kernels !== null) {
       const cPrev = s > 0 ? addressOf(c, tp * B * H) : 0;
       kernels.lstmPointwise(addressOf(gates, t * B * G), addressOf(c, t * B * H), addressOf(tanhC, t * B * H), cPrev, addressOf(out, t * B * ldo + outCol), ldo, B, H);
@@ -131,7 +137,13 @@ export function lstmBackward(
   if (T > 1) {
     gemmAtB(grads, w.whh, H, dGates, firstWithPrev * B * G, G, out, firstPrev * B * ldo + outCol, ldo, G, H, (T - 1) * B);
   }
-  addColumnSums(grads, w.bih, dGates, 0, G, rows, G);
-  addColumnSums(grads, w.bhh, dGates, 0, G, rows, G);
+  // Both biases enter every gate the same way: one column sum serves both.
+  const dBias = scratch.dBias;
+  dBias.fill(0, 0, G);
+  addColumnSums(dBias, 0, dGates, 0, G, rows, G);
+  for (let j = 0; j < G; j++) {
+    grads[w.bih + j] += dBias[j]!;
+    grads[w.bhh + j] += dBias[j]!;
+  }
   gemmAB(dx, 0, I, dGates, 0, G, params, w.wih, I, rows, I, G);
 }

@@ -15,7 +15,7 @@ import {
   countParams, directions, gateCount, paramLayout,
   type CellKind, type NetworkConfig, type ParamLayout, type TensorView,
 } from './layout.js';
-import { lstmBackward, lstmForward, type BackwardScratch, type LstmActivations } from './lstm.js';
+import { lstmBackward, lstmForward, type BackwardScratch, type LstmActivations, type TransposedWeights } from './lstm.js';
 import { createRng, type Rng } from './rng.js';
 import { arenaFloat32 } from './wasm.js';
 
@@ -44,7 +44,7 @@ export interface Workspace {
   layerOut: FloatArray[]; // [L] (T, B, D·H) output of each layer, directions side by side
   dropped: FloatArray[]; // [L] (T, B, D·H) input of layer l (l ≥ 1) after dropout; [0] unused
   masks: FloatArray[]; // [L] (T, B, D·H) dropout mask of layer l's output (0 or 1/(1-p)); last unused
-  weightsT: Array<Array<{ wih: FloatArray; whh: FloatArray }>>; // [L][D] (I, G·H) and (H, G·H), refreshed each forward
+  weightsT: TransposedWeights[][]; // [L][D] refreshed each forward
   lstm: LstmActivations[][]; // [L][D]
   gru: GruActivations[][]; // [L][D]
   scratch: BackwardScratch;
@@ -132,7 +132,7 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
   const empty = f(0);
   const layerOut: FloatArray[] = [], dropped: FloatArray[] = [], masks: FloatArray[] = [];
   const lstm: LstmActivations[][] = [], gru: GruActivations[][] = [];
-  const weightsT: Array<Array<{ wih: FloatArray; whh: FloatArray }>> = [];
+  const weightsT: TransposedWeights[][] = [];
   const useDropout = config.dropout > 0 && L > 1;
   for (let l = 0; l < L; l++) {
     layerOut.push(f(T * B * D * H));
@@ -140,7 +140,7 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
     masks.push(useDropout && l < L - 1 ? f(T * B * D * H) : empty);
     const perL: LstmActivations[] = [], perG: GruActivations[] = [];
     const inputWidth = l === 0 ? I : D * H;
-    weightsT.push(Array.from({ length: D }, () => ({ wih: f(inputWidth * G * H), whh: f(H * G * H) })));
+    weightsT.push(Array.from({ length: D }, () => ({ wih: f(inputWidth * G * H), whh: f(H * G * H), bias: f(G * H) })));
     for (let d = 0; d < D; d++) {
       if (config.cell === 'lstm') perL.push({ gates: f(T * B * 4 * H), c: f(T * B * H), tanhC: f(T * B * H) });
       else perG.push({ gates: f(T * B * 3 * H), hn: f(T * B * H), hGates: f(B * 3 * H) });
@@ -156,6 +156,7 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
     dx0: f(T * B * I),
     layerOut, dropped, masks, weightsT, lstm, gru,
     scratch: {
+      dBias: f(G * H),
       dGates: f(T * B * G * H),
       dHGates: config.cell === 'gru' ? f(T * B * G * H) : empty,
       dh: f(B * H),
@@ -225,8 +226,9 @@ export function networkForward(
       const wT = ws.weightsT[l]![d]!;
       transposeInto(wT.wih, 0, params, w.wih, w.layerInput, G, w.layerInput);
       transposeInto(wT.whh, 0, params, w.whh, H, G, H);
-      if (config.cell === 'lstm') lstmForward(out, d * H, DH, ws.lstm[l]![d]!, x, params, w, wT.wih, wT.whh, d === 1, B, T, H);
-      else gruForward(out, d * H, DH, ws.gru[l]![d]!, x, params, w, wT.wih, wT.whh, d === 1, B, T, H);
+      for (let j = 0; j < G; j++) wT.bias[j] = params[w.bih + j]! + params[w.bhh + j]!;
+      if (config.cell === 'lstm') lstmForward(out, d * H, DH, ws.lstm[l]![d]!, x, params, w, wT, d === 1, B, T, H);
+      else gruForward(out, d * H, DH, ws.gru[l]![d]!, x, params, w, wT, d === 1, B, T, H);
     }
     if (ws.dropoutActive && l < L - 1) {
       const rng = options.rng!;

@@ -16,6 +16,10 @@ export interface WasmKernels {
   gemm(c: number, ldc: number, a: number, ars: number, acs: number, b: number, ldb: number, M: number, N: number, K: number): void;
   /** y (M) += A (M, K) · x (K); rows of A and x contiguous, y with stride incy. */
   gemv(y: number, incy: number, a: number, lda: number, x: number, M: number, K: number): void;
+  /** Every row of C (M, N) = v (N). */
+  setRows(c: number, ldc: number, v: number, M: number, N: number): void;
+  /** out (N) += column sums of A (M, N). */
+  addColumnSums(out: number, a: number, lda: number, M: number, N: number): void;
   /** One LSTM step's gates, cell state and output for B rows (assembly/cells.ts); cPrev 0 = zeros. */
   lstmPointwise(gates: number, c: number, tanhC: number, cPrev: number, out: number, ldo: number, B: number, H: number): void;
   /** One GRU step's gates and output for B rows (assembly/cells.ts); hPrev 0 = zeros. */
