@@ -51,6 +51,7 @@ let loaded = false;
 /** Every SharedArrayBuffer object the memory has had (one per growth): arena membership test. */
 const arenaBuffers = new Set<ArrayBufferLike>();
 let top = ARENA_START;
+let highWater = ARENA_START; // bytes at and above this were never handed out: still zero
 const freeBlocks: Array<{ ptr: number; size: number }> = []; // sorted by ptr
 const registry = new FinalizationRegistry<{ ptr: number; size: number }>((block) => release(block));
 
@@ -119,6 +120,11 @@ function release(block: { ptr: number; size: number }): void {
   }
 }
 
+/** Bytes of the arena in use or on the free list (its top), and bytes on the free list. */
+export function arenaUsage(): { top: number; free: number } {
+  return { top, free: freeBlocks.reduce((sum, b) => sum + b.size, 0) };
+}
+
 /**
  * A zeroed Float32Array of `length` inside the kernel's memory, or null (kernels off, or memory
  * exhausted). Views of it must not outlive it: the block is reused once it is collected.
@@ -127,10 +133,12 @@ export function arenaFloat32(length: number): Float32Array | null {
   if (wasmKernels() === null || memory === null) return null;
   const size = Math.max(ALIGN, Math.ceil((length * 4) / ALIGN) * ALIGN);
   let ptr = -1;
+  let reused = false;
   for (let k = 0; k < freeBlocks.length; k++) {
     const block = freeBlocks[k]!;
     if (block.size >= size) {
       ptr = block.ptr;
+      reused = true;
       if (block.size === size) freeBlocks.splice(k, 1);
       else {
         block.ptr += size;
@@ -151,9 +159,11 @@ export function arenaFloat32(length: number): Float32Array | null {
     }
     ptr = top;
     top += size;
+    reused = ptr < highWater; // below the high-water mark the bytes may be dirty (top shrank after a release)
+    highWater = Math.max(highWater, top);
   }
   const array = new Float32Array(memory.buffer, ptr, length);
-  array.fill(0); // reused blocks hold old values
+  if (reused) array.fill(0); // fresh memory is zero already; reused blocks hold old values
   registry.register(array, { ptr, size });
   return array;
 }

@@ -6,7 +6,7 @@ import { gemmAB, gemmABt, gemmAtB, gemmABTs, gemmABtTs, gemmAtBTs } from '../../
 import { createNetwork, createWorkspace, networkForward, networkBackward, zeroGrads } from '../../src/nn/network.js';
 import { lossForwardBackward } from '../../src/nn/loss.js';
 import { createRng } from '../../src/nn/rng.js';
-import { arenaFloat32, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+import { arenaFloat32, arenaUsage, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
 
 /** float32 sums in a different order: relative to the scale of the products. */
 const KERNEL_TOLERANCE = 1e-5;
@@ -70,4 +70,29 @@ for (const cell of ['lstm', 'gru'] as const) test(`float32 ${cell}: same outputs
   } finally {
     setWasmEnabled(true);
   }
+});
+
+test('arena blocks are reused, zeroed, once their arrays are collected', { skip }, async () => {
+  // Node can expose gc at run time; finalizers run on a later turn of the event loop.
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const collect = async (): Promise<void> => {
+    for (let round = 0; round < 5; round++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await collect();
+  const before = arenaUsage().top;
+  for (let cycle = 0; cycle < 5; cycle++) {
+    const blocks = Array.from({ length: 20 }, () => arenaFloat32(50_000)!);
+    for (const b of blocks) assert.ok(b.every((x) => x === 0), 'a reused block was not zeroed');
+    for (const b of blocks) b.fill(7);
+    blocks.length = 0;
+    await collect();
+  }
+  // Five cycles of 4 MB each would need 20 MB without reuse.
+  assert.ok(arenaUsage().top - before <= 4_100_000, `arena grew by ${arenaUsage().top - before} bytes`);
 });
