@@ -1,7 +1,7 @@
 // The model file (PRODUCT.md, "Model file"): one versioned JSON document, validated on load so a
 // bad file is refused with one line naming what is wrong, before anything big is allocated.
 import { readFileSync } from 'node:fs';
-import { DataError, InputError } from '../errors.js';
+import { DataError, InputError, where } from '../errors.js';
 import type { TimeStyle } from '../data/types.js';
 import type { Scaler } from '../data/scale.js';
 import type { TransformKind } from '../data/transform.js';
@@ -117,7 +117,14 @@ function parseJson(text: string, path: string): unknown {
     const message = error instanceof Error ? error.message : String(error);
     const position = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
     const truncated = /Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length - 1;
-    throw new DataError(`${path}: not a valid model file (${truncated ? 'the JSON is truncated' : message})`);
+    let place = path;
+    if (Number.isFinite(position)) {
+      const before = text.slice(0, position).split('\n');
+      place = where(path, before.length, before[before.length - 1]!.length + 1);
+    }
+    // V8 quotes the start of the text, newlines and all: the message must stay one line.
+    const why = message.replace(/ in JSON at position \d+.*/s, '').replace(/\s*\n\s*/g, ' ');
+    throw new DataError(`${place}: not a valid model file (${truncated ? 'the JSON is truncated' : why})`);
   }
 }
 
