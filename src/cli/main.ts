@@ -160,7 +160,8 @@ export async function main({ argv, context }: MainOptions): Promise<number> {
 
 function report(error: unknown, context: CommandContext, debug: boolean): number {
   if (error instanceof RnncastError) {
-    context.stderr.write(`rnncast: ${error.message}\n`);
+    // One line, always: a cron mail or a log grep must not see half a message.
+    context.stderr.write(`rnncast: ${oneLine(error.message)}\n`);
     if (debug && error.stack) context.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
@@ -170,7 +171,7 @@ function report(error: unknown, context: CommandContext, debug: boolean): number
     if (debug && error.stack) context.stderr.write(`${error.stack}\n`);
     return 2;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = oneLine(error instanceof Error ? error.message : String(error));
   context.stderr.write(`rnncast: internal error: ${message} — this is a bug, please report it (run again with --debug for the stack)\n`);
   if (debug && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
   return 1;
