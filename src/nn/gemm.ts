@@ -1,10 +1,10 @@
 // Matrix-product kernels the cells call. All matrices are row-major inside flat typed arrays,
 // addressed by (array, offset, leading dimension) so callers pass views without allocating.
 // Each kernel ADDS into C. The exported gemmABt/gemmAB/gemmAtB run the WebAssembly SIMD kernel
-// (src/nn/wasm.ts) when all three arrays are float32 inside its memory, else the TypeScript
-// kernels (…Ts), which stay the reference the tests compare the WebAssembly kernel with.
-// The work is split into 4×4 register tiles (16 running sums in
-// locals, 8 loads per k), and the columns into panels that stay in L1 while the rows stream.
+// (assembly/gemm.ts via src/nn/wasm.ts) when all arrays are float32 inside its memory, else the
+// TypeScript kernels (…Ts), which stay the reference the tests compare the WebAssembly kernel with.
+// The TypeScript work is split into 4×4 register tiles (16 running sums in locals, 8 loads per k),
+// and the columns into panels that stay in L1 while the rows stream.
 //
 // Size legend: C is (M, N); the shared dimension is K.
 //   gemmABt: C += A · Bᵀ   A (M, K), B (N, K)

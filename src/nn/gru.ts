@@ -86,7 +86,7 @@ export function gruBackward(
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1;
-    if (kernels !== null) {
+    if (kernels !== null) { // the SIMD step; the loop below is the same arithmetic in TypeScript
       kernels.gruBackwardPointwise(addressOf(dGates, t * B * G), addressOf(dHGates, t * B * G), addressOf(dh, 0),
         addressOf(dOut, t * B * ldo + outCol), ldo, addressOf(dhRec, 0), addressOf(gates, t * B * G), addressOf(hn, t * B * H),
         s > 0 ? addressOf(out, tp * B * ldo + outCol) : 0, B, H);

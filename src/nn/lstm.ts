@@ -95,7 +95,7 @@ export function lstmBackward(
   const I = w.layerInput;
   const G = 4 * H;
   const { gates, c, tanhC } = act;
-  const { dGates, dh, dhRec, dc } = scratch;
+  const { dGates, dhRec, dc } = scratch;
   const rows = T * B;
   dhRec.fill(0, 0, B * H);
   dc.fill(0, 0, B * H);
@@ -103,7 +103,7 @@ export function lstmBackward(
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     const tp = reverse ? t + 1 : t - 1;
-    if (kernels !== null) {
+    if (kernels !== null) { // the SIMD step; the loop below is the same arithmetic in TypeScript
       kernels.lstmBackwardPointwise(addressOf(dGates, t * B * G), addressOf(dc, 0), addressOf(dOut, t * B * ldo + outCol), ldo,
         addressOf(dhRec, 0), addressOf(gates, t * B * G), addressOf(tanhC, t * B * H), s > 0 ? addressOf(c, tp * B * H) : 0, B, H);
     } else for (let b = 0; b < B; b++) {
