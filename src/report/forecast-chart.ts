@@ -4,6 +4,7 @@ import asciichart from 'asciichart';
 import type { CommandContext } from '../cli/context.js';
 import type { Dataset } from '../data/types.js';
 import type { SeriesForecast } from '../forecast/predict.js';
+import { overlayPlot } from './overlay.js';
 
 const MAX_SERIES = 3;
 const LABEL_WIDTH = 13; // asciichart's default 11-character labels plus the axis
@@ -11,6 +12,14 @@ const LABEL_WIDTH = 13; // asciichart's default 11-character labels plus the axi
 /** Continues `history` with `tail`: asciichart draws whole lines, so shared prefixes overlap exactly. */
 function extend(history: number[], tail: ArrayLike<number>): number[] {
   return [...history, ...Array.from(tail)];
+}
+
+const HEIGHT = 12;
+
+/** Colour: the band in grey under a green forecast; asciichart draws later lines on top. */
+function colourPlot(mainLines: number[][], bandLines: number[][]): string {
+  const colors = [...bandLines.map(() => asciichart.darkgray), asciichart.green, asciichart.default];
+  return asciichart.plot([...bandLines, ...mainLines], { height: HEIGHT, colors });
 }
 
 export function forecastChart(dataset: Dataset, forecasts: SeriesForecast[], context: CommandContext): string {
@@ -24,17 +33,11 @@ export function forecastChart(dataset: Dataset, forecasts: SeriesForecast[], con
     const historyLength = Math.max(1, Math.min(series.values.length, plotWidth - horizon));
     const history = Array.from(series.values.subarray(series.values.length - historyLength));
     const band = forecast.intervals.length > 0 ? forecast.intervals[forecast.intervals.length - 1] : undefined;
-    const lines: number[][] = [];
-    const colors: string[] = [];
     const bandUsable = band !== undefined && Array.from(band.lower).every(Number.isFinite) && Array.from(band.upper).every(Number.isFinite);
-    if (bandUsable) {
-      lines.push(extend(history, band.lower), extend(history, band.upper));
-      colors.push(asciichart.darkgray, asciichart.darkgray);
-    }
-    lines.push(extend(history, forecast.forecast), history);
-    colors.push(asciichart.green, asciichart.default);
-    const title = `${forecast.id === '' ? dataset.target : `${dataset.idColumn} ${forecast.id}`}: last ${historyLength} points and ${horizon} forecast steps${bandUsable ? ` (band: ${band.level}%)` : ''}`;
-    out.push(title, asciichart.plot(lines, { height: 12, colors: context.color ? colors : undefined }), '');
+    const bandLines = bandUsable ? [extend(history, band.lower), extend(history, band.upper)] : [];
+    const mainLines = [extend(history, forecast.forecast), history];
+    const title = `${forecast.id === '' ? dataset.target : `${dataset.idColumn} ${forecast.id}`}: last ${historyLength} points and ${horizon} forecast steps${bandUsable ? ` (dotted: the ${band.level}% band)` : ''}`;
+    out.push(title, context.color ? colourPlot(mainLines, bandLines) : overlayPlot(mainLines, bandLines, HEIGHT), '');
   }
   if (forecasts.length > shown.length) out.push(`(${forecasts.length - shown.length} more series not drawn)`, '');
   return `${out.join('\n')}\n`;

@@ -44,15 +44,8 @@ export async function trainWithProgress(dataset: Dataset, options: TrainingOptio
   const { config } = fit.model;
   note(context, `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}${config.bidirectional ? ' bidirectional' : ''}, lookback ${config.lookback}, horizon ${config.horizon}: ${stopLine(fit.model)} (${fit.result.seconds.toFixed(1)} s)`);
   if (chart && !context.quiet && fit.model.training.history.length > 1) {
-    const { lineChart } = await import('../../report/chart.js');
-    const history = fit.model.training.history;
-    const curves = [history.map((epoch) => epoch.trainLoss)];
-    const labels = ['train loss'];
-    if (history.every((epoch) => epoch.valLoss !== null)) {
-      curves.push(history.map((epoch) => epoch.valLoss ?? Number.NaN));
-      labels.push('validation loss');
-    }
-    context.stderr.write(`${lineChart(curves, { width: context.columns, height: 10, color: context.color, labels })}\n`);
+    const { lossChart } = await import('../../report/loss-chart.js');
+    context.stderr.write(`${lossChart(fit.model.training.history, context)}\n`);
   }
   return fit;
 }
