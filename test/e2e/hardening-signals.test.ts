@@ -1,0 +1,145 @@
+// Issue 5: interruptions and concurrent runs lose nothing. SIGTERM (SIGINT is in forecast.test.ts
+// and backtest.test.ts) during train, forecast and backtest; two runs racing for one output path;
+// SIGKILL, which no handler sees, before the write.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { binPath, dataset, repoRoot, runCli, runCliAndSignal, tempDir } from '../helpers/exec.js';
+import type { CliResult } from '../helpers/exec.js';
+
+const air = dataset('air-passengers.csv');
+const EARLIER = 'earlier output: must survive the interruption\n';
+// Long enough that only the signal can end it.
+const endless = ['--epochs', '100000', '--patience', '100000', '--hidden', '8'];
+const epochLine = (stderr: string): boolean => /epoch \d+\/100000/.test(stderr);
+
+function runAsync(args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    for (const key of Object.keys(env)) if (key.startsWith('RNNCAST_')) delete env[key];
+    const child = spawn(process.execPath, [binPath, ...args], { env, cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.stdin.end();
+  });
+}
+
+/** The last line of stderr: the one a cron mail shows. No stack either way. */
+function lastLine(stderr: string): string {
+  assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
+  return stderr.trimEnd().split('\n').at(-1) ?? '';
+}
+
+describe('hardening: interruptions and concurrent runs', () => {
+  const temp = tempDir('rnncast-signals-');
+  let folderCount = 0;
+  const folder = (): string => {
+    const path = join(temp.path, `case-${folderCount++}`);
+    mkdirSync(path);
+    return path;
+  };
+  const model = join(temp.path, 'air.model.json');
+  before(() => {
+    const result = runCli(['train', air, '-o', model, '--epochs', '2', '--hidden', '4', '--quiet']);
+    assert.equal(result.status, 0, result.stderr);
+  });
+  after(() => temp.cleanup());
+
+  test('SIGTERM during train: 130, and -o holds a loadable model marked interrupted', async () => {
+    const dir = folder();
+    const output = join(dir, 'model.json');
+    writeFileSync(output, EARLIER);
+    const result = await runCliAndSignal(['train', air, '-o', output, ...endless, '--no-chart'], epochLine, 'SIGTERM');
+    assert.equal(result.status, 130, result.stderr);
+    assert.match(lastLine(result.stderr), /^rnncast: interrupted: saved the best model so far \(epoch \d+\) to /);
+    const saved = JSON.parse(readFileSync(output, 'utf8'));
+    assert.equal(saved.training.stoppedBy, 'interrupted');
+    assert.ok(saved.training.bestEpoch >= 1);
+    const forecast = runCli(['forecast', air, '-m', output, '--quiet']);
+    assert.equal(forecast.status, 0, forecast.stderr);
+    assert.equal(forecast.stdout.trim().split('\n').length, 1 + 18);
+    assert.deepEqual(readdirSync(dir), ['model.json'], 'no temp file left behind');
+  });
+
+  test('SIGINT during forecast (training first): 130, the earlier -o file exactly as it was', async () => {
+    const dir = folder();
+    const output = join(dir, 'next.csv');
+    writeFileSync(output, EARLIER);
+    const result = await runCliAndSignal(['forecast', air, '-o', output, ...endless, '--no-chart'], epochLine, 'SIGINT');
+    assert.equal(result.status, 130, result.stderr);
+    assert.match(lastLine(result.stderr), /^rnncast: interrupted while training; no forecast written$/);
+    assert.equal(readFileSync(output, 'utf8'), EARLIER);
+    assert.deepEqual(readdirSync(dir), ['next.csv']);
+  });
+
+  test('SIGTERM during backtest: 130, the earlier backtest and metrics files exactly as they were', async () => {
+    const dir = folder();
+    const output = join(dir, 'bt.csv');
+    const metrics = join(dir, 'metrics.json');
+    writeFileSync(output, EARLIER);
+    writeFileSync(metrics, EARLIER);
+    const result = await runCliAndSignal(
+      ['backtest', air, '-o', output, '--metrics-out', metrics, ...endless, '--no-chart', '--jobs', '2'],
+      (stderr) => stderr.includes('backtest: 3 folds'),
+      'SIGTERM',
+    );
+    assert.equal(result.status, 130, result.stderr);
+    assert.match(lastLine(result.stderr), /^rnncast: interrupted/);
+    assert.equal(readFileSync(output, 'utf8'), EARLIER);
+    assert.equal(readFileSync(metrics, 'utf8'), EARLIER);
+    assert.deepEqual(readdirSync(dir).sort(), ['bt.csv', 'metrics.json']);
+  });
+
+  test('four forecasts racing for one path: the file is one run\'s complete output, no temp files', async () => {
+    const dir = folder();
+    const output = join(dir, 'race.csv');
+    writeFileSync(output, EARLIER);
+    // Different --level → different columns: a mix of two runs could not pass for either.
+    const levels = ['80,95', '50', '99', 'none'];
+    const expected = levels.map((level) => runCli(['forecast', air, '-m', model, '--quiet', '--level', level]).stdout);
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(levels.map((level) => runAsync(['forecast', air, '-m', model, '--quiet', '--level', level, '-o', output])));
+      for (const result of results) assert.equal(result.status, 0, result.stderr);
+      const written = readFileSync(output, 'utf8');
+      assert.ok(expected.includes(written), `round ${round}: not one run's complete output:\n${written.slice(0, 300)}`);
+      const lines = written.trimEnd().split('\n');
+      assert.equal(lines.length, 1 + 18);
+      const width = lines[0]!.split(',').length;
+      for (const line of lines) assert.equal(line.split(',').length, width, line);
+      assert.deepEqual(readdirSync(dir), ['race.csv'], 'no temp file left behind');
+    }
+  });
+
+  test('two trainings racing for one model path: a complete, loadable model of one of them', async () => {
+    const dir = folder();
+    const output = join(dir, 'model.json');
+    const results = await Promise.all(['1', '2'].map((seed) => runAsync(['train', air, '-o', output, '--epochs', '3', '--hidden', '16', '--seed', seed, '--quiet'])));
+    for (const result of results) assert.equal(result.status, 0, result.stderr);
+    const saved = JSON.parse(readFileSync(output, 'utf8'));
+    assert.ok([1, 2].includes(saved.training.seed));
+    assert.equal(saved.weights['rnn.weight_hh_l0'].values.length, 64 * 16);
+    assert.equal(runCli(['forecast', air, '-m', output, '--quiet']).status, 0);
+    assert.deepEqual(readdirSync(dir), ['model.json']);
+  });
+
+  test('SIGKILL while training: no partial file, the old one or none', async () => {
+    const dir = folder();
+    const kept = join(dir, 'kept.csv');
+    const fresh = join(dir, 'fresh.model.json');
+    writeFileSync(kept, EARLIER);
+    const killed = await Promise.all([
+      runCliAndSignal(['forecast', air, '-o', kept, ...endless, '--no-chart'], epochLine, 'SIGKILL'),
+      runCliAndSignal(['train', air, '-o', fresh, ...endless, '--no-chart'], epochLine, 'SIGKILL'),
+    ]);
+    for (const result of killed) assert.equal(result.status, 128, `killed by the signal, no exit code; stderr: ${result.stderr}`);
+    assert.equal(readFileSync(kept, 'utf8'), EARLIER);
+    assert.equal(existsSync(fresh), false);
+    assert.deepEqual(readdirSync(dir), ['kept.csv'], 'no partial or temp file');
+  });
+});
