@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import type { Argv as YargsArgv } from 'yargs';
 import { RnncastError, UsageError, where } from '../errors.js';
+import { closestName } from '../data/names.js';
 import { removePendingTempFiles } from '../io/atomic-write.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
@@ -130,9 +131,43 @@ function buildParser(args: string[], context: CommandContext, run: (name: string
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;
-      throw new UsageError(oneLine(message ?? 'invalid command line'));
+      throw new UsageError(usageMessage(oneLine(message ?? 'invalid command line'), args));
     });
 }
+
+const COMMANDS = ['inspect', 'train', 'forecast', 'backtest', 'completion'];
+
+/** yargs' messages, said the way the rest of rnncast says things: the flag, the value, what fits. */
+function usageMessage(message: string, args: string[]): string {
+  const choice = /^Invalid values:;? Argument: ([\w-]+), Given: (.+), Choices: (.+)$/.exec(message);
+  if (choice) return `--${choice[1]} ${choice[2]!.replace(/^"|"$/g, '')}: expected one of ${choice[3]!.replace(/"/g, '')}`;
+  if (/^Not enough non-option arguments/.test(message)) {
+    return COMMANDS.includes(args[0] ?? '') ? `missing <input> for ${args[0]}: a CSV file, or - for standard input` : 'name a command: inspect, train, forecast or backtest';
+  }
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (unknown) {
+    const first = args.find((arg) => !arg.startsWith('-'));
+    if (first !== undefined && !COMMANDS.includes(first) && unknown[1]!.split(', ').includes(first)) {
+      return `unknown command '${first}' (commands: inspect, train, forecast, backtest, completion)`;
+    }
+    const names = unknown[1]!.split(', ');
+    const suggestion = names.length === 1 ? closestName(names[0]!, knownFlags) : undefined;
+    const hint = suggestion === undefined ? '' : `did you mean --${suggestion}? `;
+    return `${message} ${unknownArgumentSource(message)}(${hint}see --help)`.replace(/^Unknown argument/, 'unknown flag');
+  }
+  const missingValue = /^Not enough arguments following: ([\w-]+)$/.exec(message);
+  if (missingValue) return `--${missingValue[1]} needs a value`;
+  return message;
+}
+
+const knownFlags = [
+  ...Object.keys(dataFlags),
+  ...Object.keys(modelFlags),
+  ...Object.keys(outputFlags),
+  ...Object.keys(levelFlag),
+  ...['quiet', 'debug', 'config', 'json', 'model', 'save-model', 'folds', 'stride', 'window', 'refit', 'season', 'fail-if-worse-than', 'gate-metric', 'metrics-out'],
+];
+
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ').trim();
@@ -153,21 +188,31 @@ export async function main({ argv, context }: MainOptions): Promise<number> {
     const parser = buildParser(argv.map((arg) => (arg === '-' ? STDIO_ARGUMENT : arg)), context, run);
     await parser.parseAsync();
   } catch (error: unknown) {
-    exitCode = report(error, context, debug);
+    exitCode = report(error, context, debug, argv);
   }
   return exitCode;
 }
 
-function report(error: unknown, context: CommandContext, debug: boolean): number {
+/** Unknown flags may come from RNNCAST_* variables or a --config file: say which, or the user looks in vain. */
+function unknownArgumentSource(message: string): string {
+  const names = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ') ?? [];
+  const fromEnvironment = names
+    .map((name) => `RNNCAST_${name.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase()}`)
+    .filter((variable) => process.env[variable] !== undefined);
+  if (fromEnvironment.length > 0) return `(from the environment: ${fromEnvironment.join(', ')}) `;
+  return names.length > 0 && process.argv.includes('--config') ? '(on the command line or in the --config file) ' : '';
+}
+
+function report(error: unknown, context: CommandContext, debug: boolean, args: string[]): number {
   if (error instanceof RnncastError) {
     // One line, always: a cron mail or a log grep must not see half a message.
-    context.stderr.write(`rnncast: ${oneLine(error.message)}\n`);
+    context.stderr.write(`rnncast: ${usageMessage(oneLine(error.message), args)}\n`);
     if (debug && error.stack) context.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
   // yargs' own validation errors (unknown argument, invalid choice, missing argument) are usage errors.
   if (error instanceof Error && error.name === 'YError') {
-    context.stderr.write(`rnncast: ${oneLine(error.message)} (see --help)\n`);
+    context.stderr.write(`rnncast: ${usageMessage(oneLine(error.message), args)}\n`);
     if (debug && error.stack) context.stderr.write(`${error.stack}\n`);
     return 2;
   }
