@@ -65,7 +65,7 @@ function buildParser(args: string[], context: CommandContext, run: (name: string
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces', global: true })
     .command(
       'inspect <input>',
-      'describe a CSV: columns, frequency, gaps, statistics, a chart',
+      'describe a CSV: columns, frequency, gaps, statistics',
       (y) =>
         withData(y)
           .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on standard output' })
@@ -101,7 +101,7 @@ function buildParser(args: string[], context: CommandContext, run: (name: string
     )
     .command(
       'backtest <input>',
-      'rolling-origin evaluation against naive, seasonal naive and drift',
+      'rolling-origin evaluation against baselines',
       (y) =>
         withData(y)
           .options(modelFlags)
@@ -127,7 +127,7 @@ function buildParser(args: string[], context: CommandContext, run: (name: string
     .version(toolVersion())
     .help()
     .alias('help', 'h')
-    .wrap(Math.min(100, context.columns))
+    .wrap(Math.min(110, process.stdout.isTTY ? process.stdout.columns : 110))
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;
