@@ -1,6 +1,7 @@
 // The backtest chart on standard error: for the first few series, the actuals over the tested
 // span (and some history before it) with each fold's forecast drawn from its origin.
 import asciichart from 'asciichart';
+import { overlayPlot } from '../report/overlay.js';
 import type { BacktestResult } from './rolling-origin.js';
 
 const MAX_SERIES = 3;
@@ -49,8 +50,11 @@ export function backtestChart(result: BacktestResult, options: ChartOptions): st
     colors.push(asciichart.default);
     const name = series.id === '' ? dataset.target : `${dataset.idColumn} ${series.id}`;
     const thinned = k > 1 ? `, every ${k}th point` : '';
-    out.push(`${name}: actuals and the model's forecast from each of ${folds.length} origin${folds.length === 1 ? '' : 's'}${thinned}`);
-    out.push(asciichart.plot(lines, { height: 12, colors: options.color ? colors : undefined }), '');
+    const dotted = options.color ? '' : ' (solid: actuals, dotted: forecasts)';
+    out.push(`${name}: actuals and the model's forecast from each of ${folds.length} origin${folds.length === 1 ? '' : 's'}${thinned}${dotted}`);
+    // Without colour the fold lines would be indistinguishable from the actuals: draw them dotted.
+    const plot = options.color ? asciichart.plot(lines, { height: 12, colors }) : overlayPlot(lines.slice(-1), lines.slice(0, -1), 12);
+    out.push(plot, '');
   });
   if (result.cells.length > shown.length) out.push(`(${result.cells.length - shown.length} more series not drawn)`, '');
   return `${out.join('\n')}\n`;
