@@ -1,3 +1,5 @@
+import type { DataFlags } from './options.js';
+
 // The shapes that ingestion hands to every command. Times are epoch milliseconds (UTC instant);
 // how they were written in the input is kept in `TimeStyle` so output can be written the same way.
 
@@ -67,17 +69,10 @@ export interface Dataset {
   sha256: string;
 }
 
-export interface LoadOptions {
+/** The data flags (PRODUCT.md, "Data options") plus where to read from. */
+export interface LoadOptions extends DataFlags {
   /** Path or '-' for standard input. */
   input: string;
-  time?: string;
-  target?: string;
-  features?: string[];
-  id?: string;
-  /** Overrides the inferred frequency. */
-  freq?: string;
-  fill: FillPolicy; // default 'interpolate'
-  delimiter?: string; // default: detected
   /** Standard input to read when input is '-' (tests pass their own). */
   stdin?: NodeJS.ReadableStream;
 }
