@@ -1,6 +1,6 @@
 // From a cleaned dataset to a complete model file: defaults from the data, windows, training,
 // and the split-conformal calibration behind the prediction intervals.
-import { UsageError } from '../errors.js';
+import { DataError, UsageError, where } from '../errors.js';
 import { checkSeriesLength, chooseLookback } from '../data/defaults.js';
 import { prepareTraining } from '../data/prepare.js';
 import type { Prepared, WindowSet } from '../data/prepare.js';
@@ -93,6 +93,20 @@ function sketch(sorted: number[], points: number): number[] {
 
 const roundResidual = (value: number): number => Number(value.toPrecision(7));
 
+/**
+ * Values beyond about 1e154 overflow the scaler's sum of squares (or max - min): the network would
+ * see zeros and the forecast would be empty cells with exit 0. Refuse with the column instead.
+ */
+function checkScalers(prepared: Prepared, inputs: string[], source: string, scale: TrainingOptions['scale']): void {
+  for (const series of prepared.series) {
+    series.scalers.forEach((scaler, index) => {
+      if (Number.isFinite(scaler.center) && Number.isFinite(scaler.scale)) return;
+      const which = series.id === '' ? '' : ` of series '${series.id}'`;
+      throw new DataError(`${where(source)}: column '${inputs[index]}'${which} holds values too large to scale (--scale ${scale}); rescale the column (e.g. to thousands)`);
+    });
+  }
+}
+
 export interface FitResult {
   model: ModelFile;
   prepared: Prepared;
@@ -110,6 +124,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
     transform: options.transform,
   });
   const inputs = [dataset.target, ...dataset.features];
+  checkScalers(prepared, inputs, dataset.source, options.scale);
   const config = networkConfigFor(options, inputs.length, settings.horizon);
   const result = await trainNetwork(prepared.train, prepared.val, config, settings.lookback, options, hooks);
   const calibration = validationResiduals(result.network, prepared.val, settings.lookback, options.transform === 'diff');
