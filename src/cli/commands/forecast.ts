@@ -1,4 +1,5 @@
 // rnncast forecast <input> [-m MODEL] [--save-model FILE] [-o FILE]
+import { resolve } from 'node:path';
 import { DataError, InterruptedError, UsageError } from '../../errors.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
@@ -58,6 +59,9 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   if (saveModel !== undefined && toStdout(saveModel) && toStdout(output.path)) {
     throw new UsageError('--save-model - and the forecast would both write to standard output; give one of them a file (-o FILE)');
   }
+  if (saveModel !== undefined && !toStdout(saveModel) && !toStdout(output.path) && resolve(saveModel) === resolve(output.path!)) {
+    throw new UsageError(`--save-model and -o both name ${saveModel}; the forecast would overwrite the model`);
+  }
   checkOutputPath(output.path);
   checkOutputPath(saveModel);
 
@@ -84,9 +88,9 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
     dataset = await loadData(input, dataFlags, context);
     const fit = await trainWithProgress(dataset, options, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
-      // Earlier outputs stay as they were; only an explicit --save-model keeps the partial model.
-      if (saveModel !== undefined) await writeOutput(saveModel, serializeModel(fit.model), context.stdout);
-      throw new InterruptedError('interrupted while training; no forecast written');
+      // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short
+      // must not replace yesterday's good model with a half-trained one. `train` is the way to keep it.
+      throw new InterruptedError(`interrupted while training; no forecast written${saveModel === undefined ? '' : ` and ${saveModel} left as it was`}`);
     }
     model = fit.model;
     network = fit.result.network;
