@@ -1,6 +1,7 @@
 // rnncast backtest <input> [--folds K] [--stride S] [--window N] [--refit every|once] ...
 // Flags → typed options → runBacktest; then the outputs, in this order: the backtest file,
 // --metrics-out, --json on stdout, the table and chart on stderr, and last the gate (exit 3).
+import { resolve } from 'node:path';
 import { GateError, InterruptedError, UsageError } from '../../errors.js';
 import { formatTime } from '../../data/time.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
@@ -59,6 +60,9 @@ export async function handleBacktest(argv: Argv, context: CommandContext): Promi
     command.metricsOut === '-' ? '--metrics-out -' : null,
   ].filter((name): name is string => name !== null);
   if (onStdout.length > 1) throw new UsageError(`${onStdout.join(' and ')} would both write to standard output; give one of them a file`);
+  if (writeFile && command.metricsOut !== undefined && !toStdout(output.path) && !toStdout(command.metricsOut) && resolve(output.path!) === resolve(command.metricsOut)) {
+    throw new UsageError(`-o and --metrics-out both name ${command.metricsOut}; the metrics would overwrite the backtest file`);
+  }
 
   if (writeFile) checkOutputPath(output.path);
   checkOutputPath(command.metricsOut);
