@@ -48,6 +48,8 @@ interface Paths {
   model: string;
   /** Folder shared by the rows, holding derived model files and CSVs. */
   shared: string;
+  /** The row's own folder. */
+  folder: string;
 }
 
 interface Row {
@@ -125,6 +127,8 @@ const flagRows: Row[] = [
   { name: 'conflict --target and --features', args: train('--target', 'passengers', '--features', 'passengers'), status: 2, message: /--target and --features both name column 'passengers'/ },
   { name: 'conflict -m and --save-model', args: (paths) => ['forecast', air, '--quiet', '-m', paths.model, '--save-model', join(paths.shared, 'kept.json')], status: 2, message: /--save-model keeps a model trained on the fly; with -m .* nothing is trained/ },
   { name: 'conflict --save-model - and the forecast on stdout', args: forecast(air, '--save-model', '-'), output: false, status: 2, message: /--save-model - and the forecast would both write to standard output/ },
+  { name: 'conflict --save-model and -o on one path', args: (paths) => ['forecast', air, ...quick, '--save-model', join(paths.folder, 'same.csv'), '-o', `${paths.folder}/./same.csv`], output: false, status: 2, message: /--save-model and -o both name .*same\.csv; the forecast would overwrite the model/ },
+  { name: 'conflict backtest -o and --metrics-out on one path', args: (paths) => ['backtest', air, ...quick, '-o', join(paths.folder, 'same.json'), '--metrics-out', `${paths.folder}/./same.json`], output: false, status: 2, message: /-o and --metrics-out both name .*\/\.\/same\.json/ },
   { name: 'config not valid JSON', args: train('--config', bad('config-trailing-comma.json')), status: 2, message: /--config .*config-trailing-comma\.json:4:1: not valid JSON/ },
   { name: 'config missing', args: train('--config', bad('no-such-config.json')), status: 2, message: /--config .*no-such-config\.json: cannot read the file/ },
   { name: 'config not an object', args: (paths) => ['train', air, ...quick, '--config', join(paths.shared, 'list.json')], status: 2, message: /list\.json: expected a JSON object of flag names and values/ },
@@ -190,7 +194,7 @@ function writeDerivedFiles(shared: string, modelPath: string): void {
 
 describe('hardening: the catalogue of bad inputs', { concurrency: 2 }, () => {
   const temp = tempDir('rnncast-hardening-');
-  const paths: Paths = { model: join(temp.path, 'shared', 'good.json'), shared: join(temp.path, 'shared') };
+  const paths: Omit<Paths, 'folder'> = { model: join(temp.path, 'shared', 'good.json'), shared: join(temp.path, 'shared') };
   before(() => {
     mkdirSync(paths.shared);
     const trained = join(temp.path, 'trained.json');
@@ -205,7 +209,7 @@ describe('hardening: the catalogue of bad inputs', { concurrency: 2 }, () => {
     const folder = join(temp.path, `row-${count++}`);
     test(row.name, async () => {
       mkdirSync(folder);
-      const args = row.args(paths);
+      const args = row.args({ ...paths, folder });
       // train's -o is the model; the others' the forecast or backtest file.
       const output = join(folder, args[0] === 'train' ? 'keep.model.json' : 'keep.csv');
       writeFileSync(output, EARLIER);

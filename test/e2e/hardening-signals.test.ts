@@ -67,15 +67,18 @@ describe('hardening: interruptions and concurrent runs', () => {
     assert.deepEqual(readdirSync(dir), ['model.json'], 'no temp file left behind');
   });
 
-  test('SIGINT during forecast (training first): 130, the earlier -o file exactly as it was', async () => {
+  test('SIGINT during forecast (training first): 130, the earlier -o file and --save-model exactly as they were', async () => {
     const dir = folder();
     const output = join(dir, 'next.csv');
+    const saved = join(dir, 'yesterday.model.json');
     writeFileSync(output, EARLIER);
-    const result = await runCliAndSignal(['forecast', air, '-o', output, ...endless, '--no-chart'], epochLine, 'SIGINT');
+    writeFileSync(saved, readFileSync(model));
+    const result = await runCliAndSignal(['forecast', air, '-o', output, '--save-model', saved, ...endless, '--no-chart'], epochLine, 'SIGINT');
     assert.equal(result.status, 130, result.stderr);
-    assert.match(lastLine(result.stderr), /^rnncast: interrupted while training; no forecast written$/);
+    assert.match(lastLine(result.stderr), /^rnncast: interrupted while training; no forecast written and .*yesterday\.model\.json left as it was$/);
     assert.equal(readFileSync(output, 'utf8'), EARLIER);
-    assert.deepEqual(readdirSync(dir), ['next.csv']);
+    assert.equal(readFileSync(saved, 'utf8'), readFileSync(model, 'utf8'), 'yesterday\'s model is not replaced by a half-trained one');
+    assert.deepEqual(readdirSync(dir).sort(), ['next.csv', 'yesterday.model.json']);
   });
 
   test('SIGTERM during backtest: 130, the earlier backtest and metrics files exactly as they were', async () => {
