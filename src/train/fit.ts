@@ -8,7 +8,7 @@ import { defaultHorizon, formatTime, seasonLength } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
 import { MODEL_FORMAT, MODEL_VERSION } from '../io/model-file.js';
 import type { ModelCalibration, ModelFile } from '../io/model-file.js';
-import { createWorkspace, networkForward } from '../nn/network.js';
+import { configProblem, createWorkspace, networkForward } from '../nn/network.js';
 import type { Network, NetworkConfig } from '../nn/network.js';
 import { exportWeights } from '../nn/serialize.js';
 import { trainNetwork } from './loop.js';
@@ -126,6 +126,10 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   const inputs = [dataset.target, ...dataset.features];
   checkScalers(prepared, inputs, dataset.source, options.scale);
   const config = networkConfigFor(options, inputs.length, settings.horizon);
+  const problem = configProblem(config);
+  if (problem !== null) {
+    throw new UsageError(`--hidden ${options.hiddenSize} --layers ${options.numLayers}${options.bidirectional ? ' --bidirectional' : ''} with ${inputs.length} input${inputs.length === 1 ? '' : 's'} and horizon ${settings.horizon}: ${problem}`);
+  }
   const result = await trainNetwork(prepared.train, prepared.val, config, settings.lookback, options, hooks);
   const calibration = validationResiduals(result.network, prepared.val, settings.lookback, options.transform === 'diff');
   const model: ModelFile = {
