@@ -118,6 +118,7 @@ const flagRows: Row[] = [
   { name: 'flag given twice', args: train('--hidden', '5'), status: 2, message: /--hidden was given more than once/ },
   { name: 'flag --horizon longer than the data', args: train('--horizon', '200'), status: 65, message: /the series has 144 points; .*horizon 200 .*needs at least \d+/ },
   { name: 'flag --lookback longer than the data', args: train('--lookback', '500'), status: 65, message: /the series has 144 points; lookback 500 .*try --lookback \d+/ },
+  { name: 'flags that make a network over the parameter limit', args: () => ['train', air, '--quiet', '--epochs', '1', '--hidden', '2048', '--layers', '4'], status: 2, message: /--hidden 2048 --layers 4 with 1 input and horizon 18: the network would have \d+ parameters, more than the limit/ },
   { name: 'flag --level out of range', args: forecast(air, '--level', '120'), status: 2, message: /--level: '120' is not a level/ },
   { name: 'flag --delimiter of two characters', args: train('--delimiter', 'ab'), status: 2, message: /--delimiter "ab": expected one character/ },
   { name: 'flag --fill unknown', args: train('--fill', 'nope'), status: 2, message: /fill.*nope/ },
