@@ -243,6 +243,8 @@ export async function runAsBinary(): Promise<void> {
   const onSignal = (): void => {
     if (signalled) {
       removePendingTempFiles();
+      // The cron mail should still say why the run ended, in one line.
+      process.stderr.write('rnncast: interrupted twice: stopped at once, without saving anything\n');
       process.exit(130);
     }
     signalled = true;
