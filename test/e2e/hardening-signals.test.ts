@@ -67,6 +67,35 @@ describe('hardening: interruptions and concurrent runs', () => {
     assert.deepEqual(readdirSync(dir), ['model.json'], 'no temp file left behind');
   });
 
+  test('a second signal stops at once: 130, one line saying so, the old model kept, no temp file', async () => {
+    const dir = folder();
+    const output = join(dir, 'model.json');
+    writeFileSync(output, EARLIER);
+    const result = await new Promise<CliResult>((resolve, reject) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+      const child = spawn(process.execPath, [binPath, 'train', air, '-o', output, ...endless, '--no-chart'], { env, cwd: repoRoot });
+      let stderr = '';
+      let sent = false;
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (!sent && epochLine(stderr)) {
+          sent = true;
+          // Both before the loop can look at the first: the impatient user's Ctrl-C Ctrl-C.
+          child.kill('SIGINT');
+          child.kill('SIGTERM');
+        }
+      });
+      child.stdout.resume();
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ status: code ?? 128, stdout: '', stderr }));
+      child.stdin.end();
+    });
+    assert.equal(result.status, 130, result.stderr);
+    assert.equal(lastLine(result.stderr), 'rnncast: interrupted twice: stopped at once, without saving anything');
+    assert.equal(readFileSync(output, 'utf8'), EARLIER);
+    assert.deepEqual(readdirSync(dir), ['model.json']);
+  });
+
   test('SIGINT during forecast (training first): 130, the earlier -o file and --save-model exactly as they were', async () => {
     const dir = folder();
     const output = join(dir, 'next.csv');
