@@ -10,6 +10,21 @@ export function valued(table: FlagTable): FlagTable {
   return table;
 }
 
+/**
+ * Model and training flags carry no yargs default: options.ts applies the defaults, so a flag in
+ * argv was really given (command line, RNNCAST_*, --config), and `forecast -m` can say which it ignores.
+ * The default still shows in --help, in the description.
+ */
+function defaultsInHelpOnly(table: FlagTable): FlagTable {
+  for (const option of Object.values(table)) {
+    if (option.default === undefined) continue;
+    const shown = String(option.default);
+    option.describe = option.describe ? `${option.describe} (default: ${shown})` : `(default: ${shown})`;
+    delete option.default;
+  }
+  return table;
+}
+
 export const dataFlags: FlagTable = {
   time: { type: 'string', describe: 'time column (default: the first column whose values parse as times)', group: 'Data:' },
   target: { type: 'string', describe: 'column to forecast (default: the only numeric column left)', group: 'Data:' },
@@ -26,7 +41,7 @@ export const dataFlags: FlagTable = {
   delimiter: { type: 'string', describe: 'field delimiter (default: detected)', group: 'Data:' },
 };
 
-export const modelFlags: FlagTable = valued({
+export const modelFlags: FlagTable = defaultsInHelpOnly(valued({
   cell: { type: 'string', choices: ['lstm', 'gru'], default: 'lstm', describe: 'recurrent cell', group: 'Model:' },
   hidden: { type: 'number', default: 64, describe: 'hidden units per layer and direction', group: 'Model:' },
   layers: { type: 'number', default: 1, describe: 'stacked recurrent layers', group: 'Model:' },
@@ -46,10 +61,10 @@ export const modelFlags: FlagTable = valued({
   'clip-value': { type: 'number', describe: 'element-wise gradient limit (default: off)', group: 'Training:' },
   'val-size': { type: 'number', default: 0.2, describe: 'share of the most recent windows held out for validation', group: 'Training:' },
   scale: { type: 'string', choices: ['standard', 'minmax', 'none'], default: 'standard', group: 'Training:' },
-  transform: { type: 'string', choices: ['none', 'log', 'diff'], default: 'diff', describe: 'target transform, inverted on output (default diff: see README)', group: 'Training:' },
+  transform: { type: 'string', choices: ['none', 'log', 'diff'], default: 'diff', describe: 'target transform, inverted on output; README says why diff', group: 'Training:' },
   seed: { type: 'number', default: 42, describe: 'random seed: same data + flags + seed, same model', group: 'Training:' },
   jobs: { type: 'number', describe: 'worker threads (default: number of cores)', group: 'Training:' },
-});
+}));
 
 export const outputFlags: FlagTable = {
   output: { alias: 'o', type: 'string', describe: 'output file; - is standard output', group: 'Output:' },

@@ -9,7 +9,8 @@ import type { ModelFile } from '../../io/model-file.js';
 import { renderTable, writeOutput } from '../../io/predictions.js';
 import type { Network } from '../../nn/network.js';
 import type { CommandContext } from '../context.js';
-import { note } from '../context.js';
+import { note, warn } from '../context.js';
+import { modelFlags } from '../flags.js';
 import type { Argv } from '../options.js';
 import { booleanFlag, inputArgument, optionalString, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
 import { loadData, trainWithProgress } from './shared.js';
@@ -70,6 +71,9 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   let dataset: Dataset;
   if (modelPath !== undefined) {
     model = readModelFile(modelPath);
+    // The model fixes its shape and training; flags about them would silently do nothing.
+    const ignored = Object.keys(modelFlags).filter((flag) => argv[flag] !== undefined && flag !== 'jobs');
+    if (ignored.length > 0) warn(context, `ignored with -m (the model file fixes them): ${ignored.map((flag) => `--${flag}`).join(', ')}`);
     const freqGiven = dataFlags.freq;
     dataFlags = flagsFromModel(dataFlags, model);
     const { importWeights } = await import('../../nn/serialize.js');
