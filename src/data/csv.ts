@@ -214,6 +214,11 @@ class GeneralParser {
         throw new DataError(`${where(this.file, recordLine)}: a quote opened in this record is never closed`);
       case 'CSV_MAX_RECORD_SIZE':
         throw tooLong(this.file, recordLine);
+      case 'CSV_INVALID_CLOSING_QUOTE': {
+        // csv-parse's own words list its internals; what a user needs is the character and the likely cause.
+        const found = /got "(.*?)"/.exec(failure.message)?.[1] ?? '?';
+        throw new DataError(`${where(this.file, errorLine)}: a closing quote is followed by ${JSON.stringify(found)} instead of the delimiter (is --delimiter right?)`);
+      }
       default:
         throw new DataError(`${where(this.file, errorLine)}: malformed CSV: ${failure.message.replace(/^[^:]*: /, '')}`);
     }
