@@ -127,12 +127,15 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   };
   const featureColumns = featureNames.map((name) => columnOf(name, '--features'));
   let targetColumn: NumberColumn;
+  let targetNote: string | undefined;
   if (options.target !== undefined) {
     targetColumn = columnOf(options.target, '--target');
     if (seenFeatures.has(options.target)) throw new UsageError(`--target: '${options.target}' is also listed in --features`);
   } else {
     const candidates = table.numbers.filter((column): column is NumberColumn => column !== null && isNumeric(column) && !seenFeatures.has(column.name));
-    if (candidates.length > 1) {
+    if (candidates.length > 1 && options.ambiguousTarget === 'first') {
+      targetNote = `several numeric columns could be the target (${candidates.map((c) => c.name).join(', ')}): describing '${candidates[0]!.name}'; choose another with --target`;
+    } else if (candidates.length > 1) {
       throw new UsageError(
         `several numeric columns could be the target: ${candidates.map((c) => c.name).join(', ')}; choose one with --target (and any others with --features)`,
       );
@@ -167,7 +170,7 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   // Series: gather, sort, refuse duplicates.
   const allTimes = table.times.view();
   const allLines = table.lines.view();
-  const warnings: string[] = [];
+  const warnings: string[] = targetNote === undefined ? [] : [targetNote];
   let sortedSeries = 0;
   const raw: (SortedSeries & { values: Float64Array; features: Float64Array[] })[] = [];
   for (const { id, rows } of groupRows(table)) {

@@ -75,4 +75,6 @@ export interface LoadOptions extends DataFlags {
   input: string;
   /** Standard input to read when input is '-' (tests pass their own). */
   stdin?: NodeJS.ReadableStream;
+  /** Several numeric columns and no --target: a usage error (default), or take the first with a warning (inspect). */
+  ambiguousTarget?: 'error' | 'first';
 }

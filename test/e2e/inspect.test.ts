@@ -91,7 +91,8 @@ test('bad input: each one line on stderr with its exit code', () => {
   assertOneLineError(runCli(['inspect', csv('gaps.csv'), '--fill', 'error', '--target', 'value']), 65, /--fill error/);
   assertOneLineError(runCli(['inspect', csv('decimal-comma.csv'), '--target', 'load']), 65,
     /decimal-comma\.csv:2:2: '1,5' in column 'load' is not a number: it looks like a decimal comma/);
-  assertOneLineError(runCli(['inspect', dataset('airquality.csv')]), 2, /several numeric columns could be the target: ozone, solar_r, wind, temp/);
+  // Training needs one target; inspect describes the first and says so (next test).
+  assertOneLineError(runCli(['forecast', dataset('airquality.csv')]), 2, /several numeric columns could be the target: ozone, solar_r, wind, temp/);
   assertOneLineError(runCli(['inspect', dataset('air-passengers.csv'), '--freq', 'fortnightly']), 2, /--freq: unknown frequency 'fortnightly'/);
   assertOneLineError(runCli(['inspect', dataset('air-passengers.csv'), '--bogus-flag']), 2, /bogus-flag/);
 });
@@ -101,4 +102,11 @@ test('duplicate timestamps in a long file without --id suggest --id', () => {
   const result = runCli(['inspect', csv('long.csv'), '--id', 'store', '--json']);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(JSON.parse(result.stdout).series.length, 2);
+});
+
+test('inspect on a file with several numeric columns describes the first and names the others', () => {
+  const result = runCli(['inspect', dataset('airquality.csv'), '--json']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stderr, /several numeric columns could be the target \(ozone, solar_r, wind, temp\): describing 'ozone'/);
+  assert.equal(JSON.parse(result.stdout).target, 'ozone');
 });

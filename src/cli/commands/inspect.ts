@@ -17,7 +17,8 @@ export async function inspectCommand(options: InspectOptions, context: CommandCo
   const { input, json, chart, ...flags } = options;
   const { loadDataset } = await import('../../data/load.js');
   const { summarize } = await import('../../inspect/summary.js');
-  const dataset = await loadDataset({ input, ...flags, stdin: context.stdin });
+  // inspect is how users discover their columns: an ambiguous target is a note here, not an error.
+  const dataset = await loadDataset({ input, ...flags, stdin: context.stdin, ambiguousTarget: 'first' });
   for (const line of dataset.warnings) warn(context, line);
   const summary = summarize(dataset);
   if (json) {
