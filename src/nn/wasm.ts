@@ -48,6 +48,7 @@ let kernels: WasmKernels | null = null;
 let memory: WasmMemory | null = null;
 let enabled = true;
 let loaded = false;
+let borrowed = false; // a worker thread running on the main thread's memory: it allocates nothing there
 /** Every SharedArrayBuffer object the memory has had (one per growth): arena membership test. */
 const arenaBuffers = new Set<ArrayBufferLike>();
 let top = ARENA_START;
@@ -67,6 +68,39 @@ function load(): void {
   } catch {
     kernels = null; // not built, or this runtime lacks SIMD or shared memory: the TypeScript kernels run
   }
+}
+
+/** The shared memory the arena lives in (for worker threads to attach to), or null when the kernels are off. */
+export function arenaMemory(): object | null {
+  return wasmKernels() === null ? null : memory;
+}
+
+/**
+ * In a worker thread: runs the kernels on the main thread's shared memory (from arenaMemory).
+ * The worker only makes views of blocks the main thread allocated (arenaView); it never allocates.
+ */
+export function attachArena(shared: object): boolean {
+  loaded = true;
+  borrowed = true;
+  try {
+    const bytes = readFileSync(new URL('../../assembly/kernels.wasm', import.meta.url));
+    const mem = shared as WasmMemory;
+    const instance = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } });
+    kernels = instance.exports as unknown as WasmKernels;
+    memory = mem;
+    arenaBuffers.add(mem.buffer);
+  } catch {
+    kernels = null;
+  }
+  return kernels !== null;
+}
+
+/** A float32 view of `length` elements at byte address `ptr` of the attached memory (seen at its current size). */
+export function arenaView(ptr: number, length: number): Float32Array {
+  if (memory === null) throw new Error('no WebAssembly memory attached');
+  const buffer = memory.buffer; // a memory grown by another thread shows its new size here
+  arenaBuffers.add(buffer);
+  return new Float32Array(buffer, ptr, length);
 }
 
 /** The kernels when they are built and enabled, else null. */
@@ -130,7 +164,7 @@ export function arenaUsage(): { top: number; free: number } {
  * exhausted). Views of it must not outlive it: the block is reused once it is collected.
  */
 export function arenaFloat32(length: number): Float32Array | null {
-  if (wasmKernels() === null || memory === null) return null;
+  if (wasmKernels() === null || memory === null || borrowed) return null;
   const size = Math.max(ALIGN, Math.ceil((length * 4) / ALIGN) * ALIGN);
   let ptr = -1;
   let reused = false;

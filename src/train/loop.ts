@@ -5,8 +5,9 @@ import type { WindowSet } from '../data/prepare.js';
 import { clipGradNorm, clipGradValue } from '../nn/clip.js';
 import { lossForwardBackward } from '../nn/loss.js';
 import type { Network, NetworkConfig, Workspace } from '../nn/network.js';
-import { createNetwork, createWorkspace, networkBackward, networkForward, zeroGrads } from '../nn/network.js';
+import { createNetwork, createWorkspace, networkForward, zeroGrads } from '../nn/network.js';
 import { createOptimizer, optimizerStep } from '../nn/optimizer.js';
+import { createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../nn/parallel.js';
 import { createRng, shuffleInPlace } from '../nn/rng.js';
 import type { Rng } from '../nn/rng.js';
 import type { EpochRecord, StoppedBy } from '../io/model-file.js';
@@ -111,6 +112,8 @@ export async function trainNetwork(
   const rng: Rng = createRng((options.seed ^ 0x5bd1e995) >>> 0);
   const batchSize = Math.min(options.batchSize, Math.max(1, train.count));
   const workspace = createWorkspace(network, batchSize, lookback);
+  // Big enough batches are cut into chunks on up to `jobs` threads; the same model for any jobs.
+  const parallel = await createDataParallel(network, workspace, { jobs: options.jobs });
   const buffers = createBatchBuffers(batchSize, lookback, config.inputSize, config.horizon);
   const optimizer = createOptimizer({ kind: options.optimizer, lr: options.lr, weightDecay: options.weightDecay }, network);
   const stopping = createEarlyStopping(options.patience, options.minDelta);
@@ -133,13 +136,13 @@ export async function trainNetwork(
       const used = gatherBatch(train, order, start, count, lookback, config.horizon, buffers);
       if (used === 0) continue;
       zeroGrads(network);
-      const prediction = networkForward(network, workspace, buffers.inputs, count, { training: true, rng });
+      const prediction = dataParallelForward(parallel, buffers.inputs, count, rng);
       const loss = lossForwardBackward(options.loss, prediction, buffers.targets, buffers.mask, count * config.horizon, buffers.dPrediction);
       if (!Number.isFinite(loss)) {
         stoppedBy = 'diverged';
         break epochs;
       }
-      networkBackward(network, workspace, buffers.dPrediction, count);
+      dataParallelBackward(parallel, buffers.dPrediction, count);
       const norm = clipGradNorm(network, options.clipNorm);
       if (options.clipValue !== null) clipGradValue(network, options.clipValue);
       if (!Number.isFinite(norm)) {
@@ -191,6 +194,7 @@ export async function trainNetwork(
     }
   }
 
+  releaseDataParallel(parallel);
   if (stopping.bestEpoch > 0) {
     network.params.set(bestParams);
   } else if (stoppedBy === 'diverged' || stoppedBy === 'max-epochs') {

@@ -1,0 +1,59 @@
+// One chunk of a data-parallel batch, forward and backward: the same function runs on the main
+// thread and in a worker (src/nn/parallel-worker.ts), so a chunk's bits do not depend on where it ran.
+// Also the layout of the control block the threads synchronise on.
+//
+// Size legend: B rows of the batch, T steps, I input size, F horizon, D·H layer output width, L layers.
+
+import { directions } from './layout.js';
+import { networkBackward, networkForward, type Network, type Workspace } from './network.js';
+import { replayRng } from './parallel-share.js';
+
+/** Everything the chunks of one trainer share; in a worker, views of the main thread's buffers. */
+export interface ChunkSet {
+  /** [chunks] shared parameters with the chunk's own gradients; chunk 0 adds into the network's (null in workers: main runs it). */
+  nets: Array<Network | null>;
+  workspaces: Array<Workspace | null>; // [chunks] each with room for the chunk's largest share of a batch
+  input: Float32Array; // (B, T, I) the batch
+  dPrediction: Float32Array; // (B, F) ∂loss/∂prediction for the whole batch
+  uniforms: Float32Array; // ((L−1)·B·T·D·H) the batch's dropout draws in networkForward's order; empty without dropout
+}
+
+/** Forward of chunk c (rows bounds[c]..bounds[c+1]) of a batch of `count` rows, in training mode. */
+export function chunkForward(set: ChunkSet, c: number, bounds: number[], count: number, dropout: boolean): void {
+  const net = set.nets[c]!, ws = set.workspaces[c]!;
+  const { config } = net;
+  const r0 = bounds[c]!, r1 = bounds[c + 1]!;
+  const T = ws.lookback, I = config.inputSize;
+  const input = set.input.subarray(r0 * T * I, r1 * T * I);
+  const rowWidth = T * directions(config) * config.hiddenSize;
+  const rng = dropout ? replayRng(set.uniforms, count, r0, r1, rowWidth, config.numLayers - 1) : undefined;
+  networkForward(net, ws, input, r1 - r0, { training: true, rng });
+}
+
+/** Backward of chunk c: chunk 0 adds into its network's gradients, the others first zero their own. */
+export function chunkBackward(set: ChunkSet, c: number, bounds: number[]): void {
+  const net = set.nets[c]!, ws = set.workspaces[c]!;
+  const F = net.config.horizon;
+  const r0 = bounds[c]!, r1 = bounds[c + 1]!;
+  if (c > 0) net.grads.fill(0);
+  networkBackward(net, ws, set.dPrediction.subarray(r0 * F, r1 * F), r1 - r0);
+}
+
+// The control block: one Int32Array on a SharedArrayBuffer per worker. The main thread writes
+// the arguments, bumps SEQ and notifies; the worker runs its chunks, writes STATUS, stores SEQ
+// into DONE and notifies. Atomics.wait on both sides: no message per batch.
+export const CONTROL = {
+  SEQ: 0, // commands issued
+  DONE: 1, // commands finished
+  COMMAND: 2,
+  TRAINER: 3, // which trainer's chunk set
+  COUNT: 4, // rows of the batch
+  CHUNKS: 5, // chunks of the batch
+  THREADS: 6, // threads sharing them: thread k runs chunks k, k + THREADS, …
+  THREAD: 7, // this worker's k (≥ 1; the main thread is 0)
+  DROPOUT: 8, // 1 when the forward draws dropout masks
+  STATUS: 9, // 0 ok, 1 failed: the error waits on the worker's port
+  LENGTH: 16,
+} as const;
+
+export const COMMAND = { SETUP: 1, FORWARD: 2, BACKWARD: 3, RELEASE: 4, QUIT: 5 } as const;

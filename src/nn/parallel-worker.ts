@@ -1,0 +1,79 @@
+// A chunk worker of src/nn/parallel.ts. It sleeps in Atomics.wait on its control block, runs the
+// chunks the main thread hands it (forward or backward) on views of the main thread's memory, and
+// reports back through the same block. Setup arrives as a message read synchronously from its
+// port, so the worker never needs its event loop while a trainer is alive.
+import { receiveMessageOnPort, workerData, parentPort, type MessagePort } from 'node:worker_threads';
+import { CONTROL, COMMAND, chunkBackward, chunkForward, type ChunkSet } from './parallel-chunk.js';
+import { chunkBounds, rebuildShared } from './parallel-share.js';
+import { attachArena } from './wasm.js';
+
+interface SetupMessage {
+  trainer: number;
+  memory: object | null; // the main thread's WebAssembly.Memory when its kernels run
+  set: unknown; // a described ChunkSet
+}
+
+const SPIN = Number(process.env.RNNCAST_SPIN ?? 20000);
+const { control, port } = workerData as { control: Int32Array; port: MessagePort };
+const sets = new Map<number, ChunkSet>();
+let attached = false;
+
+function setup(): void {
+  let message: { message: SetupMessage } | undefined;
+  // postMessage queues before the main thread bumps SEQ, so the message is already there.
+  for (let tries = 0; (message = receiveMessageOnPort(port) as { message: SetupMessage } | undefined) === undefined; tries++) {
+    if (tries > 1000) throw new Error('chunk worker: setup message missing');
+    Atomics.wait(control, CONTROL.LENGTH - 1, 0, 1);
+  }
+  const { trainer, memory, set } = message.message;
+  if (memory !== null && !attached) {
+    if (!attachArena(memory)) throw new Error('chunk worker: the WebAssembly kernels failed to load');
+    attached = true;
+  }
+  sets.set(trainer, rebuildShared(set) as ChunkSet);
+}
+
+function run(command: number): void {
+  if (command === COMMAND.SETUP) return setup();
+  const trainer = control[CONTROL.TRAINER]!;
+  if (command === COMMAND.RELEASE) {
+    sets.delete(trainer);
+    return;
+  }
+  const set = sets.get(trainer);
+  if (set === undefined) throw new Error(`chunk worker: no trainer ${trainer}`);
+  const count = control[CONTROL.COUNT]!, chunks = control[CONTROL.CHUNKS]!;
+  const threads = control[CONTROL.THREADS]!, thread = control[CONTROL.THREAD]!;
+  const bounds = chunkBounds(count, chunks);
+  for (let c = thread; c < chunks; c += threads) {
+    if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, control[CONTROL.DROPOUT] === 1);
+    else chunkBackward(set, c, bounds);
+  }
+}
+
+parentPort!.postMessage('ready');
+let seen = 0;
+for (;;) {
+  // A short spin first: the next command often follows within microseconds (backward after
+  // forward, the next batch after the optimizer step), sooner than a sleeping thread wakes.
+  for (let spin = 0; spin < SPIN && Atomics.load(control, CONTROL.SEQ) === seen; spin++);
+  Atomics.wait(control, CONTROL.SEQ, seen);
+  const seq = Atomics.load(control, CONTROL.SEQ);
+  if (seq === seen) continue;
+  seen = seq;
+  const command = control[CONTROL.COMMAND]!;
+  if (command === COMMAND.QUIT) break;
+  try {
+    run(command);
+    control[CONTROL.STATUS] = 0;
+  } catch (error: unknown) {
+    const failure = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'Error', message: String(error) };
+    port.postMessage(failure);
+    control[CONTROL.STATUS] = 1;
+  }
+  Atomics.store(control, CONTROL.DONE, seq);
+  Atomics.notify(control, CONTROL.DONE);
+}
+Atomics.store(control, CONTROL.DONE, seen);
+Atomics.notify(control, CONTROL.DONE);
+port.close();
