@@ -1,16 +1,21 @@
 // Suite "engine": training throughput, single-window inference latency and achieved GFLOP/s of
 // the float32 engine on the configurations of issue 6 (input size 1, as bench/torch_engine.py).
-// One training step = zero grads, forward, MSE, backward, clip-norm 1.0, Adam.
+// One training step = zero grads, forward, MSE, backward, clip-norm 1.0, Adam, through the
+// data-parallel path the training loop uses (src/nn/parallel.ts): once on one thread and once on
+// `threads` (default: the cores), in alternating slices so a busy machine hurts both alike.
 // Each configuration is time-boxed, so the whole suite stays well under a minute.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clipGradNorm } from '../src/nn/clip.js';
 import { directions, gateCount } from '../src/nn/layout.js';
 import { lossForwardBackward } from '../src/nn/loss.js';
 import {
-  createNetwork, createWorkspace, networkBackward, networkForward, zeroGrads, type CellKind, type NetworkConfig,
+  createNetwork, createWorkspace, networkForward, zeroGrads, type CellKind, type NetworkConfig,
 } from '../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../src/nn/optimizer.js';
+import { chunkCount, createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../src/nn/parallel.js';
+import { shutdownWorkers } from '../src/nn/parallel-pool.js';
 import { createRng } from '../src/nn/rng.js';
 import { wasmKernels } from '../src/nn/wasm.js';
 
@@ -18,10 +23,13 @@ export interface EngineResult {
   suite: 'engine';
   name: string;
   cell: CellKind;
-  samplesPerSec: number;
+  samplesPerSec: number; // on `threads` threads
+  threads: number; // threads that ran the chunks (the default: one per core)
+  chunks: number; // chunks each batch is cut into (chunkCount: from the work alone)
+  singleThreadSamplesPerSec: number; // the same chunks on one thread (--jobs 1)
   torchSamplesPerSec: number | null; // filled in by the PyTorch side
   inferMs: number;
-  gflops: number; // matrix-product GFLOP/s achieved in training
+  gflops: number; // matrix-product GFLOP/s achieved in training, on `threads` threads
   kernel: 'wasm-simd' | 'typescript'; // which matrix-product kernel ran
 }
 
@@ -33,8 +41,10 @@ export const ENGINE_CONFIGS: BenchConfig[] = [
   { name: 'large', lookback: 96, hidden: 128, layers: 2, batch: 128, horizon: 24 },
 ];
 
-/** Seconds of timed training steps per configuration (after warm-up). */
-const TRAIN_SECONDS = 2.5;
+/** Seconds of timed training steps per configuration and thread count (after warm-up). */
+const TRAIN_SECONDS = 2;
+/** Alternating slices of timed steps per thread count. */
+const SLICES = 5;
 /** Seconds of timed single-window forwards per configuration. */
 const INFER_SECONDS = 0.4;
 
@@ -58,13 +68,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Runs body for about `seconds` after a warm-up of up to `warmup` calls (cut short for slow bodies). */
-function timeBox(seconds: number, warmup: number, body: () => void): number[] {
+/** Runs body for about `seconds` (and `least` times) after a warm-up of up to `warmup` calls (cut short for slow bodies). */
+function timeBox(seconds: number, warmup: number, body: () => void, least = 3): number[] {
   const warmEnd = performance.now() + seconds * 200;
   for (let k = 0; k < warmup && (k === 0 || performance.now() < warmEnd); k++) body();
   const times: number[] = [];
   const end = performance.now() + seconds * 1000;
-  while (performance.now() < end || times.length < 3) {
+  while (performance.now() < end || times.length < least) {
     const start = performance.now();
     body();
     times.push(performance.now() - start);
@@ -72,10 +82,10 @@ function timeBox(seconds: number, warmup: number, body: () => void): number[] {
   return times;
 }
 
-export function benchOne(c: BenchConfig, cell: CellKind, trainSeconds = TRAIN_SECONDS, inferSeconds = INFER_SECONDS): EngineResult {
-  const config: NetworkConfig = { cell, inputSize: 1, hiddenSize: c.hidden, numLayers: c.layers, bidirectional: false, dropout: 0, horizon: c.horizon };
+/** One training step of `config` on a batch, through the data-parallel path on `jobs` threads. */
+async function trainingStep(config: NetworkConfig, c: BenchConfig, jobs: number): Promise<{ step: () => void; threads: number; release: () => void }> {
   const net = createNetwork(config, { seed: 42, dtype: 'float32' });
-  const ws = createWorkspace(net, c.batch, c.lookback);
+  const dp = await createDataParallel(net, createWorkspace(net, c.batch, c.lookback), { jobs });
   const rng = createRng(1);
   const x = Float32Array.from({ length: c.batch * c.lookback }, () => rng.nextFloat() * 2 - 1);
   const y = Float32Array.from({ length: c.batch * c.horizon }, () => rng.nextFloat() * 2 - 1);
@@ -83,21 +93,41 @@ export function benchOne(c: BenchConfig, cell: CellKind, trainSeconds = TRAIN_SE
   const opt = createOptimizer({ kind: 'adam', lr: 1e-3, weightDecay: 0 }, net);
   const step = (): void => {
     zeroGrads(net);
-    const out = networkForward(net, ws, x, c.batch, { training: true });
+    const out = dataParallelForward(dp, x, c.batch);
     lossForwardBackward('mse', out, y, null, c.batch * c.horizon, dPred);
-    networkBackward(net, ws, dPred, c.batch);
+    dataParallelBackward(dp, dPred, c.batch);
     clipGradNorm(net, 1.0);
     optimizerStep(opt, net);
   };
-  const stepMs = median(timeBox(trainSeconds, 3, step));
+  return { step, threads: dp.threads, release: () => releaseDataParallel(dp) };
+}
+
+export async function benchOne(
+  c: BenchConfig, cell: CellKind, trainSeconds = TRAIN_SECONDS, inferSeconds = INFER_SECONDS, jobs = availableParallelism(),
+): Promise<EngineResult> {
+  const config: NetworkConfig = { cell, inputSize: 1, hiddenSize: c.hidden, numLayers: c.layers, bidirectional: false, dropout: 0, horizon: c.horizon };
+  const one = await trainingStep(config, c, 1);
+  const many = await trainingStep(config, c, jobs);
+  const oneTimes: number[] = [], manyTimes: number[] = [];
+  for (let slice = 0; slice < SLICES; slice++) {
+    oneTimes.push(...timeBox(trainSeconds / SLICES, slice === 0 ? 3 : 0, one.step, 1));
+    manyTimes.push(...timeBox(trainSeconds / SLICES, slice === 0 ? 3 : 0, many.step, 1));
+  }
+  one.release();
+  many.release();
+  const stepMs = median(manyTimes), oneStepMs = median(oneTimes);
+  const net = createNetwork(config, { seed: 42, dtype: 'float32' });
   const ws1 = createWorkspace(net, 1, c.lookback);
-  const window = x.subarray(0, c.lookback);
+  const window = Float32Array.from({ length: c.lookback }, (_, k) => Math.sin(k));
   const inferMs = median(timeBox(inferSeconds, 20, () => { networkForward(net, ws1, window, 1, { training: false }); }));
   return {
     suite: 'engine',
     name: c.name,
     cell,
     samplesPerSec: c.batch / (stepMs / 1000),
+    threads: many.threads,
+    chunks: chunkCount(config, c.batch, c.lookback),
+    singleThreadSamplesPerSec: c.batch / (oneStepMs / 1000),
     torchSamplesPerSec: null,
     inferMs,
     gflops: trainingFlops(config, c.batch, c.lookback) / (stepMs / 1000) / 1e9,
@@ -109,18 +139,19 @@ export async function runEngineBench(options: { json: boolean }): Promise<Engine
   const results: EngineResult[] = [];
   if (!options.json) {
     console.log(`engine kernel: ${wasmKernels() === null ? 'TypeScript (dist/assembly/kernels.wasm not built)' : 'WebAssembly SIMD'}`);
-    console.log('engine  config  cell   train samples/s   infer ms   GFLOP/s');
+    console.log('engine  config  cell   1 thread/s  threads   samples/s  chunks   infer ms   GFLOP/s');
   }
   for (const c of ENGINE_CONFIGS) {
     for (const cell of ['lstm', 'gru'] as const) {
-      const r = benchOne(c, cell);
+      const r = await benchOne(c, cell);
       results.push(r);
       if (options.json) console.log(JSON.stringify(r));
       else {
-        console.log(`engine  ${r.name.padEnd(7)} ${r.cell.padEnd(5)} ${r.samplesPerSec.toFixed(0).padStart(16)} ${r.inferMs.toFixed(3).padStart(10)} ${r.gflops.toFixed(2).padStart(9)}`);
+        console.log(`engine  ${r.name.padEnd(7)} ${r.cell.padEnd(5)} ${r.singleThreadSamplesPerSec.toFixed(0).padStart(11)} ${String(r.threads).padStart(8)} ${r.samplesPerSec.toFixed(0).padStart(11)} ${String(r.chunks).padStart(7)} ${r.inferMs.toFixed(3).padStart(10)} ${r.gflops.toFixed(2).padStart(9)}`);
       }
     }
   }
+  await shutdownWorkers();
   return results;
 }
 

@@ -34,15 +34,16 @@ function torchEngine(): TorchRow[] | null {
   return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as TorchRow);
 }
 
-function engineSuite(): void {
+async function engineSuite(): Promise<void> {
   const torch = torchEngine();
   if (!json) {
     console.log(`\nengine (training samples/s: forward + backward + MSE + clip-norm 1.0 + Adam, float32)${torch ? '' : ' — PyTorch not installed, no reference column'}`);
-    console.log('config  cell   rnncast/s   torch/s   ratio   infer ms  torch ms   GFLOP/s');
+    console.log('rnncast/s on 1 thread and on `thr` threads (the default, one per core); ratio = rnncast (thr threads) / torch (best of 1 and 2 threads)');
+    console.log('config  cell   1 thr/s  thr   rnncast/s   torch/s   ratio   infer ms  torch ms   GFLOP/s');
   }
   for (const config of ENGINE_CONFIGS) {
     for (const cell of ['lstm', 'gru'] as const) {
-      const result: EngineResult = benchOne(config, cell, quick ? 0.5 : undefined, quick ? 0.1 : undefined);
+      const result: EngineResult = await benchOne(config, cell, quick ? 0.5 : undefined, quick ? 0.1 : undefined);
       const reference = torch?.find((row) => row.name === config.name && row.cell === cell);
       result.torchSamplesPerSec = reference?.samplesPerSec ?? null;
       if (json) {
@@ -50,7 +51,7 @@ function engineSuite(): void {
       } else {
         const ratio = reference ? (result.samplesPerSec / reference.samplesPerSec).toFixed(2) : '-';
         console.log(
-          `${config.name.padEnd(7)} ${cell.padEnd(5)} ${result.samplesPerSec.toFixed(0).padStart(10)} ${(reference?.samplesPerSec.toFixed(0) ?? '-').padStart(9)} ${ratio.padStart(7)} ${result.inferMs.toFixed(3).padStart(10)} ${(reference?.inferMs.toFixed(3) ?? '-').padStart(9)} ${result.gflops.toFixed(2).padStart(9)}`,
+          `${config.name.padEnd(7)} ${cell.padEnd(5)} ${result.singleThreadSamplesPerSec.toFixed(0).padStart(8)} ${String(result.threads).padStart(4)} ${result.samplesPerSec.toFixed(0).padStart(11)} ${(reference?.samplesPerSec.toFixed(0) ?? '-').padStart(9)} ${ratio.padStart(7)} ${result.inferMs.toFixed(3).padStart(10)} ${(reference?.inferMs.toFixed(3) ?? '-').padStart(9)} ${result.gflops.toFixed(2).padStart(9)}`,
         );
       }
     }
@@ -62,7 +63,11 @@ if (wanted('ingest')) {
   const { runIngestBench } = await import('./ingest.js');
   await runIngestBench({ json });
 }
-if (wanted('engine')) engineSuite();
+if (wanted('engine')) {
+  await engineSuite();
+  const { shutdownWorkers } = await import('../src/nn/parallel-pool.js');
+  await shutdownWorkers();
+}
 if (wanted('cli')) {
   if (!json) console.log('\ncli');
   const { runCliBench } = await import('./cli.js');
