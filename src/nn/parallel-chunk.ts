@@ -4,6 +4,7 @@
 //
 // Size legend: B rows of the batch, T steps, I input size, F horizon, D·H layer output width, L layers.
 
+import type { FloatArray } from './gemm.js';
 import { directions } from './layout.js';
 import { networkBackward, networkForward, type Network, type Workspace } from './network.js';
 import { replayRng } from './parallel-share.js';
@@ -12,15 +13,59 @@ import { replayRng } from './parallel-share.js';
 export interface ChunkSet {
   /** [chunks] shared parameters with the chunk's own gradients; chunk 0 adds into the network's (null in workers: main runs it). */
   nets: Array<Network | null>;
-  workspaces: Array<Workspace | null>; // [chunks] each with room for the chunk's largest share of a batch
+  /** The caller's workspace: each chunk works in its own rows of every batch-sized buffer. */
+  whole: Workspace;
+  /** [chunks] one-row workspaces: their buffers that do not scale with the batch (transposed weights, dBias) are the chunk's own. */
+  own: Array<Workspace | null>;
   input: Float32Array; // (B, T, I) the batch
   dPrediction: Float32Array; // (B, F) ∂loss/∂prediction for the whole batch
   uniforms: Float32Array; // ((L−1)·B·T·D·H) the batch's dropout draws in networkForward's order; empty without dropout
+  /** Per batch size: the chunk workspaces carved out of `whole` (each thread builds its own views). */
+  carved: Map<number, Workspace[]>;
+}
+
+function isFloatArray(x: unknown): x is FloatArray {
+  return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+/**
+ * A workspace for rows [r0, r1) of a batch, in place inside the whole batch's workspace. Every
+ * batch-sized buffer is row-proportional — (T, B, ·), (B, ·) or (B, T, ·) packed to the rows in
+ * use — so a chunk of n rows at r0 is the flat range [r0·w, (r0 + n)·w) of it, w its width per
+ * row (the length of the one-row workspace's buffer). Buffers of the same length in both are not
+ * batch-sized and come from the one-row workspace. The chunks of one batch never overlap.
+ */
+export function carveWorkspace(whole: Workspace, own: Workspace, r0: number, r1: number): Workspace {
+  const carve = (w: unknown, o: unknown): unknown => {
+    if (isFloatArray(w)) {
+      const ownArray = o as FloatArray;
+      return ownArray.length === w.length ? ownArray : w.subarray(r0 * ownArray.length, r1 * ownArray.length);
+    }
+    if (Array.isArray(w)) return w.map((x, k) => carve(x, (o as unknown[])[k]));
+    if (w instanceof Map) return new Map();
+    if (w !== null && typeof w === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(w)) out[key] = carve((w as Record<string, unknown>)[key], (o as Record<string, unknown>)[key]);
+      return out;
+    }
+    return o;
+  };
+  const ws = carve(whole, own) as Workspace;
+  ws.batchSize = r1 - r0;
+  ws.lookback = whole.lookback;
+  return ws;
+}
+
+/** Chunk c's workspace for batches of `count` rows (carved once per batch size and thread). */
+function chunkWorkspace(set: ChunkSet, c: number, bounds: number[], count: number): Workspace {
+  let list = set.carved.get(count);
+  if (list === undefined) set.carved.set(count, (list = []));
+  return (list[c] ??= carveWorkspace(set.whole, set.own[c]!, bounds[c]!, bounds[c + 1]!));
 }
 
 /** Forward of chunk c (rows bounds[c]..bounds[c+1]) of a batch of `count` rows, in training mode. */
 export function chunkForward(set: ChunkSet, c: number, bounds: number[], count: number, dropout: boolean): void {
-  const net = set.nets[c]!, ws = set.workspaces[c]!;
+  const net = set.nets[c]!, ws = chunkWorkspace(set, c, bounds, count);
   const { config } = net;
   const r0 = bounds[c]!, r1 = bounds[c + 1]!;
   const T = ws.lookback, I = config.inputSize;
@@ -31,8 +76,8 @@ export function chunkForward(set: ChunkSet, c: number, bounds: number[], count: 
 }
 
 /** Backward of chunk c: chunk 0 adds into its network's gradients, the others first zero their own. */
-export function chunkBackward(set: ChunkSet, c: number, bounds: number[]): void {
-  const net = set.nets[c]!, ws = set.workspaces[c]!;
+export function chunkBackward(set: ChunkSet, c: number, bounds: number[], count: number): void {
+  const net = set.nets[c]!, ws = chunkWorkspace(set, c, bounds, count);
   const F = net.config.horizon;
   const r0 = bounds[c]!, r1 = bounds[c + 1]!;
   if (c > 0) net.grads.fill(0);

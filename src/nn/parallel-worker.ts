@@ -48,7 +48,7 @@ function run(command: number): void {
   const bounds = chunkBounds(count, chunks);
   for (let c = thread; c < chunks; c += threads) {
     if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, control[CONTROL.DROPOUT] === 1);
-    else chunkBackward(set, c, bounds);
+    else chunkBackward(set, c, bounds, count);
   }
 }
 

@@ -2,10 +2,11 @@
 //
 // A batch of B rows is cut into chunks by a rule that looks only at the work (B, the network and
 // the lookback: chunkCount), never at the thread count or the clock. Every chunk runs forward and
-// backward on its own workspace and adds its weight gradient into its own buffer; the main thread
-// then adds the chunk gradients into the network's, always in chunk order. With one thread the
-// main thread runs all chunks one after the other — the same arithmetic, so the same model.
-// Batches the rule leaves whole run exactly as before (networkForward/networkBackward).
+// backward in its own rows of the caller's workspace (parallel-chunk.ts: carveWorkspace, so no
+// memory is doubled) and adds its weight gradient into its own buffer; the main thread then adds
+// the chunk gradients into the network's, always in chunk order. With one thread the main thread
+// runs all chunks one after the other — the same arithmetic, so the same model. Batches the rule
+// leaves whole run exactly as before (networkForward/networkBackward).
 //
 // What a chunk changes against the whole batch: only the order in which the weight gradient is
 // summed over rows. Each row's forward is computed as in the whole batch, the loss (and so its
@@ -63,8 +64,7 @@ export interface DataParallel {
   id: number;
   count: number; // rows of the last forward
   chunks: number; // chunks of the last forward
-  prediction: Float32Array; // (B, F) gathered chunk outputs
-  predictionViews: Map<number, Float32Array>;
+  predictionViews: Map<number, Float32Array>; // views of whole.output: the chunks write their rows of it
 }
 
 let nextId = 1;
@@ -101,41 +101,41 @@ export async function createDataParallel(net: Network, whole: Workspace, options
   const B = whole.batchSize, T = whole.lookback, F = config.horizon;
   const minChunkFlops = options.minChunkFlops ?? MIN_CHUNK_FLOPS;
   const maxChunks = options.maxChunks ?? MAX_CHUNKS;
-  // The most rows chunk c ever gets, over every batch size up to B (the last batch may be short).
-  const capacity: number[] = [];
-  for (let count = 1; count <= B; count++) {
-    const chunks = chunkCount(config, count, T, minChunkFlops, maxChunks);
-    if (chunks < 2) continue;
-    const bounds = chunkBounds(count, chunks);
-    for (let c = 0; c + 1 < bounds.length; c++) capacity[c] = Math.max(capacity[c] ?? 0, bounds[c + 1]! - bounds[c]!);
-  }
+  let most = 1; // the most chunks any batch up to B rows is cut into
+  for (let count = 1; count <= B; count++) most = Math.max(most, chunkCount(config, count, T, minChunkFlops, maxChunks));
   const dp: DataParallel = {
     net, whole, threads: 1, minChunkFlops, maxChunks, set: null, params: net.params as Float32Array, workers: [], id: nextId++,
-    count: 0, chunks: 1, prediction: new Float32Array(B * F), predictionViews: new Map(),
+    count: 0, chunks: 1, predictionViews: new Map(),
   };
-  if (capacity.length === 0 || net.dtype !== 'float32') return dp;
+  if (most < 2 || net.dtype !== 'float32') return dp;
 
+  // Chunks work inside the caller's workspace, so it must be visible to every thread: with the
+  // kernels it is in the arena already but for its output buffers, which move to shared memory here.
+  shareFloatArrays(whole);
+  whole.outputViews.clear();
+  whole.seqOutViews.clear();
   // The parameters are read by every chunk: in place when other threads can see them, else a mirror refreshed per batch.
   dp.params = shareable(net.params as Float32Array);
-  const nets = capacity.map((_, c): Network => ({
+  const nets = Array.from({ length: most }, (_, c): Network => ({
     ...net,
     params: dp.params,
     grads: c === 0 ? net.grads : (inArena(net.grads) ? arenaFloat32(net.grads.length) : null) ?? sharedFloat32(net.grads.length),
   }));
-  const workspaces = capacity.map((rows, c) => shareFloatArrays(createWorkspace(nets[c]!, rows, T)));
+  const own = nets.map((chunkNet) => shareFloatArrays(createWorkspace(chunkNet, 1, T)));
   const dropped = config.dropout > 0 && config.numLayers > 1 ? (config.numLayers - 1) * B * T * directions(config) * config.hiddenSize : 0;
-  const keepInArena = (n: number): Float32Array => shareable(allocate('float32', n) as Float32Array);
+  const inKernelMemory = (n: number): Float32Array => shareable(allocate('float32', n) as Float32Array);
   dp.set = {
-    nets, workspaces,
-    input: keepInArena(B * T * config.inputSize),
-    dPrediction: keepInArena(B * F),
+    nets, whole, own,
+    input: inKernelMemory(B * T * config.inputSize),
+    dPrediction: inKernelMemory(B * F),
     uniforms: sharedFloat32(dropped),
+    carved: new Map(),
   };
-  const wanted = isMainThread ? Math.max(1, Math.min(options.jobs, capacity.length)) : 1;
+  const wanted = isMainThread ? Math.max(1, Math.min(options.jobs, most)) : 1;
   if (wanted > 1) {
     dp.workers = await ensureWorkers(wanted - 1);
     // Workers see chunk 0 as null: the main thread always runs it, on the network's own gradients.
-    const described = describeShared({ ...dp.set, nets: [null, ...nets.slice(1)], workspaces: [null, ...workspaces.slice(1)] });
+    const described = describeShared({ ...dp.set, nets: [null, ...nets.slice(1)], own: [null, ...own.slice(1)] });
     const memory = arenaMemory();
     for (const w of dp.workers) setupWorker(w, { trainer: dp.id, memory, set: described });
   }
@@ -171,7 +171,7 @@ function runChunks(dp: DataParallel, command: number, count: number, chunks: num
   try {
     for (let c = 0; c < bounds.length - 1; c += threads) {
       if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, dropout);
-      else chunkBackward(set, c, bounds);
+      else chunkBackward(set, c, bounds, count);
     }
   } catch (error: unknown) {
     failure = error;
@@ -210,13 +210,8 @@ export function dataParallelForward(dp: DataParallel, input: Float32Array, count
     for (let k = 0; k < draws; k++) set.uniforms[k] = rng.nextFloat();
   }
   runChunks(dp, COMMAND.FORWARD, count, chunks, dropout);
-  const bounds = chunkBounds(count, chunks);
-  for (let c = 0; c + 1 < bounds.length; c++) {
-    const rows = bounds[c + 1]! - bounds[c]!;
-    dp.prediction.set(set.workspaces[c]!.output.subarray(0, rows * F), bounds[c]! * F);
-  }
   let view = dp.predictionViews.get(count);
-  if (view === undefined) dp.predictionViews.set(count, (view = dp.prediction.subarray(0, count * F)));
+  if (view === undefined) dp.predictionViews.set(count, (view = whole.output.subarray(0, count * F) as Float32Array));
   return view;
 }
 

@@ -13,7 +13,7 @@ import {
 import { shutdownWorkers } from '../../src/nn/parallel-pool.js';
 import { chunkBounds } from '../../src/nn/parallel-share.js';
 import { createRng } from '../../src/nn/rng.js';
-import { setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+import { arenaUsage, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
 import type { WindowSet } from '../../src/data/window.js';
 import { trainNetwork } from '../../src/train/loop.js';
 import type { TrainingOptions } from '../../src/train/options.js';
@@ -153,6 +153,28 @@ test('whole batches run exactly as networkForward/networkBackward', async () => 
   networkBackward(ref, ws, d, c.B);
   assert.equal(dp.chunks, 1);
   assert.deepEqual(bits(net.grads), bits(ref.grads));
+  releaseDataParallel(dp);
+});
+
+test('chunks live inside the caller\'s workspace: little new memory, and the workspace still serves whole batches', { skip: wasmKernels() === null ? 'no kernels: no arena to measure' : false }, async () => {
+  const c = cases[1]!;
+  const net = createNetwork(c.config, { seed: 5 });
+  const inUse = (): number => arenaUsage().top - arenaUsage().free;
+  const before = inUse();
+  const ws = createWorkspace(net, c.B, c.T);
+  const workspaceBytes = inUse() - before;
+  const dp = await createDataParallel(net, ws, { jobs: 2, minChunkFlops: 1 });
+  const added = inUse() - before - workspaceBytes;
+  assert.ok(added < workspaceBytes / 2, `${added} bytes for the chunks beside a workspace of ${workspaceBytes}`);
+  const x = data(3, c.B * c.T * c.config.inputSize);
+  zeroGrads(net);
+  const chunked = Float32Array.from(dataParallelForward(dp, x, c.B));
+  dataParallelBackward(dp, new Float32Array(c.B * c.config.horizon).fill(0.1), c.B);
+  assert.equal(dp.chunks, 2);
+  const fresh = createWorkspace(net, c.B, c.T);
+  const expected = Float32Array.from(networkForward(net, fresh, x, c.B, { training: false }));
+  assert.deepEqual(bits(Float32Array.from(networkForward(net, ws, x, c.B, { training: false }))), bits(expected));
+  assert.deepEqual(bits(chunked), bits(expected));
   releaseDataParallel(dp);
 });
 
