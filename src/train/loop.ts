@@ -125,76 +125,79 @@ export async function trainNetwork(
   let stoppedBy: StoppedBy = 'max-epochs';
   let lastYield = performance.now();
 
-  epochs: for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    shuffleInPlace(order, rng);
-    let lossSum = 0;
-    let lossCount = 0;
-    let normSum = 0;
-    let batches = 0;
-    for (let start = 0; start < train.count; start += batchSize) {
-      const count = Math.min(batchSize, train.count - start);
-      const used = gatherBatch(train, order, start, count, lookback, config.horizon, buffers);
-      if (used === 0) continue;
-      zeroGrads(network);
-      const prediction = dataParallelForward(parallel, buffers.inputs, count, rng);
-      const loss = lossForwardBackward(options.loss, prediction, buffers.targets, buffers.mask, count * config.horizon, buffers.dPrediction);
-      if (!Number.isFinite(loss)) {
-        stoppedBy = 'diverged';
-        break epochs;
-      }
-      dataParallelBackward(parallel, buffers.dPrediction, count);
-      const norm = clipGradNorm(network, options.clipNorm);
-      if (options.clipValue !== null) clipGradValue(network, options.clipValue);
-      if (!Number.isFinite(norm)) {
-        stoppedBy = 'diverged';
-        break epochs;
-      }
-      optimizerStep(optimizer, network);
-      lossSum += loss * used;
-      lossCount += used;
-      normSum += norm;
-      batches += 1;
-      if (hooks.signal?.aborted) {
-        stoppedBy = 'interrupted';
-        break epochs;
-      }
-      // Let signal handlers run: training is synchronous work in one thread.
-      if (performance.now() - lastYield > 50) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
+  // The worker threads hold views of this network's buffers: let go of them however the loop ends.
+  try {
+    epochs: for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      shuffleInPlace(order, rng);
+      let lossSum = 0;
+      let lossCount = 0;
+      let normSum = 0;
+      let batches = 0;
+      for (let start = 0; start < train.count; start += batchSize) {
+        const count = Math.min(batchSize, train.count - start);
+        const used = gatherBatch(train, order, start, count, lookback, config.horizon, buffers);
+        if (used === 0) continue;
+        zeroGrads(network);
+        const prediction = dataParallelForward(parallel, buffers.inputs, count, rng);
+        const loss = lossForwardBackward(options.loss, prediction, buffers.targets, buffers.mask, count * config.horizon, buffers.dPrediction);
+        if (!Number.isFinite(loss)) {
+          stoppedBy = 'diverged';
+          break epochs;
+        }
+        dataParallelBackward(parallel, buffers.dPrediction, count);
+        const norm = clipGradNorm(network, options.clipNorm);
+        if (options.clipValue !== null) clipGradValue(network, options.clipValue);
+        if (!Number.isFinite(norm)) {
+          stoppedBy = 'diverged';
+          break epochs;
+        }
+        optimizerStep(optimizer, network);
+        lossSum += loss * used;
+        lossCount += used;
+        normSum += norm;
+        batches += 1;
         if (hooks.signal?.aborted) {
           stoppedBy = 'interrupted';
           break epochs;
         }
+        // Let signal handlers run: training is synchronous work in one thread.
+        if (performance.now() - lastYield > 50) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+          if (hooks.signal?.aborted) {
+            stoppedBy = 'interrupted';
+            break epochs;
+          }
+        }
+      }
+      const trainLoss = lossCount === 0 ? Number.NaN : lossSum / lossCount;
+      const valLoss = hasValidation ? evaluateLoss(network, workspace, validation, options, buffers, validationOrder) : null;
+      // Without validation windows, early stopping watches the training loss.
+      const monitored = valLoss ?? trainLoss;
+      history.push({ epoch, trainLoss, valLoss });
+      if (!Number.isFinite(trainLoss) || (valLoss !== null && !Number.isFinite(valLoss))) {
+        stoppedBy = 'diverged';
+        break;
+      }
+      if (observeEpoch(stopping, epoch, monitored)) bestParams.set(network.params);
+      hooks.onEpoch?.({
+        epoch,
+        epochs: options.epochs,
+        trainLoss,
+        valLoss,
+        bestEpoch: stopping.bestEpoch,
+        bestLoss: stopping.bestLoss,
+        gradNorm: batches === 0 ? 0 : normSum / batches,
+        seconds: (performance.now() - started) / 1000,
+      });
+      if (patienceExhausted(stopping)) {
+        stoppedBy = 'early-stopping';
+        break;
       }
     }
-    const trainLoss = lossCount === 0 ? Number.NaN : lossSum / lossCount;
-    const valLoss = hasValidation ? evaluateLoss(network, workspace, validation, options, buffers, validationOrder) : null;
-    // Without validation windows, early stopping watches the training loss.
-    const monitored = valLoss ?? trainLoss;
-    history.push({ epoch, trainLoss, valLoss });
-    if (!Number.isFinite(trainLoss) || (valLoss !== null && !Number.isFinite(valLoss))) {
-      stoppedBy = 'diverged';
-      break;
-    }
-    if (observeEpoch(stopping, epoch, monitored)) bestParams.set(network.params);
-    hooks.onEpoch?.({
-      epoch,
-      epochs: options.epochs,
-      trainLoss,
-      valLoss,
-      bestEpoch: stopping.bestEpoch,
-      bestLoss: stopping.bestLoss,
-      gradNorm: batches === 0 ? 0 : normSum / batches,
-      seconds: (performance.now() - started) / 1000,
-    });
-    if (patienceExhausted(stopping)) {
-      stoppedBy = 'early-stopping';
-      break;
-    }
+  } finally {
+    releaseDataParallel(parallel);
   }
-
-  releaseDataParallel(parallel);
   if (stopping.bestEpoch > 0) {
     network.params.set(bestParams);
   } else if (stoppedBy === 'diverged' || stoppedBy === 'max-epochs') {
