@@ -8,7 +8,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync,
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { binPath, dataset, repoRoot, runCli, tempDir } from '../helpers/exec.js';
+import { binPath, dataset, repoRoot, runCli, tempDir, runCliAsync } from '../helpers/exec.js';
 import type { CliResult } from '../helpers/exec.js';
 
 const bad = (name: string): string => join(repoRoot, 'test', 'fixtures', 'bad', name);
@@ -17,20 +17,7 @@ const quick = ['--epochs', '1', '--hidden', '4', '--quiet'];
 const EARLIER = 'earlier output: must survive every failed run\n';
 
 /** runCli without blocking the event loop, so two rows can run at once. */
-function runAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const clean: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
-    for (const key of Object.keys(clean)) if (key.startsWith('RNNCAST_') && !(key in env)) delete clean[key];
-    const child = spawn(process.execPath, [binPath, ...args], { env: clean, cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const runAsync = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCliAsync(args, { env });
 
 /** Exit code, one line naming the place, no stack, nothing on stdout. */
 function assertOneLine(result: CliResult, status: number, message: RegExp): void {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { binPath, dataset, repoRoot, runCli, runCliAndSignal, tempDir } from '../helpers/exec.js';
+import { binPath, dataset, repoRoot, runCli, runCliAndSignal, tempDir, runCliAsync } from '../helpers/exec.js';
 import type { CliResult } from '../helpers/exec.js';
 
 const air = dataset('air-passengers.csv');
@@ -15,20 +15,7 @@ const EARLIER = 'earlier output: must survive the interruption\n';
 const endless = ['--epochs', '100000', '--patience', '100000', '--hidden', '8'];
 const epochLine = (stderr: string): boolean => /epoch \d+\/100000/.test(stderr);
 
-function runAsync(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    for (const key of Object.keys(env)) if (key.startsWith('RNNCAST_')) delete env[key];
-    const child = spawn(process.execPath, [binPath, ...args], { env, cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const runAsync = (args: string[]): Promise<CliResult> => runCliAsync(args);
 
 /** The last line of stderr: the one a cron mail shows. No stack either way. */
 function lastLine(stderr: string): string {

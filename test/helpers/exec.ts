@@ -46,24 +46,34 @@ export function runCli(args: string[], options: RunOptions = {}): CliResult {
   return { status: result.status ?? (result.signal ? 128 : 1), stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts the binary and sends `signal` once `ready(stderr)` is true; resolves on exit. */
-export function runCliAndSignal(args: string[], ready: (stderr: string) => boolean, signal: NodeJS.Signals = 'SIGINT', options: RunOptions = {}): Promise<CliResult> {
+/** Runs the binary without blocking, so several runs (or a run and a signal) can overlap. */
+export function runCliAsync(args: string[], options: RunOptions & { onStderr?: (stderr: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], { env: cleanEnv(options.env), cwd: options.cwd ?? repoRoot });
     let stdout = '';
     let stderr = '';
-    let sent = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
-      if (!sent && ready(stderr)) {
-        sent = true;
-        child.kill(signal);
-      }
+      options.onStderr?.(stderr, (signal) => child.kill(signal));
     });
     child.on('error', reject);
     child.on('close', (code, killedBy) => resolvePromise({ status: code ?? (killedBy ? 128 : 1), stdout, stderr }));
-    child.stdin.end();
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Starts the binary and sends `signal` once `ready(stderr)` is true; resolves on exit. */
+export function runCliAndSignal(args: string[], ready: (stderr: string) => boolean, signal: NodeJS.Signals = 'SIGINT', options: RunOptions = {}): Promise<CliResult> {
+  let sent = false;
+  return runCliAsync(args, {
+    ...options,
+    onStderr: (stderr, kill) => {
+      if (!sent && ready(stderr)) {
+        sent = true;
+        kill(signal);
+      }
+    },
   });
 }
 
