@@ -4,6 +4,8 @@ import { UsageError } from '../errors.js';
 import type { DataFlags } from '../data/options.js';
 import type { FillPolicy } from '../data/types.js';
 import type { TrainingOptions } from '../train/options.js';
+import { TRANSFORM_KINDS } from '../data/transform.js';
+import { FALLBACK_POLICIES } from '../forecast/methods.js';
 
 export type Argv = Record<string, unknown>;
 
@@ -162,10 +164,31 @@ export function toTrainingOptions(argv: Argv): TrainingOptions {
     clipValue: clipValue ?? null,
     valSize: requiredNumber(argv, 'val-size', { above: 0, below: 1 }, 0.2),
     scale: stringChoice(argv, 'scale', ['standard', 'minmax', 'none'] as const, 'standard'),
-    transform: stringChoice(argv, 'transform', ['none', 'log', 'diff'] as const, 'diff'),
+    transform: stringChoice(argv, 'transform', TRANSFORM_KINDS, 'auto'),
+    steps: requiredNumber(argv, 'steps', { integer: true, min: 1, max: 100_000_000 }, 2000),
+    maxTime: parseDuration(argv, 'max-time'),
+    ensemble: requiredNumber(argv, 'ensemble', { integer: true, min: 1, max: 64 }, 1),
+    fallback: stringChoice(argv, 'fallback', FALLBACK_POLICIES, 'auto'),
+    calendar: booleanFlag(argv, 'calendar', true),
     seed: requiredNumber(argv, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 }, 42),
     jobs: requiredNumber(argv, 'jobs', { integer: true, min: 1, max: 256 }, defaultJobs()),
   };
+}
+
+/** '90s', '10m', '1h30m', '2h', or plain seconds → seconds; undefined → null (no limit). */
+export function parseDuration(argv: Argv, flag: string): number | null {
+  const text = optionalString(argv, flag);
+  if (text === undefined) return null;
+  const trimmed = text.trim().toLowerCase();
+  let seconds = 0;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) seconds = Number(trimmed);
+  else {
+    const parts = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(trimmed);
+    if (parts === null || trimmed === '') throw new UsageError(`--${flag} ${text}: expected a duration such as 90s, 10m or 1h30m`);
+    seconds = Number(parts[1] ?? 0) * 3600 + Number(parts[2] ?? 0) * 60 + Number(parts[3] ?? 0);
+  }
+  if (!(seconds > 0 && seconds <= 1e7)) throw new UsageError(`--${flag} ${text}: expected a duration above 0 (e.g. 90s, 10m)`);
+  return seconds;
 }
 
 export interface OutputOptions {

@@ -3,15 +3,19 @@
 import { readFileSync } from 'node:fs';
 import { DataError, InputError, where } from '../errors.js';
 import type { TimeStyle } from '../data/types.js';
+import type { CalendarCycle } from '../data/calendar-inputs.js';
 import type { Scaler } from '../data/scale.js';
-import type { TransformKind } from '../data/transform.js';
+import { BASELINE_KINDS, type BaselineKind } from '../data/baseline.js';
+import { TRANSFORM_KINDS, type TransformKind } from '../data/transform.js';
+import { FALLBACK_POLICIES, FORECAST_METHODS, type FallbackPolicy, type ForecastMethod } from '../forecast/methods.js';
+import { CALENDAR_CYCLES } from '../data/calendar-inputs.js';
 import { paramLayout } from '../nn/layout.js';
 import { configProblem } from '../nn/network.js';
 import type { WeightsJson } from '../nn/serialize.js';
 import type { CellKind, OptimizerKind, TrainingLoss } from '../train/options.js';
 
 export const MODEL_FORMAT = 'rnncast-model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 export interface ModelConfig {
   cell: CellKind;
@@ -21,7 +25,7 @@ export interface ModelConfig {
   dropout: number;
   lookback: number;
   horizon: number;
-  /** [target, ...features]: the network's input order. */
+  /** The network's inputs per step, in order: target, its seasonal differences (seasonal baselines), features, calendar. */
   inputs: string[];
   loss: TrainingLoss;
   optimizer: OptimizerKind;
@@ -29,12 +33,17 @@ export interface ModelConfig {
   weightDecay: number;
   batchSize: number;
   epochs: number;
+  steps: number;
+  maxTime: number | null;
   patience: number;
   minDelta: number;
   clipNorm: number;
   clipValue: number | null;
   valSize: number;
   scale: Scaler['kind'];
+  ensemble: number;
+  fallback: FallbackPolicy;
+  calendar: boolean;
 }
 
 export interface ModelSeries {
@@ -44,6 +53,17 @@ export interface ModelSeries {
   /** Last raw target value seen in training. */
   lastValue: number;
   rows: number;
+  /** The log applies to this series (auto decides per series). */
+  log: boolean;
+  /** Target normalization: (g(y) - level) / scale (prepare.ts). */
+  center: number;
+  scale: number;
+  nonNegative: boolean;
+  /** What forecasts this series: the network, or a baseline that beat it on validation. */
+  method: ForecastMethod;
+  /** Validation MAE per method, in data units (null: no validation target; the series was too short to train). */
+  validation: Record<ForecastMethod, number> | null;
+  /** One scaler per feature. */
   scaler: { kind: Scaler['kind']; inputs: { name: string; center: number; scale: number }[] };
 }
 
@@ -53,8 +73,17 @@ export interface ModelData {
   features: string[];
   idColumn: string | null;
   freq: string;
+  /** Season of the metrics and of the seasonal-naive fallback. */
   season: number;
+  /** The transform asked for (auto, or one applied to every series). */
   transform: TransformKind;
+  /** The baseline the network corrects (data/baseline.ts), and its season (1 for the kinds without one). */
+  baseline: BaselineKind;
+  baseSeason: number;
+  calendar: CalendarCycle[];
+  offsetMinutes: number;
+  /** What auto chose and why; null when the transform was given. */
+  why: string | null;
   timeStyle: TimeStyle;
   series: ModelSeries[];
   /** What the model saw: sha256 of the training input bytes and its row count. */
@@ -62,29 +91,50 @@ export interface ModelData {
 }
 
 export interface EpochRecord {
+  /** The validation round (a pass over the training windows, or ROUND_STEPS steps when that is shorter). */
   epoch: number;
+  /** Optimizer steps taken by the end of the round. */
+  step?: number;
   trainLoss: number;
   valLoss: number | null;
 }
 
-export type StoppedBy = 'early-stopping' | 'max-epochs' | 'interrupted' | 'diverged';
+export const STOPPED_BY = ['early-stopping', 'max-epochs', 'time-limit', 'interrupted', 'diverged'] as const;
+export type StoppedBy = (typeof STOPPED_BY)[number];
+
+export interface MemberTraining {
+  seed: number;
+  rounds: number;
+  bestEpoch: number;
+  steps: number;
+  stoppedBy: StoppedBy;
+  /** Validation loss of the untrained network (the baseline), and of the kept weights. */
+  initialLoss: number | null;
+  bestLoss: number | null;
+}
 
 export interface ModelTraining {
+  /** Rounds of the first member (the history's length). */
   epochs: number;
   bestEpoch: number;
+  steps: number;
   stoppedBy: StoppedBy;
   history: EpochRecord[];
   seed: number;
   seconds: number;
+  /** One per ensemble member, the first included. */
+  members: MemberTraining[];
 }
 
 /** Split-conformal calibration: per step ahead, sorted absolute residuals (a quantile sketch). */
 export interface ModelCalibration {
   method: 'split-conformal';
-  /** Residuals are measured in the scaled, transformed space; for diff, on the cumulated steps. */
-  space: 'scaled';
+  /** Residuals of the ensemble median in the network's normalized space ((g(y) - base) / scale). */
+  space: 'normalized';
   windows: number;
   residuals: number[][];
+  /** (H) root mean square residual per step, for levels the residuals are too few to read. */
+  rms: number[];
 }
 
 export interface ModelFile {
@@ -94,7 +144,10 @@ export interface ModelFile {
   rnncast: string;
   config: ModelConfig;
   data: ModelData;
+  /** The first ensemble member, in PyTorch's state_dict layout. */
   weights: WeightsJson;
+  /** The other members (--ensemble K: K - 1 of them), same layout. */
+  ensembleWeights: WeightsJson[];
   training: ModelTraining;
   calibration: ModelCalibration | null;
 }
@@ -187,27 +240,34 @@ function checkWeightsCover(config: ModelConfig, weights: Json, path: string): vo
   }
 }
 
-/** Checks everything the tool relies on; the weights' shapes are checked by importWeights. */
-export function validateModel(value: unknown, path: string): ModelFile {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: not an rnncast model file (expected a JSON object)`);
-  const root = value as Json;
-  if (root.format !== MODEL_FORMAT) throw new DataError(`${path}: not an rnncast model file (format is ${JSON.stringify(root.format ?? null)}, expected "${MODEL_FORMAT}")`);
-  if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new DataError(`${path}: model file has no valid version`);
-  if (root.version > MODEL_VERSION) throw new DataError(`${path}: model file version ${root.version} is newer than this rnncast reads (${MODEL_VERSION}); upgrade rnncast`);
-  if (root.version < 1) throw new DataError(`${path}: model file version ${root.version} is not supported`);
+function booleanField(object: Json, key: string, path: string, context: string): boolean {
+  const value = field(object, key, path, context);
+  if (typeof value !== 'boolean') throw new DataError(`${path}: ${context}${key} is ${JSON.stringify(value)}, expected true or false`);
+  return value;
+}
 
-  const config = objectField(root, 'config', path);
+function nullableNumber(object: Json, key: string, path: string, context: string, min: number, max: number): number | null {
+  return object[key] === null || object[key] === undefined ? null : numberField(object, key, path, context, min, max);
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function checkedWeights(config: ModelConfig, value: unknown, path: string, context: string): WeightsJson {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: ${context} must be an object`);
+  checkWeightsCover(config, value as Json, path);
+  return value as WeightsJson;
+}
+
+function checkedConfig(config: Json, path: string): ModelConfig {
   const c = 'config.';
-  const hiddenSize = numberField(config, 'hiddenSize', path, c, 1, 4096, true);
-  const numLayers = numberField(config, 'numLayers', path, c, 1, 16, true);
   const inputs = stringList(config, 'inputs', path, c);
   if (inputs.length < 1 || inputs.length > 1000) throw new DataError(`${path}: config.inputs must name 1 to 1000 columns`);
   const clipValue = config.clipValue;
-  const checkedConfig: ModelConfig = {
+  return {
     cell: stringField(config, 'cell', path, c, ['lstm', 'gru']) as CellKind,
-    hiddenSize,
-    numLayers,
-    bidirectional: field(config, 'bidirectional', path, c) === true,
+    hiddenSize: numberField(config, 'hiddenSize', path, c, 1, 4096, true),
+    numLayers: numberField(config, 'numLayers', path, c, 1, 16, true),
+    bidirectional: booleanField(config, 'bidirectional', path, c),
     dropout: numberField(config, 'dropout', path, c, 0, 0.999),
     lookback: numberField(config, 'lookback', path, c, 1, 100_000, true),
     horizon: numberField(config, 'horizon', path, c, 1, 100_000, true),
@@ -218,54 +278,147 @@ export function validateModel(value: unknown, path: string): ModelFile {
     weightDecay: numberField(config, 'weightDecay', path, c, 0, 1e6),
     batchSize: numberField(config, 'batchSize', path, c, 1, 1e9, true),
     epochs: numberField(config, 'epochs', path, c, 1, 1e9, true),
+    steps: numberField(config, 'steps', path, c, 1, 1e12, true),
+    maxTime: nullableNumber(config, 'maxTime', path, c, 0, 1e9),
     patience: numberField(config, 'patience', path, c, 1, 1e9, true),
     minDelta: numberField(config, 'minDelta', path, c, 0, 1e12),
     clipNorm: numberField(config, 'clipNorm', path, c, 0, 1e12),
     clipValue: typeof clipValue === 'number' ? clipValue : null,
     valSize: numberField(config, 'valSize', path, c, 0, 1),
     scale: stringField(config, 'scale', path, c, ['standard', 'minmax', 'none']) as Scaler['kind'],
+    ensemble: numberField(config, 'ensemble', path, c, 1, 64, true),
+    fallback: stringField(config, 'fallback', path, c, FALLBACK_POLICIES) as FallbackPolicy,
+    calendar: booleanField(config, 'calendar', path, c),
   };
+}
 
+function checkedSeries(item: unknown, index: number, features: string[], path: string): ModelSeries {
+  const s = `data.series[${index}].`;
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DataError(`${path}: ${s.slice(0, -1)} must be an object`);
+  const entry = item as Json;
+  const scaler = objectField(entry, 'scaler', path, s);
+  const scalerInputs = field(scaler, 'inputs', path, `${s}scaler.`);
+  if (!Array.isArray(scalerInputs) || scalerInputs.length !== features.length) {
+    throw new DataError(`${path}: ${s}scaler.inputs must have one entry per feature (${features.length})`);
+  }
+  const validation = entry.validation;
+  let scores: Record<ForecastMethod, number> | null = null;
+  if (validation !== null && validation !== undefined) {
+    const v = objectField(entry, 'validation', path, s);
+    scores = Object.fromEntries(FORECAST_METHODS.map((method) => [method, v[method] === null ? Number.NaN : numberField(v, method, path, `${s}validation.`, 0, Number.MAX_VALUE)])) as Record<ForecastMethod, number>;
+  }
+  const scale = numberField(entry, 'scale', path, s, Number.MIN_VALUE, FLOAT32_MAX);
+  return {
+    id: stringField(entry, 'id', path, s),
+    lastTime: stringField(entry, 'lastTime', path, s),
+    lastValue: numberField(entry, 'lastValue', path, s, -Number.MAX_VALUE, Number.MAX_VALUE),
+    rows: numberField(entry, 'rows', path, s, 0, 1e12, true),
+    log: booleanField(entry, 'log', path, s),
+    center: numberField(entry, 'center', path, s, -FLOAT32_MAX, FLOAT32_MAX),
+    scale,
+    nonNegative: booleanField(entry, 'nonNegative', path, s),
+    method: stringField(entry, 'method', path, s, FORECAST_METHODS) as ForecastMethod,
+    validation: scores,
+    scaler: {
+      kind: stringField(scaler, 'kind', path, `${s}scaler.`, ['standard', 'minmax', 'none']) as Scaler['kind'],
+      inputs: scalerInputs.map((input: unknown, inputIndex: number) => {
+        const p = `${s}scaler.inputs[${inputIndex}].`;
+        if (input === null || typeof input !== 'object') throw new DataError(`${path}: ${p.slice(0, -1)} must be an object`);
+        const inputJson = input as Json;
+        return {
+          name: stringField(inputJson, 'name', path, p),
+          center: numberField(inputJson, 'center', path, p, -FLOAT32_MAX, FLOAT32_MAX),
+          scale: numberField(inputJson, 'scale', path, p, Number.MIN_VALUE, FLOAT32_MAX),
+        };
+      }),
+    },
+  };
+}
+
+function checkedTraining(training: Json, path: string): ModelTraining {
+  const t = 'training.';
+  const history = field(training, 'history', path, t);
+  if (!Array.isArray(history)) throw new DataError(`${path}: training.history must be a list`);
+  const members = field(training, 'members', path, t);
+  if (!Array.isArray(members) || members.length === 0) throw new DataError(`${path}: training.members must be a non-empty list`);
+  return {
+    epochs: numberField(training, 'epochs', path, t, 0, 1e9, true),
+    bestEpoch: numberField(training, 'bestEpoch', path, t, 0, 1e9, true),
+    steps: numberField(training, 'steps', path, t, 0, 1e12, true),
+    stoppedBy: stringField(training, 'stoppedBy', path, t, STOPPED_BY) as StoppedBy,
+    history: history as EpochRecord[],
+    seed: numberField(training, 'seed', path, t, 0, 2 ** 32, true),
+    seconds: numberField(training, 'seconds', path, t, 0, 1e12),
+    members: members.map((item: unknown, index: number): MemberTraining => {
+      const m = `training.members[${index}].`;
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DataError(`${path}: ${m.slice(0, -1)} must be an object`);
+      const member = item as Json;
+      return {
+        seed: numberField(member, 'seed', path, m, 0, 2 ** 33, true),
+        rounds: numberField(member, 'rounds', path, m, 0, 1e9, true),
+        bestEpoch: numberField(member, 'bestEpoch', path, m, 0, 1e9, true),
+        steps: numberField(member, 'steps', path, m, 0, 1e12, true),
+        stoppedBy: stringField(member, 'stoppedBy', path, m, STOPPED_BY) as StoppedBy,
+        initialLoss: nullableNumber(member, 'initialLoss', path, m, 0, Number.MAX_VALUE),
+        bestLoss: nullableNumber(member, 'bestLoss', path, m, 0, Number.MAX_VALUE),
+      };
+    }),
+  };
+}
+
+function checkedCalibration(cal: Json, horizon: number, path: string): ModelCalibration {
+  const residuals = field(cal, 'residuals', path, 'calibration.');
+  const sortedSteps = (value: unknown): value is number[][] =>
+    Array.isArray(value) &&
+    value.length === horizon &&
+    value.every((step) => Array.isArray(step) && step.every((r, i) => typeof r === 'number' && r >= 0 && r <= FLOAT32_MAX && (i === 0 || r >= (step[i - 1] as number))));
+  if (!sortedSteps(residuals)) {
+    throw new DataError(`${path}: calibration.residuals must hold one ascending list of non-negative numbers per step (${horizon})`);
+  }
+  const rms = field(cal, 'rms', path, 'calibration.');
+  if (!Array.isArray(rms) || rms.length !== horizon || rms.some((r) => r !== null && (typeof r !== 'number' || !(r >= 0 && r <= FLOAT32_MAX)))) {
+    throw new DataError(`${path}: calibration.rms must hold one non-negative number per step (${horizon})`);
+  }
+  return {
+    method: 'split-conformal',
+    space: 'normalized',
+    windows: numberField(cal, 'windows', path, 'calibration.', 0, 1e12, true),
+    residuals,
+    rms: rms.map((r) => (r === null ? Number.NaN : (r as number))),
+  };
+}
+
+/** Checks everything the tool relies on; the weights' shapes are checked by importWeights. */
+export function validateModel(value: unknown, path: string): ModelFile {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: not an rnncast model file (expected a JSON object)`);
+  const root = value as Json;
+  if (root.format !== MODEL_FORMAT) throw new DataError(`${path}: not an rnncast model file (format is ${JSON.stringify(root.format ?? null)}, expected "${MODEL_FORMAT}")`);
+  if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new DataError(`${path}: model file has no valid version`);
+  if (root.version > MODEL_VERSION) throw new DataError(`${path}: model file version ${root.version} is newer than this rnncast reads (${MODEL_VERSION}); upgrade rnncast`);
+  if (root.version < MODEL_VERSION) {
+    throw new DataError(`${path}: model file version ${root.version} was written by an older rnncast (${typeof root.rnncast === 'string' ? root.rnncast : 'unknown'}) whose models forecast differently; train it again with this version`);
+  }
+
+  const config = checkedConfig(objectField(root, 'config', path), path);
   const data = objectField(root, 'data', path);
   const d = 'data.';
   const features = stringList(data, 'features', path, d);
   const target = stringField(data, 'target', path, d);
-  if (inputs[0] !== target || inputs.length !== features.length + 1 || features.some((name, index) => inputs[index + 1] !== name)) {
-    throw new DataError(`${path}: config.inputs ${JSON.stringify(inputs)} does not match data.target and data.features`);
+  if (config.inputs[0] !== target || features.some((name) => !config.inputs.includes(name))) {
+    throw new DataError(`${path}: config.inputs ${JSON.stringify(config.inputs)} does not match data.target and data.features`);
   }
   const idColumn = data.idColumn;
   if (idColumn !== null && typeof idColumn !== 'string') throw new DataError(`${path}: data.idColumn must be a name or null`);
   const seriesValue = field(data, 'series', path, d);
   if (!Array.isArray(seriesValue) || seriesValue.length === 0) throw new DataError(`${path}: data.series must be a non-empty list`);
-  const series = seriesValue.map((item: unknown, index: number): ModelSeries => {
-    const s = `data.series[${index}].`;
-    if (item === null || typeof item !== 'object') throw new DataError(`${path}: ${s.slice(0, -1)} must be an object`);
-    const entry = item as Json;
-    const scaler = objectField(entry, 'scaler', path, s);
-    const scalerInputs = field(scaler, 'inputs', path, `${s}scaler.`);
-    if (!Array.isArray(scalerInputs) || scalerInputs.length !== inputs.length) {
-      throw new DataError(`${path}: ${s}scaler.inputs must have one entry per input (${inputs.length})`);
-    }
-    return {
-      id: stringField(entry, 'id', path, s),
-      lastTime: stringField(entry, 'lastTime', path, s),
-      lastValue: numberField(entry, 'lastValue', path, s, -Number.MAX_VALUE, Number.MAX_VALUE),
-      rows: numberField(entry, 'rows', path, s, 0, 1e12, true),
-      scaler: {
-        kind: stringField(scaler, 'kind', path, `${s}scaler.`, ['standard', 'minmax', 'none']) as Scaler['kind'],
-        inputs: scalerInputs.map((input: unknown, inputIndex: number) => {
-          const p = `${s}scaler.inputs[${inputIndex}].`;
-          if (input === null || typeof input !== 'object') throw new DataError(`${path}: ${p.slice(0, -1)} must be an object`);
-          const inputJson = input as Json;
-          const scale = numberField(inputJson, 'scale', path, p, -Number.MAX_VALUE, Number.MAX_VALUE);
-          if (scale === 0) throw new DataError(`${path}: ${p}scale is 0`);
-          return { name: stringField(inputJson, 'name', path, p), center: numberField(inputJson, 'center', path, p, -Number.MAX_VALUE, Number.MAX_VALUE), scale };
-        }),
-      },
-    };
-  });
+  const series = seriesValue.map((item: unknown, index: number) => checkedSeries(item, index, features, path));
+  const calendar = stringList(data, 'calendar', path, d);
+  if (calendar.some((cycle) => !(CALENDAR_CYCLES as readonly string[]).includes(cycle))) {
+    throw new DataError(`${path}: data.calendar ${JSON.stringify(calendar)}: expected cycles among ${CALENDAR_CYCLES.join(', ')}`);
+  }
   const timeStyle = objectField(data, 'timeStyle', path, d) as unknown as TimeStyle;
   const fingerprint = objectField(data, 'fingerprint', path, d);
+  const why = data.why;
   const checkedData: ModelData = {
     timeColumn: stringField(data, 'timeColumn', path, d),
     target,
@@ -273,50 +426,38 @@ export function validateModel(value: unknown, path: string): ModelFile {
     idColumn: idColumn as string | null,
     freq: stringField(data, 'freq', path, d),
     season: numberField(data, 'season', path, d, 1, 1e6, true),
-    transform: stringField(data, 'transform', path, d, ['none', 'log', 'diff']) as TransformKind,
+    transform: stringField(data, 'transform', path, d, TRANSFORM_KINDS) as TransformKind,
+    baseline: stringField(data, 'baseline', path, d, BASELINE_KINDS) as BaselineKind,
+    baseSeason: numberField(data, 'baseSeason', path, d, 1, 1e6, true),
+    calendar: calendar as CalendarCycle[],
+    offsetMinutes: numberField(data, 'offsetMinutes', path, d, -24 * 60, 24 * 60, true),
+    why: typeof why === 'string' ? why : null,
     timeStyle,
     series,
     fingerprint: { sha256: stringField(fingerprint, 'sha256', path, 'data.fingerprint.'), rows: numberField(fingerprint, 'rows', path, 'data.fingerprint.', 0, 1e12, true) },
   };
 
-  const weights = objectField(root, 'weights', path);
-  checkWeightsCover(checkedConfig, weights, path);
-  const training = objectField(root, 'training', path);
-  const t = 'training.';
-  const history = field(training, 'history', path, t);
-  if (!Array.isArray(history)) throw new DataError(`${path}: training.history must be a list`);
-  const checkedTraining: ModelTraining = {
-    epochs: numberField(training, 'epochs', path, t, 0, 1e9, true),
-    bestEpoch: numberField(training, 'bestEpoch', path, t, 0, 1e9, true),
-    stoppedBy: stringField(training, 'stoppedBy', path, t, ['early-stopping', 'max-epochs', 'interrupted', 'diverged']) as StoppedBy,
-    history: history as EpochRecord[],
-    seed: numberField(training, 'seed', path, t, 0, 2 ** 32, true),
-    seconds: numberField(training, 'seconds', path, t, 0, 1e12),
-  };
+  const weights = checkedWeights(config, root.weights, path, 'weights');
+  const extra = root.ensembleWeights ?? [];
+  if (!Array.isArray(extra) || extra.length !== config.ensemble - 1) {
+    throw new DataError(`${path}: ensembleWeights must list ${config.ensemble - 1} more member${config.ensemble === 2 ? '' : 's'} (config.ensemble ${config.ensemble})`);
+  }
+  const ensembleWeights = extra.map((member: unknown, index: number) => checkedWeights(config, member, path, `ensembleWeights[${index}]`));
+  const training = checkedTraining(objectField(root, 'training', path), path);
 
   let calibration: ModelCalibration | null = null;
-  if (root.calibration !== null && root.calibration !== undefined) {
-    const cal = objectField(root, 'calibration', path);
-    const residuals = field(cal, 'residuals', path, 'calibration.');
-    if (
-      !Array.isArray(residuals) ||
-      residuals.length !== checkedConfig.horizon ||
-      residuals.some((step) => !Array.isArray(step) || step.some((r) => typeof r !== 'number' || !(r >= 0)))
-    ) {
-      throw new DataError(`${path}: calibration.residuals must hold one list of non-negative numbers per step (${checkedConfig.horizon})`);
-    }
-    calibration = { method: 'split-conformal', space: 'scaled', windows: numberField(cal, 'windows', path, 'calibration.', 0, 1e12, true), residuals: residuals as number[][] };
-  }
+  if (root.calibration !== null && root.calibration !== undefined) calibration = checkedCalibration(objectField(root, 'calibration', path), config.horizon, path);
 
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     created: typeof root.created === 'string' ? root.created : '',
     rnncast: typeof root.rnncast === 'string' ? root.rnncast : '',
-    config: checkedConfig,
+    config,
     data: checkedData,
-    weights: weights as WeightsJson,
-    training: checkedTraining,
+    weights,
+    ensembleWeights,
+    training,
     calibration,
   };
 }

@@ -38,9 +38,6 @@ export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: st
     throw mismatch('id column', model.data.idColumn ?? '(none)', `id column ${dataset.idColumn ?? '(none)'}`);
   }
   if (model.data.freq !== dataset.freq.code) throw mismatch('frequency', model.data.freq, `frequency ${dataset.freq.code}`);
-  const shortest = dataset.series.reduce((min, series) => Math.min(min, series.values.length), Infinity);
-  const needed = model.config.lookback + (model.data.transform === 'diff' ? 1 : 0);
-  if (shortest < needed) throw new DataError(`${dataset.source}: a series has ${shortest} points; the model's lookback needs at least ${needed}`);
 }
 
 export async function handleForecast(argv: Argv, context: CommandContext): Promise<void> {
@@ -67,7 +64,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   checkOutputPath(saveModel);
 
   let model: ModelFile;
-  let network: Network;
+  let networks: Network[];
   let dataset: Dataset;
   if (modelPath !== undefined) {
     model = readModelFile(modelPath);
@@ -77,7 +74,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
     const freqGiven = dataFlags.freq;
     dataFlags = flagsFromModel(dataFlags, model);
     const { importWeights } = await import('../../nn/serialize.js');
-    network = importWeightsOrFail(importWeights, model, modelPath);
+    networks = [model.weights, ...model.ensembleWeights].map((weights) => importWeightsOrFail(importWeights, model, weights, modelPath));
     try {
       dataset = await loadData(input, dataFlags, context);
     } catch (error: unknown) {
@@ -97,7 +94,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
       throw new InterruptedError(`interrupted while training; no forecast written${saveModel === undefined ? '' : ` and ${saveModel} left as it was`}`);
     }
     model = fit.model;
-    network = fit.result.network;
+    networks = fit.networks;
     if (saveModel !== undefined) {
       await writeOutput(saveModel, serializeModel(model), context.stdout);
       note(context, `model written to ${saveModel}`);
@@ -107,7 +104,13 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
 
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
-  const forecasts = predictSeries(model, network, dataset, levels);
+  const { forecasts, unseen, approximated } = predictSeries(model, networks, dataset, levels);
+  if (unseen.length > 0) {
+    warn(context, `${unseen.length} series not in the model, forecast with scales fitted on their own history: ${unseen.slice(0, 5).map((id) => `'${id}'`).join(', ')}${unseen.length > 5 ? ', ...' : ''}`);
+  }
+  if (approximated.length > 0) {
+    warn(context, `too few validation windows to read the ${approximated.map((level) => `${level}%`).join(' and ')} interval${approximated.length > 1 ? 's' : ''} from the residuals alone: widened with their spread (a normal approximation)`);
+  }
   await writeOutput(output.path, renderTable(forecastTable(dataset, forecasts, levels), output.format), context.stdout);
   if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
   if (chart && !context.quiet) {
@@ -130,7 +133,7 @@ async function refuseOtherFrequency(input: string, flags: DataFlags, model: Mode
   }
 }
 
-function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js').importWeights, model: ModelFile, path: string): Network {
+function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js').importWeights, model: ModelFile, weights: ModelFile['weights'], path: string): Network {
   try {
     return importWeights(
       {
@@ -142,7 +145,7 @@ function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js
         dropout: model.config.dropout,
         horizon: model.config.horizon,
       },
-      model.weights,
+      weights,
       'float32',
     );
   } catch (error: unknown) {

@@ -20,9 +20,13 @@ export async function handleTrain(argv: Argv, context: CommandContext): Promise<
 
   const dataset = await loadData(input, dataFlags, context);
   const fit = await trainWithProgress(dataset, options, context, chart);
+  if (fit.model.training.stoppedBy === 'interrupted' && fit.model.training.epochs === 0) {
+    // No round finished: an untrained model must not replace whatever -o holds.
+    throw new InterruptedError(`interrupted before the first round of training finished; ${output === '-' ? 'nothing written' : `${output} left as it was`}`);
+  }
   await writeOutput(output, serializeModel(fit.model), context.stdout);
   if (fit.model.training.stoppedBy === 'interrupted') {
-    throw new InterruptedError(`interrupted: saved the best model so far (epoch ${fit.model.training.bestEpoch}) to ${output}`);
+    throw new InterruptedError(`interrupted: saved the best model so far (round ${fit.model.training.bestEpoch}) to ${output}`);
   }
   if (output !== '-') note(context, `model written to ${output}`);
 }

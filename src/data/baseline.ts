@@ -1,0 +1,142 @@
+// The baselines a network corrects (transform.ts): each forecasts step h from origin T (the first
+// forecast index) using only v[0, T), in the transformed space. The head starts at zero, so an
+// untrained network forecasts its baseline exactly.
+//
+//   naive            v[T-1]
+//   drift            v[T-1] + (h+1) · (v[T-1] - v[0]) / (T-1)           the line through the first and last points
+//   seasonal         v[T - m + (h mod m)]                                 the last season repeated
+//   seasonal-drift   seasonal + (floor(h/m)+1) · d, d = the mean change of a season's mean over the history
+//
+// `auto` scores each on the training part (the mean absolute error over the horizon, in units
+// of the series' mean one-step change, averaged over series) and keeps the best.
+
+export const BASELINE_KINDS = ['none', 'naive', 'drift', 'seasonal', 'seasonal-drift'] as const;
+export type BaselineKind = (typeof BASELINE_KINDS)[number];
+
+export interface Baseline {
+  kind: BaselineKind;
+  /** m for the seasonal kinds; 1 otherwise. */
+  season: number;
+}
+
+export function isSeasonal(kind: BaselineKind): boolean {
+  return kind === 'seasonal' || kind === 'seasonal-drift';
+}
+
+/** How many points before the origin the baseline needs. */
+export function baselineReach(baseline: Baseline): number {
+  switch (baseline.kind) {
+    case 'none': return 0;
+    case 'naive': return 1;
+    case 'drift': return 2;
+    case 'seasonal': return baseline.season;
+    case 'seasonal-drift': return 2 * baseline.season;
+  }
+}
+
+/** Σ v[0, i) for i in [0, N]: window means in O(1). */
+export function prefixSums(values: ArrayLike<number>): Float64Array {
+  const sums = new Float64Array(values.length + 1);
+  for (let t = 0; t < values.length; t++) sums[t + 1] = sums[t]! + values[t]!;
+  return sums;
+}
+
+/** The baseline's forecast of step h (0-based) from origin T; `center` is what 'none' forecasts. */
+export function baseForecast(baseline: Baseline, values: ArrayLike<number>, sums: ArrayLike<number>, origin: number, step: number, center: number): number {
+  const last = values[origin - 1]!;
+  switch (baseline.kind) {
+    case 'none':
+      return center;
+    case 'naive':
+      return last;
+    case 'drift':
+      return origin > 1 ? last + ((step + 1) * (last - values[0]!)) / (origin - 1) : last;
+    case 'seasonal': {
+      const m = baseline.season;
+      return values[origin - m + (step % m)]!;
+    }
+    case 'seasonal-drift': {
+      const m = baseline.season;
+      const seasonal = values[origin - m + (step % m)]!;
+      const seasons = (origin - m) / m; // seasons between the first and the last season's means
+      const change = seasons > 0 ? ((sums[origin]! - sums[origin - m]!) / m - sums[m]! / m) / seasons : 0;
+      return seasonal + (Math.floor(step / m) + 1) * change;
+    }
+  }
+}
+
+/** Baselines worth scoring for these candidate seasons (each > 1). */
+export function candidateBaselines(seasons: readonly number[]): Baseline[] {
+  const found: Baseline[] = [{ kind: 'naive', season: 1 }, { kind: 'drift', season: 1 }];
+  for (const season of seasons) found.push({ kind: 'seasonal', season }, { kind: 'seasonal-drift', season });
+  return found;
+}
+
+export function describeBaseline(baseline: Baseline): string {
+  switch (baseline.kind) {
+    case 'none': return 'none';
+    case 'naive': return 'naive';
+    case 'drift': return 'drift';
+    case 'seasonal': return `seasonal naive (${baseline.season})`;
+    case 'seasonal-drift': return `seasonal naive with drift (${baseline.season})`;
+  }
+}
+
+export interface BaselineScore {
+  baseline: Baseline;
+  /** Mean absolute error over the horizon, in units of the series' mean |one-step change|, averaged over series. */
+  error: number;
+}
+
+/** Origins sampled per series: enough for a stable mean, few enough to stay cheap on long series. */
+const MAX_ORIGINS = 64;
+
+/**
+ * Scores each baseline on the given (transformed) series over origins in their training part
+ * ([0, ends[s])). All baselines are scored on the same origins (those the longest reach allows)
+ * and the same steps (at most the horizon, and no more than the data leaves); baselines that no
+ * series can score are left out.
+ */
+export function scoreBaselines(series: readonly ArrayLike<number>[], ends: readonly number[], horizon: number, candidates: readonly Baseline[]): BaselineScore[] {
+  const totals = candidates.map(() => 0);
+  const counts = candidates.map(() => 0);
+  series.forEach((values, index) => {
+    const end = Math.min(ends[index]!, values.length);
+    let scale = 0;
+    for (let t = 1; t < end; t++) scale += Math.abs(values[t]! - values[t - 1]!);
+    scale = end > 1 ? scale / (end - 1) : 0;
+    if (!(scale > 0)) return;
+    // The longest reach that still leaves a few origins with at least one step each.
+    const fits = candidates.map((baseline) => baselineReach(baseline) + 4 <= end);
+    const reach = Math.max(...candidates.filter((_, k) => fits[k]).map(baselineReach));
+    if (!Number.isFinite(reach)) return;
+    const steps = Math.max(1, Math.min(horizon, end - reach - 3));
+    const first = reach;
+    const last = end - steps;
+    const span = last - first + 1;
+    const origins = Math.min(MAX_ORIGINS, span);
+    const sums = prefixSums(values);
+    candidates.forEach((baseline, k) => {
+      if (!fits[k]) return;
+      let error = 0;
+      for (let o = 0; o < origins; o++) {
+        const origin = first + Math.floor(((o + 0.5) * span) / origins);
+        for (let h = 0; h < steps; h++) error += Math.abs(values[origin + h]! - baseForecast(baseline, values, sums, origin, h, 0));
+      }
+      totals[k]! += error / (origins * steps * scale);
+      counts[k]! += 1;
+    });
+  });
+  const scored: BaselineScore[] = [];
+  candidates.forEach((baseline, k) => {
+    if (counts[k]! > 0) scored.push({ baseline, error: totals[k]! / counts[k]! });
+  });
+  return scored;
+}
+
+/** The best-scoring baseline; ties go to the earlier (simpler) candidate. */
+export function bestBaseline(scores: readonly BaselineScore[]): Baseline {
+  let best: BaselineScore | undefined;
+  for (const score of scores) if (best === undefined || score.error < best.error) best = score;
+  return best?.baseline ?? { kind: 'naive', season: 1 };
+}
