@@ -1,0 +1,27 @@
+// Finite-difference gradient checks of the head's two extensions, for both cells, 1 and 2 layers
+// (with dropout between them): known-future head inputs (the head weight's extra columns), and
+// the head applied at every step (forking sequences), alone and together.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { caseName, gradcheck, GRADCHECK_TOLERANCE, type GradcheckCase } from './check.js';
+
+const cases: GradcheckCase[] = [];
+for (const cell of ['lstm', 'gru'] as const) {
+  for (const numLayers of [1, 2]) {
+    const dropout = numLayers > 1 ? 0.3 : 0;
+    cases.push({ cell, numLayers, bidirectional: false, loss: 'mse', headInputs: 2, dropout });
+    cases.push({ cell, numLayers, bidirectional: true, loss: 'huber', headInputs: 3 });
+    cases.push({ cell, numLayers, bidirectional: false, loss: 'mse', everyStep: true, dropout });
+    cases.push({ cell, numLayers, bidirectional: false, loss: 'quantile', headInputs: 2, everyStep: true, dropout });
+  }
+}
+
+for (const c of cases) {
+  test(`gradcheck ${caseName(c)}`, () => {
+    const { errors, worst } = gradcheck(c);
+    console.log(`${caseName(c)}: max relative error ${worst.toExponential(2)}`);
+    for (const [name, error] of Object.entries(errors)) {
+      assert.ok(error <= GRADCHECK_TOLERANCE, `${name}: relative error ${error} > ${GRADCHECK_TOLERANCE}`);
+    }
+  });
+}
