@@ -1,5 +1,7 @@
 // Finite-difference gradient check of the whole network in float64: central differences of the
 // mean loss w.r.t. every parameter and every input value, against networkBackward.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { lossForwardBackward, type LossKind } from '../../src/nn/loss.js';
 import {
   createNetwork, createWorkspace, networkBackward, networkForward, zeroGrads,
@@ -95,4 +97,17 @@ export function gradcheck(c: GradcheckCase): GradcheckResult {
 export function caseName(c: GradcheckCase): string {
   const head = `${c.headInputs ? ` head inputs ${c.headInputs}` : ''}${c.everyStep ? ' every step' : ''}`;
   return `${c.cell} ${c.numLayers}-layer ${c.bidirectional ? 'bi' : 'uni'} ${c.loss}${c.dropout ? ` dropout ${c.dropout}` : ''}${head}`;
+}
+
+/** One test per case: every tensor's and the input's relative error within GRADCHECK_TOLERANCE. */
+export function testGradchecks(cases: GradcheckCase[]): void {
+  for (const c of cases) {
+    test(`gradcheck ${caseName(c)}`, () => {
+      const { errors, worst } = gradcheck(c);
+      console.log(`${caseName(c)}: max relative error ${worst.toExponential(2)}`);
+      for (const [name, error] of Object.entries(errors)) {
+        assert.ok(error <= GRADCHECK_TOLERANCE, `${name}: relative error ${error} > ${GRADCHECK_TOLERANCE}`);
+      }
+    });
+  }
 }

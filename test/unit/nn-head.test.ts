@@ -8,17 +8,13 @@ import {
   type DType, type NetworkConfig,
 } from '../../src/nn/network.js';
 import { createRng } from '../../src/nn/rng.js';
+import { uniform } from '../helpers/uniform.js';
+
+const data = (seed: number, n: number, dtype: DType = 'float64'): Float32Array | Float64Array => uniform(seed, n, dtype, 2);
 import { exportWeights, importWeights } from '../../src/nn/serialize.js';
 
 const base: NetworkConfig = { cell: 'gru', inputSize: 2, hiddenSize: 5, numLayers: 2, bidirectional: false, dropout: 0.2, horizon: 3 };
 const B = 4, T = 6;
-
-function data(seed: number, n: number, dtype: DType = 'float64'): Float32Array | Float64Array {
-  const r = createRng(seed);
-  const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let k = 0; k < n; k++) a[k] = 4 * r.nextFloat() - 2;
-  return a;
-}
 
 test('head inputs widen head.weight to (F, D·H + E) and count in the parameters', () => {
   for (const bidirectional of [false, true]) {

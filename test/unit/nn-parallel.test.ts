@@ -14,6 +14,7 @@ import {
 import { shutdownWorkers } from '../../src/nn/parallel-pool.js';
 import { chunkBounds } from '../../src/nn/parallel-share.js';
 import { createRng } from '../../src/nn/rng.js';
+import { uniform } from '../helpers/uniform.js';
 import { arenaUsage, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
 import type { WindowSet } from '../../src/data/window.js';
 import { trainNetwork } from '../../src/train/loop.js';
@@ -26,10 +27,7 @@ after(() => shutdownWorkers());
 
 const bits = (x: Float32Array | Float64Array): Uint32Array => new Uint32Array(x.buffer, x.byteOffset, x.byteLength / 4);
 
-function data(seed: number, n: number): Float32Array {
-  const r = createRng(seed);
-  return Float32Array.from({ length: n }, () => 2 * r.nextFloat() - 1);
-}
+const data = (seed: number, n: number): Float32Array => uniform(seed, n, 'float32') as Float32Array;
 
 test('chunk bounds: fixed by the batch size, whole 4-row tiles, none empty, covering the batch', () => {
   assert.deepEqual(chunkBounds(64, 2), [0, 32, 64]);
