@@ -147,6 +147,8 @@ function usageMessage(message: string, args: string[]): string {
   if (/^Not enough non-option arguments/.test(message)) {
     return COMMANDS.includes(args[0] as CommandName) ? `missing <input> for ${args[0]}: a CSV file, or - for standard input` : `name a command: ${COMMANDS.join(', ')}`;
   }
+  const recommended = /^Did you mean (\w+)\?$/.exec(message);
+  if (recommended) return `unknown command '${args.find((arg) => !arg.startsWith('-'))}' (did you mean ${recommended[1]}? commands: ${commandNames.join(', ')})`;
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown) {
     const first = args.find((arg) => !arg.startsWith('-'));

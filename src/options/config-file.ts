@@ -2,16 +2,15 @@
 // 1 MB, without blocking the main thread (so SIGINT/SIGTERM still end a run whose pipe never
 // closes). A regular file, or a pipe named the way a shell names one (/dev/stdin, /dev/fd/N);
 // a device or a named FIFO is refused before anything is opened.
-import { constants } from 'node:fs';
+import { fstatSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { InterruptedError, UsageError, where } from '../errors.js';
 import type { ConfigValues } from './sources.js';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-const PIPE_PATH = /^\/(dev\/stdin|dev\/fd\/\d+|proc\/self\/fd\/\d+)$/;
 const STDIN_PATH = /^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/;
 
 /** /dev/stdin and its aliases: the same bytes as `<input>` given as `-`. */
@@ -50,14 +49,12 @@ async function readRegularFile(path: string): Promise<Buffer> {
   }
 }
 
-/** A pipe, read through the event loop: an abort closes it at once, whatever the writer does. */
-function readPipe(path: string, signal: AbortSignal): Promise<Buffer> {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error: unknown) {
-    return Promise.reject(cannotRead(path, error));
-  }
+/**
+ * A pipe or socket the shell handed us as an open descriptor, read through the event loop: an
+ * abort closes it at once, whatever the writer does. (Opening /proc/self/fd/N again would fail
+ * for a socket, and could block for a pipe.)
+ */
+function readPipe(fd: number, path: string, signal: AbortSignal): Promise<Buffer> {
   const pipe = new Socket({ fd, readable: true, writable: false });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -81,7 +78,7 @@ function readPipe(path: string, signal: AbortSignal): Promise<Buffer> {
   });
 }
 
-function kindOf(stats: import('node:fs').Stats): string {
+function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';
@@ -90,16 +87,30 @@ function kindOf(stats: import('node:fs').Stats): string {
   return 'not a regular file';
 }
 
+/** /dev/stdin, /dev/fd/N, /proc/self/fd/N: the descriptor they name, already open in this process. */
+function namedDescriptor(path: string): number | undefined {
+  if (path === '/dev/stdin') return 0;
+  const match = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(path);
+  return match ? Number(match[1]) : undefined;
+}
+
 async function readBytes(path: string, signal: AbortSignal): Promise<Buffer> {
+  const fd = namedDescriptor(path);
+  if (fd !== undefined) {
+    let stats: Stats;
+    try {
+      stats = fstatSync(fd);
+    } catch (error: unknown) {
+      throw cannotRead(path, error);
+    }
+    if (stats.isFIFO() || stats.isSocket()) return readPipe(fd, path, signal);
+  }
   const stats = await stat(path).catch((error: unknown) => {
     throw cannotRead(path, error);
   });
-  if (stats.isFile()) {
-    if (stats.size > MAX_CONFIG_BYTES) throw tooLarge(path);
-    return readRegularFile(path);
-  }
-  if ((stats.isFIFO() || stats.isSocket()) && PIPE_PATH.test(path)) return readPipe(path, signal);
-  throw new UsageError(`--config ${path}: ${kindOf(stats)}, not a JSON file (a pipe is read when named /dev/stdin or /dev/fd/N)`);
+  if (!stats.isFile()) throw new UsageError(`--config ${path}: ${kindOf(stats)}, not a JSON file (a pipe is read when named /dev/stdin or /dev/fd/N)`);
+  if (stats.size > MAX_CONFIG_BYTES) throw tooLarge(path);
+  return readRegularFile(path);
 }
 
 function decode(bytes: Buffer, path: string): string {

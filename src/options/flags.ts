@@ -68,7 +68,7 @@ export const trainingFlags = {
   valSize: real({ min: 0, below: 1, default: 0.2, describe: 'share of the most recent windows held out for validation', group: TRAINING }),
   scale: choice(SCALES, { default: 'standard', describe: 'per-series scaling, fit on the training part', group: TRAINING }),
   // PRODUCT.md says none; diff wins on the bundled monthly data (README, "Choices").
-  transform: choice(TRANSFORMS, { default: 'diff', describe: 'target transform, inverted on output (README says why diff)', group: TRAINING }),
+  transform: choice(TRANSFORMS, { default: 'diff', describe: 'target transform, inverted on output', group: TRAINING }),
   seed: integer({ min: 0, max: 2 ** 32 - 1, default: 42, describe: 'random seed: same data + flags + seed, same model', group: TRAINING }),
   jobs: integer({ min: 1, max: 256, default: () => Math.max(1, availableParallelism()), defaultText: 'number of cores', describe: 'worker threads', group: TRAINING }),
 };

@@ -8,7 +8,7 @@ export interface MemoryContext {
   err: () => string;
 }
 
-export function memoryContext(options: { input?: string; quiet?: boolean; env?: Record<string, string>; signal?: AbortSignal } = {}): MemoryContext {
+export function memoryContext(options: { input?: string; quiet?: boolean; env?: Record<string, string>; signal?: AbortSignal; columns?: number } = {}): MemoryContext {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -23,7 +23,7 @@ export function memoryContext(options: { input?: string; quiet?: boolean; env?: 
       quiet: options.quiet ?? false,
       color: false,
       interactive: false,
-      columns: 60,
+      columns: options.columns ?? 60,
       signal: options.signal ?? new AbortController().signal,
       env: options.env ?? {},
     },

@@ -58,7 +58,7 @@ export interface ForecastCommandOptions {
   model?: string;
   /** Keep the model trained on the fly here. */
   saveModel?: string;
-  /** Model and training flags given with -m: the model file fixes them, so a warning names them. */
+  /** Model and training flags given on the command line with -m: the model file fixes them, so a warning names them. */
   ignoredWithModel: string[];
 }
 
@@ -66,7 +66,9 @@ function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptio
   const data = readDataFlags(given);
   const training = readGroup(trainingFlags, given);
   const flags = readGroup(forecastFlags, given);
-  const { model, saveModel } = flags;
+  const { model } = flags;
+  // -m on the command line trains nothing: a --save-model from a shared environment or config has nothing to keep.
+  const saveModel = model !== undefined && given.get('save-model')?.source.kind !== 'command line' ? undefined : flags.saveModel;
   const output = outputOptions(flags.output, flags.format);
   if (model !== undefined && saveModel !== undefined) {
     throw new UsageError(`--save-model keeps a model trained on the fly; with -m ${model} nothing is trained (copy the file instead)`);
@@ -77,7 +79,8 @@ function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptio
   if (saveModel !== undefined && !toStdout(saveModel) && !toStdout(output.path) && resolve(saveModel) === resolve(output.path!)) {
     throw new UsageError(`--save-model and -o both name ${saveModel}; the forecast would overwrite the model`);
   }
-  const ignoredWithModel = model === undefined ? [] : flagsGiven(trainingFlags, given).filter((flag) => flag !== 'jobs');
+  // Only the command line: an environment or config file shared with `train` is meant to be shared.
+  const ignoredWithModel = model === undefined ? [] : flagsGiven(trainingFlags, given).filter((flag) => flag !== 'jobs' && given.get(flag)?.source.kind === 'command line');
   return { input, data, training, output, chart: flags.chart, levels: flags.levels, model, saveModel, ignoredWithModel };
 }
 
