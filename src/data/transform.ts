@@ -17,8 +17,10 @@ import { DataError, where } from '../errors.js';
 import type { BaselineKind } from './baseline.js';
 import type { Series } from './types.js';
 
-export const TRANSFORM_KINDS = ['auto', 'none', 'log', 'diff', 'log-diff', 'seasonal-diff', 'log-seasonal-diff'] as const;
-export type TransformKind = (typeof TRANSFORM_KINDS)[number];
+import type { TransformKind } from '../options/choices.js';
+
+export type { TransformKind };
+export { TRANSFORMS as TRANSFORM_KINDS } from '../options/choices.js';
 /** A transform as applied: auto resolved. */
 export type AppliedTransform = Exclude<TransformKind, 'auto'>;
 

@@ -1,8 +1,6 @@
 // What can forecast a series: the network, or one of the baselines that the safety net may pick
-// instead (train/select.ts). Shared by the model file, forecasting and the backtest.
-export const FORECAST_METHODS = ['model', 'naive', 'seasonal_naive', 'drift'] as const;
-export type ForecastMethod = (typeof FORECAST_METHODS)[number];
+// instead (train/select.ts). Declared with the other closed lists in src/options/choices.ts.
+export { FALLBACK_POLICIES, FORECAST_METHODS } from '../options/choices.js';
+export type { FallbackPolicy, ForecastMethod } from '../options/choices.js';
+import type { ForecastMethod } from '../options/choices.js';
 export type BaselineMethod = Exclude<ForecastMethod, 'model'>;
-
-export const FALLBACK_POLICIES = ['auto', 'none'] as const;
-export type FallbackPolicy = (typeof FALLBACK_POLICIES)[number];

@@ -7,44 +7,35 @@ import type { CalendarCycle } from '../data/calendar-inputs.js';
 import type { Scaler } from '../data/scale.js';
 import { BASELINE_KINDS, type BaselineKind } from '../data/baseline.js';
 import { TRANSFORM_KINDS, type TransformKind } from '../data/transform.js';
-import { FALLBACK_POLICIES, FORECAST_METHODS, type FallbackPolicy, type ForecastMethod } from '../forecast/methods.js';
+import { FORECAST_METHODS, type ForecastMethod } from '../forecast/methods.js';
 import { CALENDAR_CYCLES } from '../data/calendar-inputs.js';
 import { paramLayout } from '../nn/layout.js';
 import { configProblem } from '../nn/network.js';
 import type { WeightsJson } from '../nn/serialize.js';
-import type { CellKind, OptimizerKind, TrainingLoss } from '../train/options.js';
+import { backtestFlags, MAX_FEATURES, trainingFlags } from '../options/flags.js';
+import { checkStored, ValueProblem } from '../options/spec.js';
+import type { FlagSpec } from '../options/spec.js';
+import type { TrainingOptions } from '../train/options.js';
 
 export const MODEL_FORMAT = 'rnncast-model';
 export const MODEL_VERSION = 2;
 
-export interface ModelConfig {
-  cell: CellKind;
-  hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
-  dropout: number;
-  lookback: number;
-  horizon: number;
+/**
+ * The model's config, in the order it is written: the network's inputs and the training options it
+ * was trained with, each checked on load with its flag's own limits (what train accepts, a load accepts).
+ */
+const CONFIG_KEYS = [
+  'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'lookback', 'horizon', 'inputs', 'loss', 'optimizer', 'lr',
+  'weightDecay', 'batchSize', 'epochs', 'steps', 'maxTime', 'patience', 'minDelta', 'clipNorm', 'clipValue', 'valSize', 'scale',
+  'ensemble', 'fallback', 'calendar',
+] as const satisfies readonly (keyof TrainingOptions | 'inputs')[];
+
+type StoredOption = Exclude<(typeof CONFIG_KEYS)[number], 'inputs'>;
+
+export type ModelConfig = { [K in StoredOption]-?: Exclude<TrainingOptions[K], undefined> } & {
   /** The network's inputs per step, in order: target, its seasonal differences (seasonal baselines), features, calendar. */
   inputs: string[];
-  loss: TrainingLoss;
-  optimizer: OptimizerKind;
-  lr: number;
-  weightDecay: number;
-  batchSize: number;
-  epochs: number;
-  steps: number;
-  maxTime: number | null;
-  patience: number;
-  minDelta: number;
-  clipNorm: number;
-  clipValue: number | null;
-  valSize: number;
-  scale: Scaler['kind'];
-  ensemble: number;
-  fallback: FallbackPolicy;
-  calendar: boolean;
-}
+};
 
 export interface ModelSeries {
   id: string;
@@ -210,6 +201,17 @@ function stringField(object: Json, key: string, path: string, context: string, c
   return value;
 }
 
+/** A value that came from a flag, checked with the flag's limits: the file cannot hold what train refuses. */
+function flagField<T>(object: Json, key: string, path: string, context: string, spec: FlagSpec<T>): T {
+  const value = field(object, key, path, context);
+  try {
+    return checkStored(spec, value) as T;
+  } catch (error: unknown) {
+    if (error instanceof ValueProblem) throw new DataError(`${path}: ${context}${key} is ${JSON.stringify(value)}, ${error.message}`);
+    throw error;
+  }
+}
+
 function stringList(object: Json, key: string, path: string, context: string): string[] {
   const value = field(object, key, path, context);
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw new DataError(`${path}: ${context}${key} must be a list of names`);
@@ -261,35 +263,10 @@ function checkedWeights(config: ModelConfig, value: unknown, path: string, conte
 function checkedConfig(config: Json, path: string): ModelConfig {
   const c = 'config.';
   const inputs = stringList(config, 'inputs', path, c);
-  if (inputs.length < 1 || inputs.length > 1000) throw new DataError(`${path}: config.inputs must name 1 to 1000 columns`);
-  const clipValue = config.clipValue;
-  return {
-    cell: stringField(config, 'cell', path, c, ['lstm', 'gru']) as CellKind,
-    hiddenSize: numberField(config, 'hiddenSize', path, c, 1, 4096, true),
-    numLayers: numberField(config, 'numLayers', path, c, 1, 16, true),
-    bidirectional: booleanField(config, 'bidirectional', path, c),
-    dropout: numberField(config, 'dropout', path, c, 0, 0.999),
-    lookback: numberField(config, 'lookback', path, c, 1, 100_000, true),
-    horizon: numberField(config, 'horizon', path, c, 1, 100_000, true),
-    inputs,
-    loss: stringField(config, 'loss', path, c, ['mse', 'mae', 'huber']) as TrainingLoss,
-    optimizer: stringField(config, 'optimizer', path, c, ['adam', 'adamw', 'sgd']) as OptimizerKind,
-    lr: numberField(config, 'lr', path, c, 0, 10),
-    weightDecay: numberField(config, 'weightDecay', path, c, 0, 1e6),
-    batchSize: numberField(config, 'batchSize', path, c, 1, 1e9, true),
-    epochs: numberField(config, 'epochs', path, c, 1, 1e9, true),
-    steps: numberField(config, 'steps', path, c, 1, 1e12, true),
-    maxTime: nullableNumber(config, 'maxTime', path, c, 0, 1e9),
-    patience: numberField(config, 'patience', path, c, 1, 1e9, true),
-    minDelta: numberField(config, 'minDelta', path, c, 0, 1e12),
-    clipNorm: numberField(config, 'clipNorm', path, c, 0, 1e12),
-    clipValue: typeof clipValue === 'number' ? clipValue : null,
-    valSize: numberField(config, 'valSize', path, c, 0, 1),
-    scale: stringField(config, 'scale', path, c, ['standard', 'minmax', 'none']) as Scaler['kind'],
-    ensemble: numberField(config, 'ensemble', path, c, 1, 64, true),
-    fallback: stringField(config, 'fallback', path, c, FALLBACK_POLICIES) as FallbackPolicy,
-    calendar: booleanField(config, 'calendar', path, c),
-  };
+  if (inputs.length < 1 || inputs.length > MAX_FEATURES + 1 + 16) throw new DataError(`${path}: config.inputs must name 1 to ${MAX_FEATURES + 17} inputs`);
+  const checked: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) checked[key] = key === 'inputs' ? inputs : flagField<unknown>(config, key, path, c, trainingFlags[key]);
+  return checked as ModelConfig;
 }
 
 function checkedSeries(item: unknown, index: number, features: string[], path: string): ModelSeries {
@@ -347,14 +324,14 @@ function checkedTraining(training: Json, path: string): ModelTraining {
     steps: numberField(training, 'steps', path, t, 0, 1e12, true),
     stoppedBy: stringField(training, 'stoppedBy', path, t, STOPPED_BY) as StoppedBy,
     history: history as EpochRecord[],
-    seed: numberField(training, 'seed', path, t, 0, 2 ** 32, true),
+    seed: flagField(training, 'seed', path, t, trainingFlags.seed),
     seconds: numberField(training, 'seconds', path, t, 0, 1e12),
     members: members.map((item: unknown, index: number): MemberTraining => {
       const m = `training.members[${index}].`;
       if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DataError(`${path}: ${m.slice(0, -1)} must be an object`);
       const member = item as Json;
       return {
-        seed: numberField(member, 'seed', path, m, 0, 2 ** 33, true),
+        seed: numberField(member, 'seed', path, m, 0, 2 ** 32 - 1, true),
         rounds: numberField(member, 'rounds', path, m, 0, 1e9, true),
         bestEpoch: numberField(member, 'bestEpoch', path, m, 0, 1e9, true),
         steps: numberField(member, 'steps', path, m, 0, 1e12, true),
@@ -425,7 +402,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
     features,
     idColumn: idColumn as string | null,
     freq: stringField(data, 'freq', path, d),
-    season: numberField(data, 'season', path, d, 1, 1e6, true),
+    season: flagField(data, 'season', path, d, backtestFlags.season),
     transform: stringField(data, 'transform', path, d, TRANSFORM_KINDS) as TransformKind,
     baseline: stringField(data, 'baseline', path, d, BASELINE_KINDS) as BaselineKind,
     baseSeason: numberField(data, 'baseSeason', path, d, 1, 1e6, true),
