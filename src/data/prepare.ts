@@ -33,6 +33,8 @@ export interface PipelineSpec {
   /** Feature columns, in Dataset.features order. */
   features: string[];
   calendar: CalendarCycle[];
+  /** The head also reads the calendar of every horizon step (known in advance). */
+  headCalendar: boolean;
   /** The input's UTC offset, so calendar inputs are local time. */
   offsetMinutes: number;
   /** Scaling of the features, and of the target when there is no baseline. */
@@ -70,19 +72,35 @@ export interface SeriesFrame {
   split: WindowSplit;
 }
 
-export const EXP_DIFF = process.env.XRN_DIFFCH === '1';
-
 export function hasSeasonalChannel(spec: Pick<PipelineSpec, 'baseline'>): boolean {
   return isSeasonal(spec.baseline.kind) && spec.baseline.season > 1;
 }
 
 /** The network's input names in order, as the model file's config.inputs lists them. */
 export function inputNames(spec: PipelineSpec, target: string): string[] {
-  return [target, ...(EXP_DIFF ? [`${target}:diff`] : []), ...(hasSeasonalChannel(spec) ? [`${target}:seasonal-diff`] : []), ...spec.features, ...calendarInputNames(spec.calendar)];
+  return [
+    `${target}:level`,
+    `${target}:change`,
+    ...(hasSeasonalChannel(spec) ? [`${target}:seasonal-change`] : []),
+    ...spec.features,
+    ...calendarInputNames(spec.calendar),
+  ];
 }
 
 export function inputSize(spec: PipelineSpec): number {
-  return 1 + (EXP_DIFF ? 1 : 0) + (hasSeasonalChannel(spec) ? 1 : 0) + spec.features.length + 2 * spec.calendar.length;
+  return 2 + (hasSeasonalChannel(spec) ? 1 : 0) + spec.features.length + 2 * spec.calendar.length;
+}
+
+/** E: the head's known-future inputs per forecast, the calendar of every horizon step. */
+export function headInputSize(spec: PipelineSpec): number {
+  return spec.headCalendar ? spec.horizon * 2 * spec.calendar.length : 0;
+}
+
+/** The head's input names, as the model file lists them: `calendar:day:sin@3` is step 3's. */
+export function headInputNames(spec: PipelineSpec): string[] {
+  if (!spec.headCalendar) return [];
+  const names = calendarInputNames(spec.calendar);
+  return Array.from({ length: spec.horizon }, (_, h) => names.map((name) => `${name}@${h + 1}`)).flat();
 }
 
 function checkFeatures(series: Series, names: string[], source: string, from: number): void {
@@ -263,37 +281,87 @@ export function baseValue(frame: SeriesFrame, spec: PipelineSpec, origin: number
 export interface Batch {
   capacity: number;
   count: number;
+  /** Targets and head inputs for every step of the window (forking sequences), or the last only. */
+  everyStep: boolean;
   inputs: Float32Array; // (B, T, I)
-  targets: Float32Array; // (B, H) scaled corrections; 0 where there is no target
-  mask: Uint8Array; // (B, H) 1 = counted in the loss
-  base: Float64Array; // (B, H) the baseline in the transformed space
+  headInput: Float32Array; // (B, E), or (B, T, E) every step
+  targets: Float32Array; // (B, H), or (B, T, H) every step: scaled corrections; 0 where there is no target
+  mask: Uint8Array; // as targets: 1 = counted in the loss
+  base: Float64Array; // (B, H) the last step's baseline in the transformed space
 }
 
-export function createBatch(capacity: number, spec: PipelineSpec): Batch {
+export function createBatch(capacity: number, spec: PipelineSpec, everyStep = false): Batch {
   const { lookback, horizon } = spec;
+  const steps = everyStep ? lookback : 1;
   return {
     capacity,
     count: 0,
+    everyStep,
     inputs: new Float32Array(capacity * lookback * inputSize(spec)),
-    targets: new Float32Array(capacity * horizon),
-    mask: new Uint8Array(capacity * horizon),
+    headInput: new Float32Array(capacity * steps * headInputSize(spec)),
+    targets: new Float32Array(capacity * steps * horizon),
+    mask: new Uint8Array(capacity * steps * horizon),
     base: new Float64Array(capacity * horizon),
   };
 }
 
 /**
+ * Writes the targets of a forecast from origin `origin` into targets/mask at `at`; returns how many count.
+ * A target counts when it is inside the series, real, and the baseline reaches back far enough.
+ */
+function writeTargets(frame: SeriesFrame, spec: PipelineSpec, origin: number, targets: Float32Array, mask: Uint8Array, at: number, base: Float64Array | null, baseAt: number): number {
+  const { horizon } = spec;
+  const { values, real } = frame;
+  const { scale } = frame.state;
+  const length = values.length;
+  const usable = origin >= baselineReach(spec.baseline);
+  let counted = 0;
+  for (let h = 0; h < horizon; h++) {
+    const b = usable ? baseValue(frame, spec, origin, h) : 0;
+    if (base !== null) base[baseAt + h] = b;
+    const target = origin + h;
+    if (usable && target < length && real[target]) {
+      targets[at + h] = (values[target]! - b) / scale;
+      mask[at + h] = 1;
+      counted++;
+    } else {
+      targets[at + h] = 0;
+      mask[at + h] = 0;
+    }
+  }
+  return counted;
+}
+
+/** The head's known-future inputs for a forecast from `origin`: the calendar of each horizon step. */
+function writeHeadInput(frame: SeriesFrame, spec: PipelineSpec, origin: number, out: Float32Array, at: number): void {
+  if (!spec.headCalendar) return;
+  const width = 2 * spec.calendar.length;
+  const { calendar } = frame;
+  const rows = calendar.length / Math.max(width, 1);
+  for (let h = 0; h < spec.horizon; h++) {
+    const row = Math.min(origin + h, rows - 1);
+    for (let c = 0; c < width; c++) out[at++] = calendar[row * width + c]!;
+  }
+}
+
+/**
  * Fills rows [0, count) of the batch with the windows (frames[series[k]], origin[k]) for
- * k = order[start + row] (or start + row without an order). Targets past the end of a series
- * (a forecast origin) are masked out. Returns how many targets are counted.
+ * k = order[start + row] (or start + row without an order). Every input of step t depends only on
+ * points up to t, so the head may read any step (forking sequences): the level relative to the
+ * window's first point, the change from the step before, the seasonal change, features and the
+ * calendar. Targets past the end of a series (a forecast origin) are masked out. Returns how many
+ * targets count.
  */
 export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs, order: Uint32Array | null, start: number, count: number, batch: Batch): number {
   const { lookback, horizon } = spec;
   const width = inputSize(spec);
+  const headWidth = headInputSize(spec);
   const seasonal = hasSeasonalChannel(spec);
   const m = spec.baseline.season;
   const featureWidth = spec.features.length;
   const calendarWidth = 2 * spec.calendar.length;
-  const { inputs, targets, mask, base } = batch;
+  const { inputs, targets, mask, base, headInput, everyStep } = batch;
+  const noBaseline = spec.baseline.kind === 'none';
   let counted = 0;
   for (let row = 0; row < count; row++) {
     const k = order === null ? start + row : order[start + row]!;
@@ -301,31 +369,28 @@ export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, 
     const origin = refs.origin[k]!;
     const { values, features, calendar } = frame;
     const { scale } = frame.state;
-    const level = spec.baseline.kind === 'none' ? frame.state.center : values[origin - 1]!;
+    const first = Math.max(origin - lookback, 0);
+    const level = noBaseline ? frame.state.center : values[first]!;
     let at = row * lookback * width;
     for (let t = origin - lookback; t < origin; t++) {
       // Left-padded with the first value when the series is shorter than the lookback (forecasting only).
       const p = Math.max(t, 0);
       inputs[at++] = (values[p]! - level) / scale;
-      if (EXP_DIFF) inputs[at++] = p >= 1 ? (values[p]! - values[p - 1]!) / scale : 0;
+      inputs[at++] = p >= 1 && t >= 1 ? (values[p]! - values[p - 1]!) / scale : 0;
       if (seasonal) inputs[at++] = p >= m ? (values[p]! - values[p - m]!) / scale : 0;
       for (let f = 0; f < featureWidth; f++) inputs[at++] = features[p * featureWidth + f]!;
       for (let c = 0; c < calendarWidth; c++) inputs[at++] = calendar[p * calendarWidth + c]!;
     }
-    const length = values.length;
-    for (let h = 0; h < horizon; h++) {
-      const b = baseValue(frame, spec, origin, h);
-      const index = row * horizon + h;
-      base[index] = b;
-      const target = origin + h;
-      if (target < length && frame.real[target]) {
-        targets[index] = (values[target]! - b) / scale;
-        mask[index] = 1;
-        counted++;
-      } else {
-        targets[index] = 0;
-        mask[index] = 0;
+    if (everyStep) {
+      for (let t = 0; t < lookback; t++) {
+        const stepOrigin = origin - lookback + t + 1;
+        const slot = row * lookback + t;
+        counted += writeTargets(frame, spec, stepOrigin, targets, mask, slot * horizon, t === lookback - 1 ? base : null, row * horizon);
+        writeHeadInput(frame, spec, stepOrigin, headInput, slot * headWidth);
       }
+    } else {
+      counted += writeTargets(frame, spec, origin, targets, mask, row * horizon, base, row * horizon);
+      writeHeadInput(frame, spec, origin, headInput, row * headWidth);
     }
   }
   batch.count = count;

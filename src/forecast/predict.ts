@@ -46,6 +46,7 @@ export function specOf(model: ModelFile): PipelineSpec {
     baseline: { kind: model.data.baseline, season: model.data.baseSeason },
     features: model.data.features,
     calendar: model.data.calendar,
+    headCalendar: model.data.headCalendar,
     offsetMinutes: model.data.offsetMinutes,
     scale: model.config.scale,
   };
@@ -167,7 +168,7 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     gatherBatch(frames, spec, refs, null, 0, frames.length, batch);
     const perMember = networks.map((network) => {
       const workspace = createWorkspace(network, frames.length, lookback);
-      return Float64Array.from(networkForward(network, workspace, batch.inputs, frames.length, { training: false }).subarray(0, frames.length * horizon));
+      return Float64Array.from(networkForward(network, workspace, batch.inputs, frames.length, { training: false, headInput: batch.headInput }).subarray(0, frames.length * horizon));
     });
     outputs.set(medianOf(perMember));
   }

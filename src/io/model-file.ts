@@ -10,7 +10,7 @@ import { TRANSFORM_KINDS, type TransformKind } from '../data/transform.js';
 import { FORECAST_METHODS, type ForecastMethod } from '../forecast/methods.js';
 import { CALENDAR_CYCLES } from '../data/calendar-inputs.js';
 import { paramLayout } from '../nn/layout.js';
-import { configProblem } from '../nn/network.js';
+import { configProblem, type NetworkConfig } from '../nn/network.js';
 import type { WeightsJson } from '../nn/serialize.js';
 import { backtestFlags, MAX_FEATURES, trainingFlags } from '../options/flags.js';
 import { checkStored, ValueProblem } from '../options/spec.js';
@@ -27,15 +27,31 @@ export const MODEL_VERSION = 2;
 const CONFIG_KEYS = [
   'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'lookback', 'horizon', 'inputs', 'loss', 'optimizer', 'lr',
   'weightDecay', 'batchSize', 'epochs', 'steps', 'maxTime', 'patience', 'minDelta', 'clipNorm', 'clipValue', 'valSize', 'scale',
-  'ensemble', 'fallback', 'calendar',
+  'ensemble', 'fallback', 'forking', 'calendar',
 ] as const satisfies readonly (keyof TrainingOptions | 'inputs')[];
 
 type StoredOption = Exclude<(typeof CONFIG_KEYS)[number], 'inputs'>;
 
 export type ModelConfig = { [K in StoredOption]-?: Exclude<TrainingOptions[K], undefined> } & {
-  /** The network's inputs per step, in order: target, its seasonal differences (seasonal baselines), features, calendar. */
+  /** The network's inputs per step, in order: the target's level and changes, features, calendar (PRODUCT.md). */
   inputs: string[];
+  /** The head's known-future inputs next to the final hidden state, in order (empty: none). */
+  headInputs: string[];
 };
+
+/** The network a model's config describes. */
+export function networkConfigOf(config: ModelConfig): NetworkConfig {
+  return {
+    cell: config.cell,
+    inputSize: config.inputs.length,
+    headInputs: config.headInputs.length,
+    hiddenSize: config.hiddenSize,
+    numLayers: config.numLayers,
+    bidirectional: config.bidirectional,
+    dropout: config.dropout,
+    horizon: config.horizon,
+  };
+}
 
 export interface ModelSeries {
   id: string;
@@ -72,6 +88,8 @@ export interface ModelData {
   baseline: BaselineKind;
   baseSeason: number;
   calendar: CalendarCycle[];
+  /** The head reads the calendar of every horizon step (config.headInputs of them). */
+  headCalendar: boolean;
   offsetMinutes: number;
   /** What auto chose and why; null when the transform was given. */
   why: string | null;
@@ -223,7 +241,7 @@ function stringList(object: Json, key: string, path: string, context: string): s
  * config declares, the file has to hold at least that many numbers. Names the first short tensor.
  */
 function checkWeightsCover(config: ModelConfig, weights: Json, path: string): void {
-  const network = { ...config, inputSize: config.inputs.length };
+  const network = networkConfigOf(config);
   const problem = configProblem(network);
   if (problem !== null) throw new DataError(`${path}: model config: ${problem}`);
   const layout = paramLayout(network);
@@ -266,7 +284,9 @@ function checkedConfig(config: Json, path: string): ModelConfig {
   if (inputs.length < 1 || inputs.length > MAX_FEATURES + 1 + 16) throw new DataError(`${path}: config.inputs must name 1 to ${MAX_FEATURES + 17} inputs`);
   const checked: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) checked[key] = key === 'inputs' ? inputs : flagField<unknown>(config, key, path, c, trainingFlags[key]);
-  return checked as ModelConfig;
+  const headInputs = stringList(config, 'headInputs', path, c);
+  if (headInputs.length > 100_000) throw new DataError(`${path}: config.headInputs names ${headInputs.length} inputs, more than 100000`);
+  return { ...(checked as Omit<ModelConfig, 'headInputs'>), headInputs };
 }
 
 function checkedSeries(item: unknown, index: number, features: string[], path: string): ModelSeries {
@@ -381,7 +401,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
   const d = 'data.';
   const features = stringList(data, 'features', path, d);
   const target = stringField(data, 'target', path, d);
-  if (config.inputs[0] !== target || features.some((name) => !config.inputs.includes(name))) {
+  if (config.inputs[0] !== `${target}:level` || features.some((name) => !config.inputs.includes(name))) {
     throw new DataError(`${path}: config.inputs ${JSON.stringify(config.inputs)} does not match data.target and data.features`);
   }
   const idColumn = data.idColumn;
@@ -407,6 +427,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
     baseline: stringField(data, 'baseline', path, d, BASELINE_KINDS) as BaselineKind,
     baseSeason: numberField(data, 'baseSeason', path, d, 1, 1e6, true),
     calendar: calendar as CalendarCycle[],
+    headCalendar: booleanField(data, 'headCalendar', path, d),
     offsetMinutes: numberField(data, 'offsetMinutes', path, d, -24 * 60, 24 * 60, true),
     why: typeof why === 'string' ? why : null,
     timeStyle,

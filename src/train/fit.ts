@@ -2,7 +2,7 @@
 // the ensemble's training, the safety net per series, and the split-conformal calibration behind
 // the prediction intervals.
 import { UsageError } from '../errors.js';
-import { fitFrame, inputNames, inputSize, windowRefs, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import { fitFrame, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import { formatTime } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
 import { MODEL_FORMAT, MODEL_VERSION } from '../io/model-file.js';
@@ -19,10 +19,11 @@ import { resolveSettings, type FitSettings } from './settings.js';
 export type { FitSettings } from './settings.js';
 export { resolveSettings } from './settings.js';
 
-export function networkConfigFor(options: TrainingOptions, inputs: number, horizon: number): NetworkConfig {
+export function networkConfigFor(options: TrainingOptions, inputs: number, horizon: number, headInputs: number): NetworkConfig {
   return {
     cell: options.cell,
     inputSize: inputs,
+    headInputs,
     hiddenSize: options.hiddenSize,
     numLayers: options.numLayers,
     bidirectional: options.bidirectional,
@@ -99,7 +100,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   const trainIndices = dataset.series.map((_, index) => index).filter((index) => settings.trainable[index]);
   const frames: SeriesFrame[] = trainIndices.map((index) => fitFrame(dataset.series[index]!, settings.logs[index]!, spec, dataset, options.valSize));
   const names = inputNames(spec, dataset.target);
-  const config = networkConfigFor(options, inputSize(spec), spec.horizon);
+  const config = networkConfigFor(options, inputSize(spec), spec.horizon, headInputSize(spec));
   const problem = configProblem(config);
   if (problem !== null) {
     throw new UsageError(`--hidden ${options.hiddenSize} --layers ${options.numLayers}${options.bidirectional ? ' --bidirectional' : ''} with ${names.length} input${names.length === 1 ? '' : 's'} and horizon ${spec.horizon}: ${problem}`);
@@ -169,6 +170,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       lookback: spec.lookback,
       horizon: spec.horizon,
       inputs: names,
+      headInputs: headInputNames(spec),
       loss: options.loss,
       optimizer: options.optimizer,
       lr: options.lr,
@@ -185,6 +187,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       scale: options.scale,
       ensemble: networks.length,
       fallback: options.fallback,
+      forking: options.forking,
       calendar: options.calendar,
     },
     data: {
@@ -198,6 +201,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       baseline: spec.baseline.kind,
       baseSeason: spec.baseline.season,
       calendar: spec.calendar,
+      headCalendar: spec.headCalendar,
       offsetMinutes: spec.offsetMinutes,
       why: settings.why,
       timeStyle: dataset.timeStyle,

@@ -112,7 +112,7 @@ export async function forEachPrediction(
   for (let start = 0; start < refs.count; start += workspace.batchSize) {
     const count = Math.min(workspace.batchSize, refs.count - start);
     gatherBatch(data.frames, data.spec, refs, null, start, count, batch);
-    const prediction = networkForward(network, workspace, batch.inputs, count, { training: false });
+    const prediction = networkForward(network, workspace, batch.inputs, count, { training: false, headInput: batch.headInput });
     each(batch, prediction, start);
     if (await pause()) return false;
   }
@@ -157,9 +157,12 @@ export async function trainNetwork(data: TrainData, config: NetworkConfig, optio
   const evalWorkspace = createWorkspace(network, Math.max(1, Math.min(EVAL_BATCH, data.val.count)), spec.lookback);
   // Big enough batches are cut into chunks on up to `jobs` threads; the same model for any jobs.
   const parallel = await createDataParallel(network, workspace, { jobs: options.jobs });
-  const batch = createBatch(batchSize, spec);
+  // Forking sequences: the head at every step of the window, each step's own targets.
+  const everyStep = options.forking && !config.bidirectional;
+  const outputsPerRow = (everyStep ? spec.lookback : 1) * spec.horizon;
+  const batch = createBatch(batchSize, spec, everyStep);
   const evalBatch = createBatch(evalWorkspace.batchSize, spec);
-  const dPrediction = new Float32Array(batchSize * spec.horizon);
+  const dPrediction = new Float32Array(batchSize * outputsPerRow);
   const evalScratch = new Float32Array(evalWorkspace.batchSize * spec.horizon);
   const optimizer = createOptimizer({ kind: options.optimizer, lr: options.lr, weightDecay: options.weightDecay }, network);
   const stopping = createEarlyStopping(options.patience, options.minDelta);
@@ -203,8 +206,8 @@ export async function trainNetwork(data: TrainData, config: NetworkConfig, optio
         step++;
         if (used === 0) continue;
         zeroGrads(network);
-        const prediction = dataParallelForward(parallel, batch.inputs, count, rng);
-        const loss = lossForwardBackward(options.loss, prediction, batch.targets, batch.mask, count * spec.horizon, dPrediction);
+        const prediction = dataParallelForward(parallel, batch.inputs, count, rng, { headInput: batch.headInput, everyStep });
+        const loss = lossForwardBackward(options.loss, prediction, batch.targets, batch.mask, count * outputsPerRow, dPrediction);
         if (!Number.isFinite(loss)) {
           stoppedBy = 'diverged';
           break rounds;

@@ -4,7 +4,7 @@ import { DataError, InterruptedError, UsageError } from '../../errors.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
-import { readModelFile, serializeModel } from '../../io/model-file.js';
+import { networkConfigOf, readModelFile, serializeModel } from '../../io/model-file.js';
 import type { ModelFile } from '../../io/model-file.js';
 import { renderTable, writeOutput } from '../../io/predictions.js';
 import type { Network } from '../../nn/network.js';
@@ -160,19 +160,7 @@ async function refuseOtherFrequency(input: string, flags: DataFlags, model: Mode
 
 function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js').importWeights, model: ModelFile, weights: ModelFile['weights'], path: string): Network {
   try {
-    return importWeights(
-      {
-        cell: model.config.cell,
-        inputSize: model.config.inputs.length,
-        hiddenSize: model.config.hiddenSize,
-        numLayers: model.config.numLayers,
-        bidirectional: model.config.bidirectional,
-        dropout: model.config.dropout,
-        horizon: model.config.horizon,
-      },
-      weights,
-      'float32',
-    );
+    return importWeights(networkConfigOf(model.config), weights, 'float32');
   } catch (error: unknown) {
     if (error instanceof DataError) throw new DataError(`${path}: ${error.message}`);
     throw error;
