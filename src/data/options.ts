@@ -1,12 +1,6 @@
-// Data flags shared by every command (PRODUCT.md, "Data options"), as typed options.
-import type { FillPolicy } from './types.js';
+// Data flags shared by every command (PRODUCT.md, "Data options"), as typed options. Declared,
+// with their defaults, in src/options/flags.ts.
+import type { dataFlags } from '../options/flags.js';
+import type { OptionsOf } from '../options/spec.js';
 
-export interface DataFlags {
-  time?: string;
-  target?: string;
-  features?: string[];
-  id?: string;
-  freq?: string;
-  fill: FillPolicy; // default 'interpolate'
-  delimiter?: string; // default: detected
-}
+export type DataFlags = OptionsOf<typeof dataFlags>;

@@ -3,7 +3,9 @@ import type { Writable } from 'node:stream';
 import { writeFileAtomic } from './atomic-write.js';
 
 export type Cell = string | number | null;
-export type OutputFormat = 'csv' | 'json' | 'ndjson';
+import type { OutputFormat } from '../options/choices.js';
+
+export type { OutputFormat };
 
 export interface Table {
   columns: string[];

@@ -5,7 +5,9 @@
 // Size legend: I input size, H hidden size, G gates (4 LSTM, 3 GRU), D directions, L layers,
 // F horizon, E head inputs.
 
-export type CellKind = 'lstm' | 'gru';
+import type { CellKind } from '../options/choices.js';
+
+export type { CellKind };
 
 export interface NetworkConfig {
   cell: CellKind;

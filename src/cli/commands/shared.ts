@@ -7,7 +7,23 @@ import type { Dataset } from '../../data/types.js';
 import type { ModelFile } from '../../io/model-file.js';
 import type { FitResult } from '../../train/fit.js';
 import type { TrainingOptions } from '../../train/options.js';
+import type { OutputFormat } from '../../options/choices.js';
 import { toolVersion } from '../../version.js';
+
+export interface OutputOptions {
+  /** undefined or '-' → standard output. */
+  path: string | undefined;
+  format: OutputFormat;
+}
+
+export const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
+
+/** The format from --format, else the extension of -o, else csv. */
+export function outputOptions(path: string | undefined, format: OutputFormat | undefined): OutputOptions {
+  if (format !== undefined) return { path, format };
+  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl)$/)?.[1];
+  return { path, format: extension === 'json' ? 'json' : extension === 'ndjson' || extension === 'jsonl' ? 'ndjson' : 'csv' };
+}
 
 export async function loadData(input: string, flags: DataFlags, context: CommandContext): Promise<Dataset> {
   const { loadDataset } = await import('../../data/load.js');
