@@ -10,6 +10,7 @@
 // workspace's (src/nn/workspace.ts).
 
 import { UsageError } from '../errors.js';
+import { CELLS } from '../options/choices.js';
 import { allocate, type DType } from './arena.js';
 import { transposeInto, type FloatArray } from './gemm.js';
 import { gruBackward, gruForward } from './gru.js';
@@ -54,7 +55,7 @@ export interface ForwardOptions extends HeadOptions {
 /** Why this config cannot be built, or null. Checked before any allocation. */
 export function configProblem(config: NetworkConfig): string | null {
   const positiveInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1;
-  if (config.cell !== 'lstm' && config.cell !== 'gru') return `cell must be 'lstm' or 'gru', got ${String(config.cell)}`;
+  if (!(CELLS as readonly unknown[]).includes(config.cell)) return `cell must be ${CELLS.map((c) => `'${c}'`).join(' or ')}, got ${String(config.cell)}`;
   for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'horizon'] as const) {
     if (!positiveInt(config[key])) return `${key} must be a positive integer, got ${String(config[key])}`;
   }
