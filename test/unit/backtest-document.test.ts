@@ -8,7 +8,7 @@ import type { MetricSet } from '../../src/metrics/index.js';
 import { buildDocument } from '../../src/backtest/document.js';
 import { backtestTable } from '../../src/backtest/file.js';
 import { decideGate } from '../../src/backtest/gate.js';
-import { bestMethods, summaryTable } from '../../src/backtest/report.js';
+import { bestMethods, summaryTable } from '../../src/report/backtest-table.js';
 import type { BacktestResult, FoldCell, Method } from '../../src/backtest/rolling-origin.js';
 
 function series(id: string, n: number): Series {

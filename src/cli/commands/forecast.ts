@@ -102,7 +102,7 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
   if (chart && !context.quiet) {
     const { forecastChart } = await import('../../report/forecast-chart.js');
-    context.stderr.write(forecastChart(dataset, forecasts, context));
+    context.stderr.write(forecastChart(dataset, forecasts, { width: context.columns, color: context.color }));
   }
 }
 
