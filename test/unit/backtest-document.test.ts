@@ -142,6 +142,9 @@ describe('best marks and the gate', () => {
     assert.equal(won.passed, true);
     assert.match(won.message, /model MASE 1.25 beats naive MASE 2/);
     assert.equal(decideGate(overall, 'drift', 'mae').passed, true);
+    const gated = buildDocument(result([[1, 3], [0.5, null]]), 1, { baseline: 'seasonal-naive', metric: 'mase' });
+    assert.deepEqual(gated.gate, lost, 'the document is built once, with the gate decided on its own overall');
+    assert.equal(Object.keys(gated).at(-1), 'gate');
   });
 
   test('a tie passes; an undefined metric fails closed', () => {

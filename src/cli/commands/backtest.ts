@@ -83,11 +83,8 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   if (context.signal.aborted) throw new InterruptedError('interrupted; no backtest output written');
 
   const { buildDocument, renderDocument } = await import('../../backtest/document.js');
-  const { decideGate } = await import('../../backtest/gate.js');
-  const seed = command.backtest.training.seed;
-  const plain = buildDocument(result, seed);
-  const gate = command.gate ? decideGate(plain.overall, command.gate.baseline, command.gate.metric) : undefined;
-  const document = gate ? buildDocument(result, seed, gate) : plain;
+  const document = buildDocument(result, command.backtest.training.seed, command.gate ?? undefined);
+  const { gate } = document;
   const { renderTable, writeOutput } = await import('../../io/predictions.js');
 
   if (writeFile) {
