@@ -4,7 +4,7 @@ import { DataError, InterruptedError, UsageError } from '../../errors.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
-import { networkConfigOf, readModelFile, serializeModel } from '../../io/model-file.js';
+import { readModelFile, serializeModel } from '../../io/model-file.js';
 import type { ModelFile } from '../../io/model-file.js';
 import { renderTable, writeOutput } from '../../io/predictions.js';
 import type { Network } from '../../nn/network.js';
@@ -17,31 +17,6 @@ import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import { loadData, outputOptions, toStdout, trainWithProgress } from './shared.js';
 import type { OutputOptions } from './shared.js';
-
-/** With -m, the data flags default to what the model was trained on (the time column is found anew). */
-function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
-  return {
-    ...flags,
-    target: flags.target ?? model.data.target,
-    features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
-    id: flags.id ?? model.data.idColumn ?? undefined,
-    freq: flags.freq ?? model.data.freq,
-  };
-}
-
-/** A model used on data it does not fit is refused, naming the mismatch (exit 65). */
-export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: string): void {
-  const mismatch = (what: string, modelValue: string, dataValue: string): DataError =>
-    new DataError(`${modelPath}: the model was trained with ${what} ${modelValue}, but ${dataset.source} has ${dataValue}`);
-  if (model.data.target !== dataset.target) throw mismatch('target', `'${model.data.target}'`, `target '${dataset.target}'`);
-  const modelFeatures = model.data.features.join(',') || '(none)';
-  const dataFeatures = dataset.features.join(',') || '(none)';
-  if (modelFeatures !== dataFeatures) throw mismatch('features', modelFeatures, `features ${dataFeatures}`);
-  if ((model.data.idColumn ?? '') !== (dataset.idColumn ?? '')) {
-    throw mismatch('id column', model.data.idColumn ?? '(none)', `id column ${dataset.idColumn ?? '(none)'}`);
-  }
-  if (model.data.freq !== dataset.freq.code) throw mismatch('frequency', model.data.freq, `frequency ${dataset.freq.code}`);
-}
 
 export interface ForecastCommandOptions {
   input: string;
@@ -84,7 +59,6 @@ function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptio
 async function runForecast(options: ForecastCommandOptions, context: CommandContext): Promise<void> {
   const { input, training, output, chart, levels, saveModel } = options;
   const modelPath = options.model;
-  let dataFlags = options.data;
   checkOutputPath(output.path);
   checkOutputPath(saveModel);
 
@@ -92,26 +66,20 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   let networks: Network[];
   let dataset: Dataset;
   if (modelPath !== undefined) {
+    const { checkModelFits, dataFlagsForModel, networksOfModel, withModelNeeds } = await import('../../forecast/model-fit.js');
     model = readModelFile(modelPath);
     // The model fixes its shape and training; flags about them would silently do nothing.
     const ignored = options.ignoredWithModel;
     if (ignored.length > 0) warn(context, `ignored with -m (the model file fixes them): ${ignored.map((flag) => `--${flag}`).join(', ')}`);
-    const freqGiven = dataFlags.freq;
-    dataFlags = flagsFromModel(dataFlags, model);
-    const { importWeights } = await import('../../nn/serialize.js');
-    networks = [model.weights, ...model.ensembleWeights].map((weights) => importWeightsOrFail(importWeights, model, weights, modelPath));
+    networks = networksOfModel(model, modelPath);
     try {
-      dataset = await loadData(input, dataFlags, context);
+      dataset = await loadData(input, dataFlagsForModel(options.data, model), context);
     } catch (error: unknown) {
-      if (!(error instanceof DataError)) throw error;
-      // Data at another frequency does not fit the model's grid: say that, not where the grid broke.
-      if (freqGiven === undefined && input !== '-') await refuseOtherFrequency(input, { ...dataFlags, freq: undefined }, model, modelPath);
-      // Most often the columns the model needs are not there: say which model asked for them.
-      throw new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${model.data.features.length ? `, features ${model.data.features.join(',')}` : ''}, frequency ${model.data.freq})`);
+      throw error instanceof DataError ? withModelNeeds(error, model, modelPath) : error;
     }
     checkModelFits(model, dataset, modelPath);
   } else {
-    dataset = await loadData(input, dataFlags, context);
+    dataset = await loadData(input, options.data, context);
     const fit = await trainWithProgress(dataset, training, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
       // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short
@@ -140,30 +108,7 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
   if (chart && !context.quiet) {
     const { forecastChart } = await import('../../report/forecast-chart.js');
-    context.stderr.write(forecastChart(dataset, forecasts, context));
-  }
-}
-
-/** Throws the frequency mismatch if the data, read without the model's --freq, has another one; else returns. */
-async function refuseOtherFrequency(input: string, flags: DataFlags, model: ModelFile, modelPath: string): Promise<void> {
-  const { loadDataset } = await import('../../data/load.js');
-  let freq: string;
-  try {
-    freq = (await loadDataset({ input, ...flags })).freq.code;
-  } catch {
-    return; // broken either way: the first error is the one to show
-  }
-  if (freq !== model.data.freq) {
-    throw new DataError(`${modelPath}: the model was trained with frequency ${model.data.freq}, but ${input} has frequency ${freq}`);
-  }
-}
-
-function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js').importWeights, model: ModelFile, weights: ModelFile['weights'], path: string): Network {
-  try {
-    return importWeights(networkConfigOf(model.config), weights, 'float32');
-  } catch (error: unknown) {
-    if (error instanceof DataError) throw new DataError(`${path}: ${error.message}`);
-    throw error;
+    context.stderr.write(forecastChart(dataset, forecasts, { width: context.columns, color: context.color }));
   }
 }
 

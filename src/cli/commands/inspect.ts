@@ -12,9 +12,6 @@ export interface InspectOptions extends DataFlags, OptionsOf<typeof inspectFlags
   input: string;
 }
 
-/** More series than this: charts for the first ones only (a note says so). */
-const MAX_CHARTS = 8;
-
 async function runInspect(options: InspectOptions, context: CommandContext): Promise<void> {
   const { input, json, chart, ...flags } = options;
   const { loadDataset } = await import('../../data/load.js');
@@ -28,18 +25,9 @@ async function runInspect(options: InspectOptions, context: CommandContext): Pro
     return;
   }
   if (context.quiet) return;
-  const { renderSummary } = await import('../../inspect/render.js');
+  const { renderSummary, seriesCharts } = await import('../../report/inspect-summary.js');
   context.stderr.write(`${renderSummary(summary)}\n`);
-  if (!chart) return;
-  const { lineChart } = await import('../../report/chart.js');
-  const shown = dataset.series.slice(0, MAX_CHARTS);
-  for (const series of shown) {
-    const title = series.id === '' ? dataset.target : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
-    context.stderr.write(`\n${title}\n${lineChart([Array.from(series.values)], { width: context.columns, height: 10, color: context.color })}\n`);
-  }
-  if (dataset.series.length > shown.length) {
-    context.stderr.write(`(charts for the first ${shown.length} of ${dataset.series.length} series)\n`);
-  }
+  if (chart) context.stderr.write(seriesCharts(dataset, { width: context.columns, color: context.color }));
 }
 
 export const inspect: Command<InspectOptions> = {

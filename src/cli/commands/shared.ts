@@ -98,7 +98,7 @@ export async function trainWithProgress(dataset: Dataset, options: TrainingOptio
   if (fit.model.data.series.some((series) => series.method !== 'model')) note(context, `forecast by: ${methodSummary(fit.model)} (a baseline that beats the network by ${10}% on a series' validation windows forecasts it; --fallback none turns this off)`);
   if (chart && !context.quiet && fit.model.training.history.length > 1) {
     const { lossChart } = await import('../../report/loss-chart.js');
-    context.stderr.write(`${lossChart(fit.model.training.history, context)}\n`);
+    context.stderr.write(`${lossChart(fit.model.training.history, { width: context.columns, color: context.color })}\n`);
   }
   return fit;
 }
