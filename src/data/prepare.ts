@@ -19,7 +19,7 @@ import { DataError, where } from '../errors.js';
 import { calendarInputNames, writeCalendar, type CalendarCycle } from './calendar-inputs.js';
 import { applyScaler, fitScaler, type ScaleKind, type Scaler } from './scale.js';
 import { addSteps } from './time.js';
-import { baseForecast, baselineReach, isSeasonal, prefixSums, type Baseline } from './baseline.js';
+import { baseForecast, baselineReach, isSeasonal, type Baseline } from './baseline.js';
 import { checkTarget, pointPlace, seriesName, valueTransform } from './transform.js';
 import type { Dataset, Series } from './types.js';
 import { firstOrigin, splitWindows, windowCount, type WindowSplit } from './window.js';
@@ -59,8 +59,6 @@ export interface SeriesFrame {
   state: SeriesState;
   /** (N) g(y). */
   values: Float64Array;
-  /** (N + 1) prefix sums of values, for the drift baselines. */
-  sums: Float64Array;
   /** (N) 1 = a real target, 0 = invented by --fill (never in the loss). */
   real: Uint8Array;
   /** (N, Fe) scaled features. */
@@ -181,7 +179,6 @@ export function frameFor(series: Series, state: SeriesState, spec: PipelineSpec,
   return {
     state,
     values,
-    sums: prefixSums(values),
     real: realMask(series),
     features: scaleFeatures(series, state.featureScalers),
     calendar: calendarRows(series, spec, dataset),
@@ -274,7 +271,7 @@ function hasRealTarget(frame: SeriesFrame, origin: number, horizon: number): boo
 
 /** The baseline's forecast of step h from origin T, in the transformed space. */
 export function baseValue(frame: SeriesFrame, spec: PipelineSpec, origin: number, step: number): number {
-  return baseForecast(spec.baseline, frame.values, frame.sums, origin, step, frame.state.center);
+  return baseForecast(spec.baseline, frame.values, origin, step, frame.state.center);
 }
 
 /** Batch buffers, allocated once per batch size and reused. */

@@ -3,7 +3,7 @@
 // the calendar inputs, and which series of a panel are too short to train on.
 import { DataError, UsageError } from '../errors.js';
 import { calendarCycles } from '../data/calendar-inputs.js';
-import { baselineReach, bestBaseline, candidateBaselines, describeBaseline, isSeasonal, scoreBaselines, type Baseline, type BaselineScore } from '../data/baseline.js';
+import { baselineReach, bestBaseline, candidateBaselines, chooseBaseline, describeBaseline, isSeasonal, scoreBaselines, type Baseline, type BaselineScore } from '../data/baseline.js';
 import type { PipelineSpec } from '../data/prepare.js';
 import { candidateSeasons } from '../data/season.js';
 import { defaultHorizon, seasonLength } from '../data/time.js';
@@ -74,7 +74,7 @@ function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[],
     const reference = usable.length > 0 ? Math.min(...usable) : Math.max(...lengths);
     const feasible = candidateBaselines(seasons).filter((baseline) => baselineReach(baseline) <= floor || reference >= trainsAt(baselineReach(baseline)) + MIN_TRAIN_WINDOWS / 2);
     const scores = scoreBaselines(values, ends, horizon, feasible);
-    return { baseline: bestBaseline(scores), scores };
+    return { baseline: chooseBaseline(scores), scores };
   }
   const family = transformParts(kind).baseline;
   if (family === 'none') return { baseline: { kind: 'none', season: 1 }, scores: [] };
