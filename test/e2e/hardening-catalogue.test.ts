@@ -1,4 +1,4 @@
-// Issue 5's catalogue of bad inputs, end to end through the real binary. Every row must give the
+// The catalogue of bad inputs, end to end through the real binary. Every row must give the
 // exit code of PRODUCT.md, exactly one line on standard error naming the file, line, column, flag
 // or field, no stack trace, nothing on standard output, and leave the -o file byte-identical with
 // no temp file next to it. Rows run two at a time: each is a fresh process and a folder of its own.
