@@ -1,6 +1,7 @@
 // `rnncast inspect <input>`: describe a CSV. --json: the summary as one JSON document on stdout;
 // otherwise a readable summary and one chart per series on stderr.
 import type { CommandContext } from '../context.js';
+import { seriesTitle } from '../../data/names.js';
 import { warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 
@@ -32,7 +33,7 @@ export async function inspectCommand(options: InspectOptions, context: CommandCo
   const { lineChart } = await import('../../report/chart.js');
   const shown = dataset.series.slice(0, MAX_CHARTS);
   for (const series of shown) {
-    const title = series.id === '' ? dataset.target : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
+    const title = series.id === '' || dataset.wide ? seriesTitle(dataset, series.id) : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
     context.stderr.write(`\n${title}\n${lineChart([Array.from(series.values)], { width: context.columns, height: 10, color: context.color })}\n`);
   }
   if (dataset.series.length > shown.length) {
