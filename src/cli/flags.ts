@@ -27,7 +27,7 @@ function defaultsInHelpOnly(table: FlagTable): FlagTable {
 
 export const dataFlags: FlagTable = {
   time: { type: 'string', describe: 'time column (default: the first column whose values parse as times)', group: 'Data:' },
-  target: { type: 'string', describe: 'column to forecast (default: the only numeric column left)', group: 'Data:' },
+  target: { type: 'string', describe: 'column to forecast (default: the only numeric column left); a,b,c or all-numeric: several columns of a wide file', group: 'Data:' },
   features: { type: 'string', describe: 'covariate columns, comma-separated', group: 'Data:' },
   id: { type: 'string', describe: 'series id column of a long-format file', group: 'Data:' },
   freq: { type: 'string', describe: 'frequency: 15min, H, D, B, W, M, Q, Y (default: inferred)', group: 'Data:' },
@@ -39,6 +39,8 @@ export const dataFlags: FlagTable = {
     group: 'Data:',
   },
   delimiter: { type: 'string', describe: 'field delimiter (default: detected)', group: 'Data:' },
+  'time-format': { type: 'string', describe: "form of the time column in Luxon tokens, e.g. 'dd/MM/yyyy HH:mm' (default: recognised)", group: 'Data:' },
+  tz: { type: 'string', describe: 'IANA time zone of naive local times, e.g. Europe/Berlin (default: times as written)', group: 'Data:' },
 };
 
 export const modelFlags: FlagTable = defaultsInHelpOnly(valued({
@@ -68,10 +70,14 @@ export const modelFlags: FlagTable = defaultsInHelpOnly(valued({
 
 export const outputFlags: FlagTable = {
   output: { alias: 'o', type: 'string', describe: 'output file; - is standard output', group: 'Output:' },
-  format: { type: 'string', choices: ['csv', 'json', 'ndjson'], describe: 'output format (default: from the extension, else csv)', group: 'Output:' },
+  format: { type: 'string', choices: ['csv', 'json', 'ndjson', 'xlsx'], describe: 'output format (default: from the extension, else csv)', group: 'Output:' },
   chart: { type: 'boolean', default: true, describe: 'draw charts on standard error (--no-chart to turn off)', group: 'Output:' },
 };
 
 export const levelFlag: FlagTable = {
   level: { type: 'string', default: '80,95', describe: 'prediction interval levels, or none', group: 'Output:' },
+};
+
+export const longFlag: FlagTable = {
+  long: { type: 'boolean', describe: 'a wide input (--target a,b): write the forecast long (series, time, forecast, ...) instead of wide', group: 'Output:' },
 };

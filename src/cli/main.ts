@@ -8,7 +8,7 @@ import { closestName } from '../data/names.js';
 import { removePendingTempFiles } from '../io/atomic-write.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext } from './context.js';
-import { dataFlags, levelFlag, modelFlags, outputFlags } from './flags.js';
+import { dataFlags, levelFlag, longFlag, modelFlags, outputFlags } from './flags.js';
 import type { Argv } from './options.js';
 import { STDIO_ARGUMENT } from './options.js';
 
@@ -93,6 +93,7 @@ function buildParser(args: string[], context: CommandContext, run: (name: string
           .options(modelFlags)
           .options(outputFlags)
           .options(levelFlag)
+          .options(longFlag)
           .option('model', { alias: 'm', type: 'string', describe: 'model file (default: train first)', group: 'Model:' })
           .option('save-model', { type: 'string', describe: 'keep the model trained on the fly', group: 'Model:' })
           .example('$0 forecast datasets/air-passengers.csv > next.csv', 'train on the fly, forecast 18 months, CSV on stdout')
@@ -165,6 +166,7 @@ const knownFlags = [
   ...Object.keys(modelFlags),
   ...Object.keys(outputFlags),
   ...Object.keys(levelFlag),
+  ...Object.keys(longFlag),
   ...['quiet', 'debug', 'config', 'json', 'model', 'save-model', 'folds', 'stride', 'window', 'refit', 'season', 'fail-if-worse-than', 'gate-metric', 'metrics-out'],
 ];
 

@@ -116,6 +116,8 @@ export function toDataFlags(argv: Argv): DataFlags {
     freq: optionalString(argv, 'freq'),
     fill,
     delimiter: normalized,
+    timeFormat: optionalString(argv, 'time-format'),
+    tz: optionalString(argv, 'tz'),
   };
   const roles: [string, string | undefined][] = [
     ['--time', flags.time],
@@ -171,17 +173,17 @@ export function toTrainingOptions(argv: Argv): TrainingOptions {
 export interface OutputOptions {
   /** undefined or '-' → standard output. */
   path: string | undefined;
-  format: 'csv' | 'json' | 'ndjson';
+  format: 'csv' | 'json' | 'ndjson' | 'xlsx';
 }
 
 export function toOutputOptions(argv: Argv, flag = 'output'): OutputOptions {
   const path = optionalString(argv, flag);
   const explicit = optionalString(argv, 'format');
   if (explicit !== undefined) {
-    return { path, format: stringChoice(argv, 'format', ['csv', 'json', 'ndjson'] as const, 'csv') };
+    return { path, format: stringChoice(argv, 'format', ['csv', 'json', 'ndjson', 'xlsx'] as const, 'csv') };
   }
-  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl)$/)?.[1];
-  const format = extension === 'json' ? 'json' : extension === 'ndjson' || extension === 'jsonl' ? 'ndjson' : 'csv';
+  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl|xlsx)$/)?.[1];
+  const format = extension === 'json' ? 'json' : extension === 'ndjson' || extension === 'jsonl' ? 'ndjson' : extension === 'xlsx' ? 'xlsx' : 'csv';
   return { path, format };
 }
 
