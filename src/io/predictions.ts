@@ -1,4 +1,5 @@
-// Prediction and backtest files: one table, written as csv, json (an array of objects) or ndjson.
+// Prediction and backtest files: one table, written as csv, json (an array of objects) or ndjson
+// (an Excel workbook is workbook.ts's job).
 import type { Writable } from 'node:stream';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -38,7 +39,7 @@ export function renderTable(table: Table, format: OutputFormat): string {
 }
 
 /** Standard output for undefined or '-', else an atomic file write. */
-export async function writeOutput(path: string | undefined, content: string, stdout: Writable): Promise<void> {
+export async function writeOutput(path: string | undefined, content: string | Uint8Array, stdout: Writable): Promise<void> {
   if (path === undefined || path === '-') {
     await new Promise<void>((resolve, reject) => {
       stdout.write(content, (error) => (error ? reject(error) : resolve()));

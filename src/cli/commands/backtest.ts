@@ -12,7 +12,7 @@ import { note, warn } from '../context.js';
 import type { Argv } from '../options.js';
 import { booleanFlag, inputArgument, optionalNumber, optionalString, stringChoice, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
 import { toolVersion } from '../../version.js';
-import { loadData } from './shared.js';
+import { isTerminal, loadData } from './shared.js';
 
 interface BacktestCommand {
   backtest: BacktestOptions;
@@ -64,6 +64,9 @@ export async function handleBacktest(argv: Argv, context: CommandContext): Promi
     throw new UsageError(`-o and --metrics-out both name ${command.metricsOut}; the metrics would overwrite the backtest file`);
   }
 
+  if (writeFile && output.format === 'xlsx' && toStdout(output.path) && isTerminal(context.stdout)) {
+    throw new UsageError('--format xlsx writes a binary workbook: give -o FILE.xlsx, or pipe standard output');
+  }
   if (writeFile) checkOutputPath(output.path);
   checkOutputPath(command.metricsOut);
 
@@ -95,13 +98,27 @@ export async function handleBacktest(argv: Argv, context: CommandContext): Promi
   const document = gate ? buildDocument(result, seed, gate) : plain;
   const { renderTable, writeOutput } = await import('../../io/predictions.js');
 
+  const metricsXlsx = command.metricsOut !== undefined && /\.xlsx$/i.test(command.metricsOut);
   if (writeFile) {
     const { backtestTable } = await import('../../backtest/file.js');
-    await writeOutput(output.path, renderTable(backtestTable(result), output.format), context.stdout);
+    const table = backtestTable(result);
+    if (output.format === 'xlsx') {
+      const { renderWorkbook } = await import('../../io/workbook.js');
+      const { backtestSheets } = await import('../../backtest/workbook.js');
+      await writeOutput(output.path, await renderWorkbook(backtestSheets(table, dataset, document, input)), context.stdout);
+    } else {
+      await writeOutput(output.path, renderTable(table, output.format), context.stdout);
+    }
     if (!toStdout(output.path)) note(context, `backtest written to ${output.path}`);
   }
   if (command.metricsOut !== undefined) {
-    await writeOutput(command.metricsOut, renderDocument(document), context.stdout);
+    if (metricsXlsx) {
+      const { renderWorkbook } = await import('../../io/workbook.js');
+      const { metricsSheets } = await import('../../backtest/workbook.js');
+      await writeOutput(command.metricsOut, await renderWorkbook(metricsSheets(dataset, document, input)), context.stdout);
+    } else {
+      await writeOutput(command.metricsOut, renderDocument(document), context.stdout);
+    }
     if (!toStdout(command.metricsOut)) note(context, `metrics written to ${command.metricsOut}`);
   }
   if (command.json) await writeOutput(undefined, renderDocument(document), context.stdout);

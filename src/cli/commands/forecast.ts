@@ -13,7 +13,7 @@ import { note, warn } from '../context.js';
 import { modelFlags } from '../flags.js';
 import type { Argv } from '../options.js';
 import { booleanFlag, inputArgument, optionalString, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
-import { loadData, trainWithProgress } from './shared.js';
+import { isTerminal, loadData, trainWithProgress } from './shared.js';
 
 /** With -m, the data flags default to what the model was trained on (the time column is found anew). */
 function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
@@ -23,6 +23,8 @@ function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
     features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
     id: flags.id ?? model.data.idColumn ?? undefined,
     freq: flags.freq ?? model.data.freq,
+    timeFormat: flags.timeFormat ?? (model.data.timeStyle.kind === 'custom' ? model.data.timeStyle.pattern : undefined),
+    tz: flags.tz ?? model.data.timeStyle.zone ?? undefined,
   };
 }
 
@@ -49,6 +51,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   const options = toTrainingOptions(argv);
   const output = toOutputOptions(argv);
   const chart = booleanFlag(argv, 'chart', true);
+  const long = booleanFlag(argv, 'long', false);
   const { parseLevels } = await import('../../forecast/intervals.js');
   const levels = parseLevels(optionalString(argv, 'level') ?? '80,95');
   const modelPath = optionalString(argv, 'model');
@@ -62,6 +65,9 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   }
   if (saveModel !== undefined && !toStdout(saveModel) && !toStdout(output.path) && resolve(saveModel) === resolve(output.path!)) {
     throw new UsageError(`--save-model and -o both name ${saveModel}; the forecast would overwrite the model`);
+  }
+  if (output.format === 'xlsx' && toStdout(output.path) && isTerminal(context.stdout)) {
+    throw new UsageError('--format xlsx writes a binary workbook: give -o FILE.xlsx, or pipe standard output');
   }
   checkOutputPath(output.path);
   checkOutputPath(saveModel);
@@ -88,6 +94,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
       throw new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${model.data.features.length ? `, features ${model.data.features.join(',')}` : ''}, frequency ${model.data.freq})`);
     }
     checkModelFits(model, dataset, modelPath);
+    if (model.data.wide) dataset = { ...dataset, wide: true }; // all-numeric may have found one column
   } else {
     dataset = await loadData(input, dataFlags, context);
     const fit = await trainWithProgress(dataset, options, context, chart);
@@ -108,7 +115,14 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
   const forecasts = predictSeries(model, network, dataset, levels);
-  await writeOutput(output.path, renderTable(forecastTable(dataset, forecasts, levels), output.format), context.stdout);
+  const table = forecastTable(dataset, forecasts, levels, long);
+  if (output.format === 'xlsx') {
+    const { renderWorkbook } = await import('../../io/workbook.js');
+    const { forecastSheets } = await import('../../forecast/workbook.js');
+    await writeOutput(output.path, await renderWorkbook(forecastSheets(table, dataset, model, forecasts, { input, modelPath, levels })), context.stdout);
+  } else {
+    await writeOutput(output.path, renderTable(table, output.format), context.stdout);
+  }
   if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
   if (chart && !context.quiet) {
     const { forecastChart } = await import('../../report/forecast-chart.js');

@@ -12,8 +12,14 @@ import { toolVersion } from '../../version.js';
 export async function loadData(input: string, flags: DataFlags, context: CommandContext): Promise<Dataset> {
   const { loadDataset } = await import('../../data/load.js');
   const dataset = await loadDataset({ input, ...flags, stdin: context.stdin });
+  for (const line of dataset.notes ?? []) note(context, line);
   for (const line of dataset.warnings) warn(context, line);
   return dataset;
+}
+
+/** A terminal would show a binary workbook (--format xlsx) as garbage. */
+export function isTerminal(stream: unknown): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
 export function stopLine(model: ModelFile): string {
