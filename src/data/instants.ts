@@ -75,7 +75,7 @@ function withOffsets(data: TimeColumnData, offsets: Float64Array, tz: string | u
     zone = match.zone;
     const seen = [...new Set(offsets)].map(describeOffset).join(' and ');
     notes.push(
-      `times in '${context.column}' have offsets ${seen}: read as instants on ${zone}'s clock${match.others > 0 ? ` (${match.others} other zones fit too)` : ''}; --tz names the zone`,
+      `times in '${context.column}' have offsets ${seen}: read as instants on ${zone}'s clock${match.others > 0 ? ` (${match.others} other zone${match.others === 1 ? ' fits' : 's fit'} too)` : ''}; --tz names the zone`,
     );
   }
   const clock = zoneClock(zone);

@@ -211,10 +211,12 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   // Instants (offsets, --tz), then series: gather, sort, refuse duplicates.
   const groups = groupRows(table);
   const allLines = table.lines.view();
-  const instants = toInstants(table.time!.finish(), groups, {
+  const timeData = table.time!.finish();
+  const instants = toInstants(timeData, groups, {
     file, column: timeColumn, field: table.timeIndex + 1, lines: allLines, tz: options.tz,
   });
   const style = instants.style;
+  const naiveLocal = timeData.timeOfDay && timeData.offsets === null && !style.zone && !timeData.absolute;
   const allTimes = instants.times;
   const warnings: string[] = [...instants.warnings, ...(targetNote === undefined ? [] : [targetNote])];
   let sortedSeries = 0;
@@ -232,7 +234,9 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
     for (let i = 1; i < times.length; i++) {
       if (times[i] === times[i - 1]) {
         const [a, b] = [lines[i - 1]!, lines[i]!].sort((x, y) => x - y);
-        const hint = idColumn === null ? '; if the file holds several series, name their id column with --id' : '';
+        const hint = naiveLocal
+          ? '; if these are local times with a daylight-saving change, give their zone with --tz (e.g. --tz Europe/Berlin)'
+          : idColumn === null ? '; if the file holds several series, name their id column with --id' : '';
         throw new DataError(
           `${where(file, b)}: duplicate time '${formatTime(times[i]!, style)}'${idColumn === null ? '' : ` in series '${id}'`} (also on line ${a})${hint}`,
         );

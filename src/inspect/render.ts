@@ -23,7 +23,8 @@ export function renderSummary(summary: InspectSummary): string {
   out.push(table(summary.columns.map((column) => [
     column.name, column.type, column.role, column.missing > 0 ? `${column.missing} missing` : '',
   ])));
-  out.push(`time       ${summary.timeRange.start} … ${summary.timeRange.end} (${summary.timeFormat})`);
+  const form = `${summary.timePattern ?? summary.timeFormat}${summary.zone === undefined ? '' : `, ${summary.zone}`}`;
+  out.push(`time       ${summary.timeRange.start} … ${summary.timeRange.end} (${form})`);
   out.push(`frequency  ${summary.freq.code}: ${summary.freq.description}, season ${summary.freq.season}`);
   const gaps = summary.gaps.missingTimestamps;
   out.push(`gaps       ${gaps === 0 ? 'none' : `${gaps} missing timestamps in ${summary.gaps.seriesWithGaps} series`}`);

@@ -2,7 +2,7 @@
 // otherwise a readable summary and one chart per series on stderr.
 import type { CommandContext } from '../context.js';
 import { seriesTitle } from '../../data/names.js';
-import { warn } from '../context.js';
+import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 
 export interface InspectOptions extends DataFlags {
@@ -20,6 +20,7 @@ export async function inspectCommand(options: InspectOptions, context: CommandCo
   const { summarize } = await import('../../inspect/summary.js');
   // inspect is how users discover their columns: an ambiguous target is a note here, not an error.
   const dataset = await loadDataset({ input, ...flags, stdin: context.stdin, ambiguousTarget: 'first' });
+  for (const line of dataset.notes ?? []) note(context, line);
   for (const line of dataset.warnings) warn(context, line);
   const summary = summarize(dataset);
   if (json) {
