@@ -70,7 +70,7 @@ export const modelFlags: FlagTable = defaultsInHelpOnly(valued({
 
 export const outputFlags: FlagTable = {
   output: { alias: 'o', type: 'string', describe: 'output file; - is standard output', group: 'Output:' },
-  format: { type: 'string', choices: ['csv', 'json', 'ndjson', 'xlsx'], describe: 'output format (default: from the extension, else csv)', group: 'Output:' },
+  format: { type: 'string', choices: ['csv', 'json', 'ndjson', 'xlsx', 'arrow'], describe: 'output format (default: from the extension, else csv)', group: 'Output:' },
   chart: { type: 'boolean', default: true, describe: 'draw charts on standard error (--no-chart to turn off)', group: 'Output:' },
 };
 

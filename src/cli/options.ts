@@ -173,17 +173,18 @@ export function toTrainingOptions(argv: Argv): TrainingOptions {
 export interface OutputOptions {
   /** undefined or '-' → standard output. */
   path: string | undefined;
-  format: 'csv' | 'json' | 'ndjson' | 'xlsx';
+  format: 'csv' | 'json' | 'ndjson' | 'xlsx' | 'arrow';
 }
 
 export function toOutputOptions(argv: Argv, flag = 'output'): OutputOptions {
   const path = optionalString(argv, flag);
   const explicit = optionalString(argv, 'format');
   if (explicit !== undefined) {
-    return { path, format: stringChoice(argv, 'format', ['csv', 'json', 'ndjson', 'xlsx'] as const, 'csv') };
+    return { path, format: stringChoice(argv, 'format', ['csv', 'json', 'ndjson', 'xlsx', 'arrow'] as const, 'csv') };
   }
-  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl|xlsx)$/)?.[1];
-  const format = extension === 'json' ? 'json' : extension === 'ndjson' || extension === 'jsonl' ? 'ndjson' : extension === 'xlsx' ? 'xlsx' : 'csv';
+  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl|xlsx|arrow|feather|ipc)$/)?.[1];
+  const format = extension === 'json' ? 'json' : extension === 'ndjson' || extension === 'jsonl' ? 'ndjson' : extension === 'xlsx' ? 'xlsx'
+    : extension === 'arrow' || extension === 'feather' || extension === 'ipc' ? 'arrow' : 'csv';
   return { path, format };
 }
 

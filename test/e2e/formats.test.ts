@@ -1,7 +1,7 @@
 // End to end: the time forms, zones, flags and shapes of real-world files, and Excel output,
 // through the real binary. Training is tiny: the point is what is read and what is written.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -200,14 +200,39 @@ describe('Excel output', () => {
   });
 });
 
+describe('Arrow output', () => {
+  const temp = tempDir();
+  after(() => temp.cleanup());
+
+  test('-o FILE.arrow writes an Arrow IPC file with the CSV table: text columns as strings, numbers as Float64, empty cells as nulls', async () => {
+    const path = join(temp.path, 'forecast.arrow');
+    const args = [formats('wide.csv'), '--target', 'north,south', '--seed', '3', ...quick];
+    const csv = runCli(['forecast', ...args]);
+    assert.equal(csv.status, 0, csv.stderr);
+    const result = runCli(['forecast', ...args, '-o', path]);
+    assert.equal(result.status, 0, result.stderr);
+    const arrow = await import('apache-arrow');
+    const table = arrow.tableFromIPC(readFileSync(path));
+    const lines = csv.stdout.trim().split('\n');
+    assert.deepEqual(table.schema.fields.map((field) => field.name), lines[0]!.split(','));
+    assert.deepEqual(table.schema.fields.map((field) => String(field.type)), ['Utf8', ...new Array<string>(10).fill('Float64')]);
+    const rows = table.toArray().map((row) => Object.values(row.toJSON()));
+    assert.deepEqual(rows, lines.slice(1).map((line) => line.split(',').map((cell, column) => (column === 0 ? cell : Number(cell)))));
+    const empty = runCli(['forecast', formats('quarters.csv'), ...quick, '--epochs', '1', '--val-size', '0.01', '-o', join(temp.path, 'f.feather')]);
+    assert.equal(empty.status, 0, empty.stderr);
+    assert.equal(readFileSync(join(temp.path, 'f.feather')).subarray(0, 6).toString(), 'ARROW1');
+  });
+});
+
 describe('cold start: heavy libraries load only where they are used', () => {
   const temp = tempDir();
   after(() => temp.cleanup());
   const traced = (args: string[]): string[] => {
     const out = join(temp.path, 'trace.txt');
-    const result = runCli(args, { env: { NODE_OPTIONS: `--require ${join(repoRoot, 'test', 'helpers', 'trace-modules.cjs')}`, TRACE_OUT: out } });
+    rmSync(out, { force: true });
+    const result = runCli(args, { env: { NODE_OPTIONS: `--import ${join(repoRoot, 'test', 'helpers', 'trace-modules.mjs')}`, TRACE_OUT: out } });
     assert.equal(result.status, 0, result.stderr);
-    return existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : [];
+    return existsSync(out) ? [...new Set(readFileSync(out, 'utf8').split('\n').filter(Boolean))].sort() : [];
   };
 
   test('forecast -m on recognised forms loads neither luxon nor danfojs; --time-format loads luxon, .xlsx danfojs', () => {
@@ -217,5 +242,6 @@ describe('cold start: heavy libraries load only where they are used', () => {
     assert.deepEqual(traced(['inspect', formats('dst-offsets.csv'), '--quiet', '--no-chart']), []);
     assert.deepEqual(traced(['forecast', formats('custom-format.csv'), '--time-format', "yyyyMMdd 'h'HH", ...quick]), ['luxon']);
     assert.deepEqual(traced(['forecast', formats('us-dates.csv'), '-m', model, '--quiet', '-o', join(temp.path, 'f.xlsx')]), ['danfojs-node', 'xlsx']);
+    assert.deepEqual(traced(['forecast', formats('us-dates.csv'), '-m', model, '--quiet', '-o', join(temp.path, 'f.arrow')]), ['apache-arrow']);
   });
 });

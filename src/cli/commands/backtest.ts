@@ -12,7 +12,7 @@ import { note, warn } from '../context.js';
 import type { Argv } from '../options.js';
 import { booleanFlag, inputArgument, optionalNumber, optionalString, stringChoice, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
 import { toolVersion } from '../../version.js';
-import { isTerminal, loadData } from './shared.js';
+import { loadData, refuseBinaryOnTerminal } from './shared.js';
 
 interface BacktestCommand {
   backtest: BacktestOptions;
@@ -64,9 +64,7 @@ export async function handleBacktest(argv: Argv, context: CommandContext): Promi
     throw new UsageError(`-o and --metrics-out both name ${command.metricsOut}; the metrics would overwrite the backtest file`);
   }
 
-  if (writeFile && output.format === 'xlsx' && toStdout(output.path) && isTerminal(context.stdout)) {
-    throw new UsageError('--format xlsx writes a binary workbook: give -o FILE.xlsx, or pipe standard output');
-  }
+  if (writeFile) refuseBinaryOnTerminal(output, context);
   if (writeFile) checkOutputPath(output.path);
   checkOutputPath(command.metricsOut);
 
@@ -96,19 +94,15 @@ export async function handleBacktest(argv: Argv, context: CommandContext): Promi
   const plain = buildDocument(result, seed);
   const gate = command.gate ? decideGate(plain.overall, command.gate.baseline, command.gate.metric) : undefined;
   const document = gate ? buildDocument(result, seed, gate) : plain;
-  const { renderTable, writeOutput } = await import('../../io/predictions.js');
+  const { writeOutput } = await import('../../io/predictions.js');
 
   const metricsXlsx = command.metricsOut !== undefined && /\.xlsx$/i.test(command.metricsOut);
   if (writeFile) {
     const { backtestTable } = await import('../../backtest/file.js');
     const table = backtestTable(result);
-    if (output.format === 'xlsx') {
-      const { renderWorkbook } = await import('../../io/workbook.js');
-      const { backtestSheets } = await import('../../backtest/workbook.js');
-      await writeOutput(output.path, await renderWorkbook(backtestSheets(table, dataset, document, input)), context.stdout);
-    } else {
-      await writeOutput(output.path, renderTable(table, output.format), context.stdout);
-    }
+    const { renderFile } = await import('../../io/render.js');
+    const { backtestSheets } = await import('../../backtest/workbook.js');
+    await writeOutput(output.path, await renderFile(table, output.format, () => backtestSheets(table, dataset, document, input)), context.stdout);
     if (!toStdout(output.path)) note(context, `backtest written to ${output.path}`);
   }
   if (command.metricsOut !== undefined) {

@@ -6,14 +6,14 @@ import type { Dataset } from '../../data/types.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
 import { readModelFile, serializeModel } from '../../io/model-file.js';
 import type { ModelFile } from '../../io/model-file.js';
-import { renderTable, writeOutput } from '../../io/predictions.js';
+import { writeOutput } from '../../io/predictions.js';
 import type { Network } from '../../nn/network.js';
 import type { CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import { modelFlags } from '../flags.js';
 import type { Argv } from '../options.js';
 import { booleanFlag, inputArgument, optionalString, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
-import { isTerminal, loadData, trainWithProgress } from './shared.js';
+import { loadData, refuseBinaryOnTerminal, trainWithProgress } from './shared.js';
 
 /** With -m, the data flags default to what the model was trained on (the time column is found anew). */
 function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
@@ -66,9 +66,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   if (saveModel !== undefined && !toStdout(saveModel) && !toStdout(output.path) && resolve(saveModel) === resolve(output.path!)) {
     throw new UsageError(`--save-model and -o both name ${saveModel}; the forecast would overwrite the model`);
   }
-  if (output.format === 'xlsx' && toStdout(output.path) && isTerminal(context.stdout)) {
-    throw new UsageError('--format xlsx writes a binary workbook: give -o FILE.xlsx, or pipe standard output');
-  }
+  refuseBinaryOnTerminal(output, context);
   checkOutputPath(output.path);
   checkOutputPath(saveModel);
 
@@ -116,13 +114,9 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   const { forecastTable } = await import('../../forecast/table.js');
   const forecasts = predictSeries(model, network, dataset, levels);
   const table = forecastTable(dataset, forecasts, levels, long);
-  if (output.format === 'xlsx') {
-    const { renderWorkbook } = await import('../../io/workbook.js');
-    const { forecastSheets } = await import('../../forecast/workbook.js');
-    await writeOutput(output.path, await renderWorkbook(forecastSheets(table, dataset, model, forecasts, { input, modelPath, levels })), context.stdout);
-  } else {
-    await writeOutput(output.path, renderTable(table, output.format), context.stdout);
-  }
+  const { renderFile } = await import('../../io/render.js');
+  const { forecastSheets } = await import('../../forecast/workbook.js');
+  await writeOutput(output.path, await renderFile(table, output.format, () => forecastSheets(table, dataset, model, forecasts, { input, modelPath, levels })), context.stdout);
   if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
   if (chart && !context.quiet) {
     const { forecastChart } = await import('../../report/forecast-chart.js');

@@ -1,6 +1,8 @@
 // Steps that several commands share: loading data with its warnings, and training with progress,
 // a loss chart and one line saying why training stopped.
+import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
+import type { OutputOptions } from '../options.js';
 import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
@@ -17,9 +19,12 @@ export async function loadData(input: string, flags: DataFlags, context: Command
   return dataset;
 }
 
-/** A terminal would show a binary workbook (--format xlsx) as garbage. */
-export function isTerminal(stream: unknown): boolean {
-  return (stream as { isTTY?: boolean }).isTTY === true;
+/** A terminal would show a binary file (--format xlsx or arrow without -o) as garbage. */
+export function refuseBinaryOnTerminal(output: OutputOptions, context: CommandContext): void {
+  const toStdout = output.path === undefined || output.path === '-';
+  if (toStdout && (output.format === 'xlsx' || output.format === 'arrow') && (context.stdout as { isTTY?: boolean }).isTTY === true) {
+    throw new UsageError(`--format ${output.format} writes a binary file: give -o FILE.${output.format}, or pipe standard output`);
+  }
 }
 
 export function stopLine(model: ModelFile): string {

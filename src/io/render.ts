@@ -1,0 +1,21 @@
+// A table in the format asked for: text (csv, json, ndjson) here, binary formats by modules that
+// load their library only when used.
+import { renderTable, type OutputFormat, type Table } from './predictions.js';
+import type { Sheet } from './workbook.js';
+
+export type FileFormat = OutputFormat | 'xlsx' | 'arrow';
+
+export const BINARY_FORMATS: readonly FileFormat[] = ['xlsx', 'arrow'];
+
+/** The file's content; an Excel workbook holds `sheets()` (the table and what goes with it). */
+export async function renderFile(table: Table, format: FileFormat, sheets: () => Sheet[]): Promise<string | Uint8Array> {
+  if (format === 'xlsx') {
+    const { renderWorkbook } = await import('./workbook.js');
+    return renderWorkbook(sheets());
+  }
+  if (format === 'arrow') {
+    const { renderArrow } = await import('./arrow.js');
+    return renderArrow(table);
+  }
+  return renderTable(table, format);
+}
