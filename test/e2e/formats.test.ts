@@ -60,6 +60,17 @@ describe('recognised time forms: read, and forecast times written the same way',
     assert.match(wrong.stderr, /custom-format\.csv:2:1: '20200131 h00' in column 'stamp' does not fit --time-format 'dd\.MM\.yyyy'.*fix --time-format/);
   });
 
+  test('inspect --json names the pattern a column was read by, and the zone', () => {
+    const result = runCli(['inspect', formats('us-dates.csv'), '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.timeFormat, 'pattern');
+    assert.equal(summary.timePattern, 'M/d/yyyy');
+    assert.deepEqual(summary.timeRange, { start: '1/1/1948', end: '3/10/1948' });
+    const zoned = JSON.parse(runCli(['inspect', formats('dst-offsets.csv'), '--json', '--quiet']).stdout);
+    assert.equal(zoned.zone, 'America/Los_Angeles');
+  });
+
   test('true/false flags are features', () => {
     const result = runCli(['forecast', formats('booleans.csv'), '--features', 'holiday', ...quick]);
     assert.equal(result.status, 0, result.stderr);

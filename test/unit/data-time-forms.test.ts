@@ -1,28 +1,14 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataError } from '../../src/errors.js';
 import { loadDataset } from '../../src/data/load.js';
 import { addSteps, formatTime } from '../../src/data/time.js';
 import { formatPattern, isoWeek, monthFromName } from '../../src/data/time-pattern.js';
 import type { Dataset, LoadOptions } from '../../src/data/types.js';
+import { csvFiles } from '../helpers/csv-files.js';
 import { clockOf } from '../../src/data/zone.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'rnncast-forms-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
-let counter = 0;
-
-function write(text: string): string {
-  const path = join(folder, `f${++counter}.csv`);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function load(text: string, options: Partial<LoadOptions> = {}): Promise<Dataset> {
-  return loadDataset({ input: write(text), fill: 'error', ...options });
-}
+const { write, load } = csvFiles('rnncast-forms-');
 
 async function rejects(text: string, options: Partial<LoadOptions>, pattern: string): Promise<void> {
   const path = write(text);

@@ -1,27 +1,12 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataError, UsageError } from '../../src/errors.js';
-import { loadDataset } from '../../src/data/load.js';
 import { addSteps, formatTime } from '../../src/data/time.js';
-import type { Dataset, LoadOptions } from '../../src/data/types.js';
+import type { Dataset } from '../../src/data/types.js';
+import { csvFiles } from '../helpers/csv-files.js';
 import { clockOf, inferZone, zoneClock } from '../../src/data/zone.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'rnncast-zone-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
-let counter = 0;
-
-function write(text: string): string {
-  const path = join(folder, `f${++counter}.csv`);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function load(text: string, options: Partial<LoadOptions> = {}): Promise<Dataset> {
-  return loadDataset({ input: write(text), fill: 'error', ...options });
-}
+const { load } = csvFiles('rnncast-zone-');
 
 const HOUR = 3_600_000;
 const csv = (values: string[]): string => `time,value\n${values.map((v, i) => `${v},${i + 1}`).join('\n')}\n`;
