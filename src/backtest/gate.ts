@@ -6,8 +6,9 @@ import { metricLoss } from '../metrics/index.js';
 import type { BaselineMethod } from './baselines.js';
 import type { Method } from './rolling-origin.js';
 
-export type GateBaseline = 'naive' | 'seasonal-naive' | 'drift';
-export type GateMetric = 'mae' | 'rmse' | 'mape' | 'smape' | 'mase';
+import type { GateBaseline, GateMetric } from '../options/choices.js';
+
+export type { GateBaseline, GateMetric };
 
 export interface GateDecision {
   /** As the flag spells it. */

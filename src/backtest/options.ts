@@ -1,7 +1,9 @@
 // Backtest options (PRODUCT.md, "Command-specific options"), defaults next to each field.
 import type { TrainingOptions } from '../train/options.js';
 
-export type RefitKind = 'every' | 'once';
+import type { RefitKind } from '../options/choices.js';
+
+export type { RefitKind };
 
 export interface BacktestOptions {
   /**

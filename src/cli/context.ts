@@ -1,5 +1,6 @@
 // What a command needs from the outside world, passed in so tests can run commands in-process.
 import type { Readable, Writable } from 'node:stream';
+import type { GivenFlags } from '../options/read.js';
 
 export interface CommandContext {
   stdin: Readable;
@@ -17,6 +18,14 @@ export interface CommandContext {
   columns: number;
   /** Aborted on SIGINT/SIGTERM; long work checks it and stops cleanly. */
   signal: AbortSignal;
+  /** The environment RNNCAST_* flags are read from. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A command: its flags → typed options (checked at the boundary), then the run. */
+export interface Command<O> {
+  options(input: string, given: GivenFlags): O;
+  run(options: O, context: CommandContext): Promise<void>;
 }
 
 /** Warnings and notes: stderr unless quiet. */

@@ -12,18 +12,15 @@ import { explainNonNumber } from './number-parse.js';
 import { openText } from './read.js';
 import { TableBuilder, type CellPlace, type NumberColumn } from './table.js';
 import { describeFrequency, formatTime, parseFrequency } from './time.js';
-import type { ColumnSummary, Dataset, FillPolicy, LoadOptions, Series } from './types.js';
+import type { ColumnSummary, Dataset, LoadOptions, Series } from './types.js';
+import { FILL_POLICIES } from '../options/choices.js';
+import { dataFlags } from '../options/flags.js';
+import { readFlag } from '../options/read.js';
 
-const FILL_POLICIES: FillPolicy[] = ['interpolate', 'ffill', 'zero', 'drop', 'error'];
-
-/** '--delimiter' value: one character; 'tab', '\t' and 'TAB' mean a tab. */
+/** '--delimiter' value, by the flag's own rule (src/options): one character; 'tab' and '\t' mean a tab. */
 export function normalizeDelimiter(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (value === '\\t' || value.toLowerCase() === 'tab') return '\t';
-  if (value.length !== 1 || value === '"' || value === '\n' || value === '\r') {
-    throw new UsageError(`--delimiter: '${value}' is not a single character other than a quote or line end (e.g. ',', ';', tab)`);
-  }
-  return value;
+  return readFlag('delimiter', dataFlags.delimiter, { raw: value, source: { kind: 'command line' } });
 }
 
 function isNumeric(column: NumberColumn): boolean {
@@ -165,7 +162,7 @@ function pickTargets(table: TableBuilder, options: LoadOptions, columnOf: (name:
 export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   const file = options.input;
   const policy = options.fill ?? 'interpolate';
-  if (!FILL_POLICIES.includes(policy)) {
+  if (!(FILL_POLICIES as readonly string[]).includes(policy)) {
     throw new UsageError(`--fill: unknown policy '${String(policy)}'; use ${FILL_POLICIES.join(', ')}`);
   }
   const givenFreq = options.freq === undefined || options.freq === '' ? undefined : parseFrequency(options.freq);

@@ -1,9 +1,10 @@
 // Per-series, per-input scaling (--scale): x' = (x - center) / scale. Fitted on the training part
 // of a series only, so validation data never leaks into the numbers the network sees.
 
-export type ScaleKind = 'standard' | 'minmax' | 'none';
+import type { ScaleKind } from '../options/choices.js';
 
-export const SCALE_KINDS: readonly ScaleKind[] = ['standard', 'minmax', 'none'];
+export type { ScaleKind };
+export { SCALES as SCALE_KINDS } from '../options/choices.js';
 
 /** JSON-able: the model file stores it as is. */
 export interface Scaler {

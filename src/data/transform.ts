@@ -6,9 +6,10 @@
 import { DataError, where } from '../errors.js';
 import type { Series } from './types.js';
 
-export type TransformKind = 'none' | 'log' | 'diff';
+import type { TransformKind } from '../options/choices.js';
 
-export const TRANSFORM_KINDS: readonly TransformKind[] = ['none', 'log', 'diff'];
+export type { TransformKind };
+export { TRANSFORMS as TRANSFORM_KINDS } from '../options/choices.js';
 
 export interface TransformedTarget {
   /** (L) the transformed target. */

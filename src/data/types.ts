@@ -3,7 +3,9 @@ import type { DataFlags } from './options.js';
 // The shapes that ingestion hands to every command. Times are epoch milliseconds (UTC instant);
 // how they were written in the input is kept in `TimeStyle` so output can be written the same way.
 
-export type FillPolicy = 'interpolate' | 'ffill' | 'zero' | 'drop' | 'error';
+import type { FillPolicy } from '../options/choices.js';
+
+export type { FillPolicy };
 
 /** How the time column was written, so written times keep the input's style. */
 export interface TimeStyle {

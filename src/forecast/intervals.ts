@@ -2,7 +2,6 @@
 // the conformal quantile of the absolute validation residuals at that step. With n exchangeable
 // residuals, q = the ceil((n+1)·level)-th smallest gives coverage ≥ level (Vovk et al.; Lei et al.
 // 2018). Also the --level flag parser. Levels are percents (80, 95).
-import { UsageError } from '../errors.js';
 
 export interface ConformalRank {
   /** 1-based order statistic: ceil((n + 1)·level/100), at most n. */
@@ -100,23 +99,4 @@ export function applyCalibration(forecast: ArrayLike<number>, calibration: Calib
     upper[h] = forecast[h] + q;
   }
   return { lower, upper };
-}
-
-/**
- * The --level flag: "80,95" → [80, 95] (ascending, duplicates dropped, so the lower_/upper_
- * columns always come in the same order); "none" → []. Each level is a percent in (0, 100).
- */
-export function parseLevels(text: string): number[] {
-  const trimmed = text.trim();
-  if (trimmed.toLowerCase() === 'none') return [];
-  const levels: number[] = [];
-  for (const part of trimmed.split(',')) {
-    const item = part.trim();
-    const level = item === '' ? NaN : Number(item);
-    if (!(level > 0 && level < 100)) {
-      throw new UsageError(`--level: '${item}' is not a level; give percents between 0 and 100, e.g. --level 80,95, or --level none`);
-    }
-    levels.push(level);
-  }
-  return [...new Set(levels)].sort((a, b) => a - b);
 }

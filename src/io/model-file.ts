@@ -8,34 +8,30 @@ import type { TransformKind } from '../data/transform.js';
 import { paramLayout } from '../nn/layout.js';
 import { configProblem } from '../nn/network.js';
 import type { WeightsJson } from '../nn/serialize.js';
-import type { CellKind, OptimizerKind, TrainingLoss } from '../train/options.js';
+import { SCALES, TRANSFORMS } from '../options/choices.js';
+import { backtestFlags, MAX_FEATURES, trainingFlags } from '../options/flags.js';
+import { checkStored, ValueProblem } from '../options/spec.js';
+import type { FlagSpec } from '../options/spec.js';
+import type { TrainingOptions } from '../train/options.js';
 
 export const MODEL_FORMAT = 'rnncast-model';
 export const MODEL_VERSION = 1;
 
-export interface ModelConfig {
-  cell: CellKind;
-  hiddenSize: number;
-  numLayers: number;
-  bidirectional: boolean;
-  dropout: number;
-  lookback: number;
-  horizon: number;
+/**
+ * The model's config, in the order it is written: the network's inputs and the training options it
+ * was trained with, each checked on load with its flag's own limits (what train accepts, a load accepts).
+ */
+const CONFIG_KEYS = [
+  'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'lookback', 'horizon', 'inputs', 'loss', 'optimizer', 'lr',
+  'weightDecay', 'batchSize', 'epochs', 'patience', 'minDelta', 'clipNorm', 'clipValue', 'valSize', 'scale',
+] as const satisfies readonly (keyof TrainingOptions | 'inputs')[];
+
+type StoredOption = Exclude<(typeof CONFIG_KEYS)[number], 'inputs'>;
+
+export type ModelConfig = { [K in StoredOption]-?: Exclude<TrainingOptions[K], undefined> } & {
   /** [target, ...features]: the network's input order. */
   inputs: string[];
-  loss: TrainingLoss;
-  optimizer: OptimizerKind;
-  lr: number;
-  weightDecay: number;
-  batchSize: number;
-  epochs: number;
-  patience: number;
-  minDelta: number;
-  clipNorm: number;
-  clipValue: number | null;
-  valSize: number;
-  scale: Scaler['kind'];
-}
+};
 
 export interface ModelSeries {
   id: string;
@@ -160,6 +156,17 @@ function stringField(object: Json, key: string, path: string, context: string, c
   return value;
 }
 
+/** A value that came from a flag, checked with the flag's limits: the file cannot hold what train refuses. */
+function flagField<T>(object: Json, key: string, path: string, context: string, spec: FlagSpec<T>): T {
+  const value = field(object, key, path, context);
+  try {
+    return checkStored(spec, value) as T;
+  } catch (error: unknown) {
+    if (error instanceof ValueProblem) throw new DataError(`${path}: ${context}${key} is ${JSON.stringify(value)}, ${error.message}`);
+    throw error;
+  }
+}
+
 function stringList(object: Json, key: string, path: string, context: string): string[] {
   const value = field(object, key, path, context);
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw new DataError(`${path}: ${context}${key} must be a list of names`);
@@ -201,33 +208,11 @@ export function validateModel(value: unknown, path: string): ModelFile {
 
   const config = objectField(root, 'config', path);
   const c = 'config.';
-  const hiddenSize = numberField(config, 'hiddenSize', path, c, 1, 4096, true);
-  const numLayers = numberField(config, 'numLayers', path, c, 1, 16, true);
   const inputs = stringList(config, 'inputs', path, c);
-  if (inputs.length < 1 || inputs.length > 1000) throw new DataError(`${path}: config.inputs must name 1 to 1000 columns`);
-  const clipValue = config.clipValue;
-  const checkedConfig: ModelConfig = {
-    cell: stringField(config, 'cell', path, c, ['lstm', 'gru']) as CellKind,
-    hiddenSize,
-    numLayers,
-    bidirectional: field(config, 'bidirectional', path, c) === true,
-    dropout: numberField(config, 'dropout', path, c, 0, 0.999),
-    lookback: numberField(config, 'lookback', path, c, 1, 100_000, true),
-    horizon: numberField(config, 'horizon', path, c, 1, 100_000, true),
-    inputs,
-    loss: stringField(config, 'loss', path, c, ['mse', 'mae', 'huber']) as TrainingLoss,
-    optimizer: stringField(config, 'optimizer', path, c, ['adam', 'adamw', 'sgd']) as OptimizerKind,
-    lr: numberField(config, 'lr', path, c, 0, 10),
-    weightDecay: numberField(config, 'weightDecay', path, c, 0, 1e6),
-    batchSize: numberField(config, 'batchSize', path, c, 1, 1e9, true),
-    epochs: numberField(config, 'epochs', path, c, 1, 1e9, true),
-    patience: numberField(config, 'patience', path, c, 1, 1e9, true),
-    minDelta: numberField(config, 'minDelta', path, c, 0, 1e12),
-    clipNorm: numberField(config, 'clipNorm', path, c, 0, 1e12),
-    clipValue: typeof clipValue === 'number' ? clipValue : null,
-    valSize: numberField(config, 'valSize', path, c, 0, 1),
-    scale: stringField(config, 'scale', path, c, ['standard', 'minmax', 'none']) as Scaler['kind'],
-  };
+  if (inputs.length < 1 || inputs.length > MAX_FEATURES + 1) throw new DataError(`${path}: config.inputs must name 1 to ${MAX_FEATURES + 1} columns`);
+  const checked: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) checked[key] = key === 'inputs' ? inputs : flagField<unknown>(config, key, path, c, trainingFlags[key]);
+  const checkedConfig = checked as ModelConfig;
 
   const data = objectField(root, 'data', path);
   const d = 'data.';
@@ -255,7 +240,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
       lastValue: numberField(entry, 'lastValue', path, s, -Number.MAX_VALUE, Number.MAX_VALUE),
       rows: numberField(entry, 'rows', path, s, 0, 1e12, true),
       scaler: {
-        kind: stringField(scaler, 'kind', path, `${s}scaler.`, ['standard', 'minmax', 'none']) as Scaler['kind'],
+        kind: stringField(scaler, 'kind', path, `${s}scaler.`, SCALES) as Scaler['kind'],
         inputs: scalerInputs.map((input: unknown, inputIndex: number) => {
           const p = `${s}scaler.inputs[${inputIndex}].`;
           if (input === null || typeof input !== 'object') throw new DataError(`${path}: ${p.slice(0, -1)} must be an object`);
@@ -276,8 +261,8 @@ export function validateModel(value: unknown, path: string): ModelFile {
     features,
     idColumn: idColumn as string | null,
     freq: stringField(data, 'freq', path, d),
-    season: numberField(data, 'season', path, d, 1, 1e6, true),
-    transform: stringField(data, 'transform', path, d, ['none', 'log', 'diff']) as TransformKind,
+    season: flagField(data, 'season', path, d, backtestFlags.season),
+    transform: stringField(data, 'transform', path, d, TRANSFORMS) as TransformKind,
     timeStyle,
     series,
     fingerprint: { sha256: stringField(fingerprint, 'sha256', path, 'data.fingerprint.'), rows: numberField(fingerprint, 'rows', path, 'data.fingerprint.', 0, 1e12, true) },
@@ -294,7 +279,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
     bestEpoch: numberField(training, 'bestEpoch', path, t, 0, 1e9, true),
     stoppedBy: stringField(training, 'stoppedBy', path, t, ['early-stopping', 'max-epochs', 'interrupted', 'diverged']) as StoppedBy,
     history: history as EpochRecord[],
-    seed: numberField(training, 'seed', path, t, 0, 2 ** 32, true),
+    seed: flagField(training, 'seed', path, t, trainingFlags.seed),
     seconds: numberField(training, 'seconds', path, t, 0, 1e12),
   };
 

@@ -4,7 +4,9 @@ import type { Writable } from 'node:stream';
 import { writeFileAtomic } from './atomic-write.js';
 
 export type Cell = string | number | null;
-export type OutputFormat = 'csv' | 'json' | 'ndjson';
+import type { TextFormat } from '../options/choices.js';
+
+export type { TextFormat };
 
 export interface Table {
   columns: string[];
@@ -30,7 +32,7 @@ function rowObject(columns: string[], row: Cell[]): Record<string, Cell> {
   return object;
 }
 
-export function renderTable(table: Table, format: OutputFormat): string {
+export function renderTable(table: Table, format: TextFormat): string {
   if (format === 'json') return `${JSON.stringify(table.rows.map((row) => rowObject(table.columns, row)), null, 1)}\n`;
   if (format === 'ndjson') return table.rows.map((row) => `${JSON.stringify(rowObject(table.columns, row))}\n`).join('');
   const lines = [table.columns.map(csvField).join(',')];

@@ -1,14 +1,11 @@
 // A table in the format asked for: text (csv, json, ndjson) here, binary formats by modules that
 // load their library only when used.
-import { renderTable, type OutputFormat, type Table } from './predictions.js';
+import type { OutputFormat } from '../options/choices.js';
+import { renderTable, type Table } from './predictions.js';
 import type { Sheet } from './workbook.js';
 
-export type FileFormat = OutputFormat | 'xlsx' | 'arrow';
-
-export const BINARY_FORMATS: readonly FileFormat[] = ['xlsx', 'arrow'];
-
 /** The file's content; an Excel workbook holds `sheets()` (the table and what goes with it). */
-export async function renderFile(table: Table, format: FileFormat, sheets: () => Sheet[]): Promise<string | Uint8Array> {
+export async function renderFile(table: Table, format: OutputFormat, sheets: () => Sheet[]): Promise<string | Uint8Array> {
   if (format === 'xlsx') {
     const { renderWorkbook } = await import('./workbook.js');
     return renderWorkbook(sheets());

@@ -2,9 +2,12 @@
 // PyTorch's state_dict order for `rnn = nn.LSTM/GRU(...)` followed by `head = nn.Linear(...)`,
 // so export, import and the fixtures line up with no renaming.
 //
-// Size legend: I input size, H hidden size, G gates (4 LSTM, 3 GRU), D directions, L layers.
+// Size legend: I input size, H hidden size, G gates (4 LSTM, 3 GRU), D directions, L layers,
+// F horizon, E head inputs.
 
-export type CellKind = 'lstm' | 'gru';
+import type { CellKind } from '../options/choices.js';
+
+export type { CellKind };
 
 export interface NetworkConfig {
   cell: CellKind;
@@ -16,6 +19,11 @@ export interface NetworkConfig {
   dropout: number;
   /** Outputs of the head: steps forecast at once. */
   horizon: number;
+  /**
+   * Extra per-sample inputs the head reads beside the final hidden state (known-future values):
+   * head = nn.Linear(D·H + E, F) on cat([hFinal, extra]). 0 when absent.
+   */
+  headInputs?: number;
 }
 
 export interface TensorView {
@@ -39,7 +47,7 @@ export interface ParamLayout {
   tensors: TensorView[];
   /** cells[layer][direction] */
   cells: CellOffsets[][];
-  headWeight: number; // (horizon, D·H)
+  headWeight: number; // (horizon, D·H + E)
   headBias: number; // (horizon)
   total: number;
 }
@@ -52,6 +60,11 @@ export function directions(config: NetworkConfig): number {
   return config.bidirectional ? 2 : 1;
 }
 
+/** E: the head's extra inputs (0 when the config leaves it out). */
+export function headInputCount(config: NetworkConfig): number {
+  return config.headInputs ?? 0;
+}
+
 /** The parameter count, computed in plain numbers so callers can refuse absurd sizes before allocating. */
 export function countParams(config: NetworkConfig): number {
   const G = gateCount(config.cell);
@@ -62,7 +75,7 @@ export function countParams(config: NetworkConfig): number {
     const input = layer === 0 ? config.inputSize : D * H;
     total += D * (G * H * input + G * H * H + 2 * G * H);
   }
-  return total + config.horizon * D * H + config.horizon;
+  return total + config.horizon * (D * H + headInputCount(config)) + config.horizon;
 }
 
 export function paramLayout(config: NetworkConfig): ParamLayout {
@@ -91,7 +104,7 @@ export function paramLayout(config: NetworkConfig): ParamLayout {
     }
     cells.push(perDirection);
   }
-  const headWeight = add('head.weight', [config.horizon, D * H]);
+  const headWeight = add('head.weight', [config.horizon, D * H + headInputCount(config)]);
   const headBias = add('head.bias', [config.horizon]);
   return { tensors, cells, headWeight, headBias, total: offset };
 }

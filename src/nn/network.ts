@@ -4,15 +4,16 @@
 // and serialization are flat loops.
 //
 // Size legend: B batch, T steps (lookback), I input size, H hidden size, D directions,
-// L layers, G gates (4 LSTM, 3 GRU), F horizon (head outputs).
+// L layers, G gates (4 LSTM, 3 GRU), F horizon (head outputs), E head inputs (known-future values).
 // The caller's input is (B, T, I) batch-major; inside, buffers are time-major (T, B, ·) so the
 // rows of one step are contiguous for the per-step matrix product.
 
 import { UsageError } from '../errors.js';
-import { addColumnSums, addRowVector, gemmAB, gemmABt, gemmAtB, transposeInto, type FloatArray } from './gemm.js';
+import { transposeInto, type FloatArray } from './gemm.js';
 import { gruBackward, gruForward, type GruActivations } from './gru.js';
+import { headBackward, headForward, transposeHeadWeight } from './head.js';
 import {
-  countParams, directions, gateCount, paramLayout,
+  countParams, directions, gateCount, headInputCount, paramLayout,
   type CellKind, type NetworkConfig, type ParamLayout, type TensorView,
 } from './layout.js';
 import { lstmBackward, lstmForward, type BackwardScratch, type LstmActivations, type TransposedWeights } from './lstm.js';
@@ -52,12 +53,32 @@ export interface Workspace {
   dOutB: FloatArray; // (T, B, D·H) (pong)
   hFinal: FloatArray; // (B, D·H) forward final ‖ backward final
   dhFinal: FloatArray; // (B, D·H)
+  headWT: FloatArray; // (D·H + E, F) head.weightᵀ, refreshed each forward
+  headX: FloatArray; // (B, E) the head inputs of the last forward, or (T, B, E) time-major with everyStep
+  headOut: FloatArray; // (T, B, F) every-step head output, time-major; its gradient in backward. Unidirectional only
   output: FloatArray; // (B, F)
+  stepOutput: FloatArray; // (B, T, F) every-step output. Unidirectional only
   seqOut: FloatArray; // (B, T, D·H) filled on demand by sequenceOutput
   usedBatch: number; // rows of the last forward
   dropoutActive: boolean; // whether the last forward applied dropout
+  everyStep: boolean; // whether the last forward applied the head at every step
   outputViews: Map<number, FloatArray>; // cached views of output per used length
+  stepOutputViews: Map<number, FloatArray>; // cached views of stepOutput per used length
   seqOutViews: Map<number, FloatArray>; // cached views of seqOut per used length
+}
+
+/** What the head reads beside the final hidden state, and where it is applied. */
+export interface HeadOptions {
+  /** (B, E) row-major, or (B, T, E) with everyStep (step t's known-future inputs). Needed when config.headInputs > 0. */
+  headInput?: FloatArray;
+  /** Apply the head at every step of the lookback (forking sequences): output and dOutput (B, T, F). Unidirectional only. */
+  everyStep?: boolean;
+}
+
+export interface ForwardOptions extends HeadOptions {
+  training: boolean;
+  /** The dropout masks' source; needed in training when dropout > 0 and there are 2+ layers. */
+  rng?: Rng;
 }
 
 /** Why this config cannot be built, or null. Checked before any allocation. */
@@ -66,6 +87,10 @@ export function configProblem(config: NetworkConfig): string | null {
   if (config.cell !== 'lstm' && config.cell !== 'gru') return `cell must be 'lstm' or 'gru', got ${String(config.cell)}`;
   for (const key of ['inputSize', 'hiddenSize', 'numLayers', 'horizon'] as const) {
     if (!positiveInt(config[key])) return `${key} must be a positive integer, got ${String(config[key])}`;
+  }
+  const E: unknown = config.headInputs;
+  if (E !== undefined && !(typeof E === 'number' && Number.isInteger(E) && E >= 0)) {
+    return `headInputs must be a non-negative integer, got ${String(E)}`;
   }
   if (typeof config.bidirectional !== 'boolean') return `bidirectional must be true or false`;
   if (typeof config.dropout !== 'number' || !(config.dropout >= 0 && config.dropout < 1)) {
@@ -100,19 +125,30 @@ export function allocateNetwork(config: NetworkConfig, dtype: DType): Network {
   };
 }
 
+export interface InitOptions {
+  seed: number;
+  dtype?: DType; // 'float32'
+  /** 'pytorch' (nn.Linear's init) or 'zero': head weight and bias exactly 0, so the untrained network outputs 0. */
+  headInit?: 'pytorch' | 'zero'; // 'pytorch'
+}
+
 /**
  * PyTorch's default initialisation from our seeded generator: every recurrent tensor
  * U(−1/√H, 1/√H); the head as nn.Linear (kaiming-uniform with a = √5, which is
- * U(−1/√fan_in, 1/√fan_in) for the weight, and the same bound for the bias).
- * Drawn tensor by tensor in state_dict order, each row-major.
+ * U(−1/√fan_in, 1/√fan_in) for the weight, and the same bound for the bias; fan_in = D·H + E).
+ * Drawn tensor by tensor in state_dict order, each row-major. The head comes last, so a zero
+ * head leaves the recurrent weights as they would be.
  */
-export function createNetwork(config: NetworkConfig, options: { seed: number; dtype?: DType }): Network {
+export function createNetwork(config: NetworkConfig, options: InitOptions): Network {
   const net = allocateNetwork(config, options.dtype ?? 'float32');
   const rng = createRng(options.seed);
+  const zeroHead = options.headInit === 'zero';
   const rnnBound = 1 / Math.sqrt(config.hiddenSize);
-  const headBound = 1 / Math.sqrt(directions(config) * config.hiddenSize);
+  const headBound = 1 / Math.sqrt(directions(config) * config.hiddenSize + headInputCount(config));
   for (const tensor of net.tensors) {
-    const bound = tensor.name.startsWith('head.') ? headBound : rnnBound;
+    const head = tensor.name.startsWith('head.');
+    if (head && zeroHead) continue; // allocated as zeros
+    const bound = head ? headBound : rnnBound;
     for (let k = 0; k < tensor.size; k++) net.params[tensor.offset + k] = (2 * rng.nextFloat() - 1) * bound;
   }
   return net;
@@ -128,6 +164,8 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
   const { config, dtype } = net;
   const B = batchSize, T = lookback, I = config.inputSize, H = config.hiddenSize;
   const D = directions(config), L = config.numLayers, G = gateCount(config.cell), F = config.horizon;
+  const E = headInputCount(config);
+  const steps = D === 1 ? T : 0; // every-step outputs: unidirectional networks only
   const f = (n: number): FloatArray => allocate(dtype, n);
   const empty = f(0);
   const layerOut: FloatArray[] = [], dropped: FloatArray[] = [], masks: FloatArray[] = [];
@@ -167,11 +205,17 @@ export function createWorkspace(net: Network, batchSize: number, lookback: numbe
     dOutB: f(T * B * D * H),
     hFinal: f(B * D * H),
     dhFinal: f(B * D * H),
+    headWT: f((D * H + E) * F),
+    headX: f(Math.max(1, steps) * B * E),
+    headOut: f(steps * B * F),
     output: allocate(dtype, B * F, false), // handed out as views: plain memory
+    stepOutput: allocate(dtype, B * steps * F, false),
     seqOut: allocate(dtype, B * T * D * H, false),
     usedBatch: 0,
     dropoutActive: false,
+    everyStep: false,
     outputViews: new Map(),
+    stepOutputViews: new Map(),
     seqOutViews: new Map(),
   };
 }
@@ -193,19 +237,19 @@ function checkBatch(ws: Workspace, batchSize: number): void {
 }
 
 /**
- * Forward pass over input (B, T, I) row-major. Returns (B, F), a view owned by ws that the
- * next forward overwrites. In training with dropout > 0 the masks are drawn from rng, in
- * (layer, sample, step, unit) order.
+ * Forward pass over input (B, T, I) row-major. Returns (B, F) — (B, T, F) with everyStep — a
+ * view owned by ws that the next forward overwrites. In training with dropout > 0 the masks are
+ * drawn from rng, in (layer, sample, step, unit) order.
  */
-export function networkForward(
-  net: Network, ws: Workspace, input: FloatArray, batchSize: number,
-  options: { training: boolean; rng?: Rng },
-): FloatArray {
+export function networkForward(net: Network, ws: Workspace, input: FloatArray, batchSize: number, options: ForwardOptions): FloatArray {
   checkBatch(ws, batchSize);
   const { config, params, layout } = net;
   const B = batchSize, T = ws.lookback, I = config.inputSize, H = config.hiddenSize;
-  const D = directions(config), L = config.numLayers, F = config.horizon, DH = D * H;
+  const D = directions(config), L = config.numLayers, F = config.horizon, DH = D * H, E = headInputCount(config);
   if (input.length < B * T * I) throw new RangeError(`input holds ${input.length} values, expected ${B * T * I} (B ${B} × T ${T} × I ${I})`);
+  checkHeadOptions(config, B, T, options);
+  const everyStep = options.everyStep === true;
+  if (E > 0) copyHeadInput(ws.headX, options.headInput!, B, T, E, everyStep);
   const x0 = ws.x0;
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
@@ -245,19 +289,60 @@ export function networkForward(
       }
     }
   }
+  ws.usedBatch = B;
+  ws.everyStep = everyStep;
+  const last = ws.layerOut[L - 1]!;
+  transposeHeadWeight(ws.headWT, params, layout, { R: B, DH, E, F });
+  if (everyStep) {
+    // One product for the head over all T·B rows, then (T, B, F) → (B, T, F).
+    headForward(ws.headOut, last, 0, DH, ws.headX, ws.headWT, params, layout, { R: T * B, DH, E, F });
+    const stepOutput = ws.stepOutput;
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const src = (t * B + b) * F, dst = (b * T + t) * F;
+        for (let f = 0; f < F; f++) stepOutput[dst + f] = ws.headOut[src + f]!;
+      }
+    }
+    return view(ws.stepOutputViews, stepOutput, B * T * F);
+  }
   // The forward direction's final state is at the last step, the backward one's at step 0.
-  const last = ws.layerOut[L - 1]!, hFinal = ws.hFinal;
+  const hFinal = ws.hFinal;
   for (let b = 0; b < B; b++) {
     const fwd = ((T - 1) * B + b) * DH, bwd = b * DH + H, dst = b * DH;
     for (let j = 0; j < H; j++) hFinal[dst + j] = last[fwd + j]!;
     if (D === 2) for (let j = 0; j < H; j++) hFinal[dst + H + j] = last[bwd + j]!;
   }
-  const output = ws.output;
-  output.fill(0, 0, B * F);
-  addRowVector(output, 0, F, params, layout.headBias, B, F);
-  gemmABt(output, 0, F, hFinal, 0, DH, params, layout.headWeight, DH, B, F, DH);
-  ws.usedBatch = B;
-  return view(ws.outputViews, output, B * F);
+  headForward(ws.output, hFinal, 0, DH, ws.headX, ws.headWT, params, layout, { R: B, DH, E, F });
+  return view(ws.outputViews, ws.output, B * F);
+}
+
+/** Throws when a forward of B rows over T steps cannot take these head options. */
+export function checkHeadOptions(config: NetworkConfig, B: number, T: number, options: HeadOptions): void {
+  const everyStep = options.everyStep === true;
+  if (everyStep && config.bidirectional) {
+    throw new RangeError('every-step outputs need a unidirectional network: a bidirectional state at step t has already read the steps after t');
+  }
+  const E = headInputCount(config);
+  if (E === 0) return;
+  const needed = B * (everyStep ? T : 1) * E;
+  if (options.headInput === undefined) throw new RangeError(`this network's head reads ${E} inputs per ${everyStep ? 'step' : 'sample'}: pass headInput`);
+  if (options.headInput.length < needed) {
+    throw new RangeError(`headInput holds ${options.headInput.length} values, expected ${needed} (B ${B}${everyStep ? ` × T ${T}` : ''} × E ${E})`);
+  }
+}
+
+/** headX ← the head inputs: (B, E) as given, or (B, T, E) → (T, B, E) with everyStep. */
+function copyHeadInput(headX: FloatArray, headInput: FloatArray, B: number, T: number, E: number, everyStep: boolean): void {
+  if (!everyStep) {
+    for (let k = 0; k < B * E; k++) headX[k] = headInput[k]!;
+    return;
+  }
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const src = (b * T + t) * E, dst = (t * B + b) * E;
+      for (let e = 0; e < E; e++) headX[dst + e] = headInput[src + e]!;
+    }
+  }
 }
 
 function layerInput(ws: Workspace, l: number): FloatArray {
@@ -281,27 +366,38 @@ export function sequenceOutput(ws: Workspace): FloatArray {
 }
 
 /**
- * Backward pass for the last forward, given dOutput (B, F) = ∂loss/∂output. ADDS into
- * net.grads and fills ws.dInput (B, T, I).
+ * Backward pass for the last forward, given dOutput = ∂loss/∂output: (B, F), or (B, T, F) after
+ * an everyStep forward. ADDS into net.grads and fills ws.dInput (B, T, I).
  */
 export function networkBackward(net: Network, ws: Workspace, dOutput: FloatArray, batchSize: number): void {
   checkBatch(ws, batchSize);
   if (batchSize !== ws.usedBatch) throw new RangeError(`backward for batch ${batchSize} after a forward of ${ws.usedBatch}`);
   const { config, params, grads, layout } = net;
   const B = batchSize, T = ws.lookback, I = config.inputSize, H = config.hiddenSize;
-  const D = directions(config), L = config.numLayers, F = config.horizon, DH = D * H;
-  // Head: output = hFinal · Wᵀ + b.
-  gemmAtB(grads, layout.headWeight, DH, dOutput, 0, F, ws.hFinal, 0, DH, F, DH, B);
-  addColumnSums(grads, layout.headBias, dOutput, 0, F, B, F);
-  const dhFinal = ws.dhFinal;
-  dhFinal.fill(0, 0, B * DH);
-  gemmAB(dhFinal, 0, DH, dOutput, 0, F, params, layout.headWeight, DH, B, DH, F);
+  const D = directions(config), L = config.numLayers, F = config.horizon, DH = D * H, E = headInputCount(config);
+  const expected = (ws.everyStep ? B * T : B) * F;
+  if (dOutput.length < expected) throw new RangeError(`dOutput holds ${dOutput.length} values, expected ${expected}${ws.everyStep ? ' (B, T, F) after an every-step forward' : ' (B, F)'}`);
   let dOut = ws.dOutA, dNext = ws.dOutB;
   dOut.fill(0, 0, T * B * DH);
-  for (let b = 0; b < B; b++) {
-    const fwd = ((T - 1) * B + b) * DH, bwd = b * DH + H, src = b * DH;
-    for (let j = 0; j < H; j++) dOut[fwd + j] = dhFinal[src + j]!;
-    if (D === 2) for (let j = 0; j < H; j++) dOut[bwd + j] = dhFinal[src + H + j]!;
+  if (ws.everyStep) {
+    // (B, T, F) → (T, B, F), then the head's gradient reaches the output of every step at once.
+    const dHead = ws.headOut;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const src = (b * T + t) * F, dst = (t * B + b) * F;
+        for (let f = 0; f < F; f++) dHead[dst + f] = dOutput[src + f]!;
+      }
+    }
+    headBackward(dOut, 0, DH, grads, dHead, ws.layerOut[L - 1]!, 0, ws.headX, params, layout, { R: T * B, DH, E, F });
+  } else {
+    const dhFinal = ws.dhFinal;
+    dhFinal.fill(0, 0, B * DH);
+    headBackward(dhFinal, 0, DH, grads, dOutput, ws.hFinal, 0, ws.headX, params, layout, { R: B, DH, E, F });
+    for (let b = 0; b < B; b++) {
+      const fwd = ((T - 1) * B + b) * DH, bwd = b * DH + H, src = b * DH;
+      for (let j = 0; j < H; j++) dOut[fwd + j] = dhFinal[src + j]!;
+      if (D === 2) for (let j = 0; j < H; j++) dOut[bwd + j] = dhFinal[src + H + j]!;
+    }
   }
   for (let l = L - 1; l >= 0; l--) {
     const x = layerInput(ws, l);

@@ -5,7 +5,7 @@
 // Size legend: B rows of the batch, T steps, I input size, F horizon, D·H layer output width, L layers.
 
 import type { FloatArray } from './gemm.js';
-import { directions } from './layout.js';
+import { directions, headInputCount } from './layout.js';
 import { networkBackward, networkForward, type Network, type Workspace } from './network.js';
 import { replayRng } from './parallel-share.js';
 
@@ -18,7 +18,8 @@ export interface ChunkSet {
   /** [chunks] one-row workspaces: their buffers that do not scale with the batch (transposed weights, dBias) are the chunk's own. */
   own: Array<Workspace | null>;
   input: Float32Array; // (B, T, I) the batch
-  dPrediction: Float32Array; // (B, F) ∂loss/∂prediction for the whole batch
+  headInput: Float32Array; // (B, E), or (B, T, E) with every-step outputs: the head's extra inputs
+  dPrediction: Float32Array; // (B, F), or (B, T, F) with every-step outputs: ∂loss/∂prediction for the whole batch
   uniforms: Float32Array; // ((L−1)·B·T·D·H) the batch's dropout draws in networkForward's order; empty without dropout
   /** Per batch size: the chunk workspaces carved out of `whole` (each thread builds its own views). */
   carved: Map<number, Workspace[]>;
@@ -64,21 +65,22 @@ function chunkWorkspace(set: ChunkSet, c: number, bounds: number[], count: numbe
 }
 
 /** Forward of chunk c (rows bounds[c]..bounds[c+1]) of a batch of `count` rows, in training mode. */
-export function chunkForward(set: ChunkSet, c: number, bounds: number[], count: number, dropout: boolean): void {
+export function chunkForward(set: ChunkSet, c: number, bounds: number[], count: number, dropout: boolean, everyStep: boolean): void {
   const net = set.nets[c]!, ws = chunkWorkspace(set, c, bounds, count);
   const { config } = net;
   const r0 = bounds[c]!, r1 = bounds[c + 1]!;
-  const T = ws.lookback, I = config.inputSize;
+  const T = ws.lookback, I = config.inputSize, E = headInputCount(config) * (everyStep ? T : 1);
   const input = set.input.subarray(r0 * T * I, r1 * T * I);
+  const headInput = set.headInput.subarray(r0 * E, r1 * E);
   const rowWidth = T * directions(config) * config.hiddenSize;
   const rng = dropout ? replayRng(set.uniforms, count, r0, r1, rowWidth, config.numLayers - 1) : undefined;
-  networkForward(net, ws, input, r1 - r0, { training: true, rng });
+  networkForward(net, ws, input, r1 - r0, { training: true, rng, headInput, everyStep });
 }
 
 /** Backward of chunk c: chunk 0 adds into its network's gradients, the others first zero their own. */
-export function chunkBackward(set: ChunkSet, c: number, bounds: number[], count: number): void {
+export function chunkBackward(set: ChunkSet, c: number, bounds: number[], count: number, everyStep: boolean): void {
   const net = set.nets[c]!, ws = chunkWorkspace(set, c, bounds, count);
-  const F = net.config.horizon;
+  const F = net.config.horizon * (everyStep ? ws.lookback : 1);
   const r0 = bounds[c]!, r1 = bounds[c + 1]!;
   if (c > 0) net.grads.fill(0);
   networkBackward(net, ws, set.dPrediction.subarray(r0 * F, r1 * F), r1 - r0);
@@ -98,6 +100,7 @@ export const CONTROL = {
   THREAD: 7, // this worker's k (≥ 1; the main thread is 0)
   DROPOUT: 8, // 1 when the forward draws dropout masks
   STATUS: 9, // 0 ok, 1 failed: the error waits on the worker's port
+  EVERY_STEP: 10, // 1 when the head runs at every step
   LENGTH: 16,
 } as const;
 

@@ -47,8 +47,9 @@ function run(command: number): void {
   const threads = control[CONTROL.THREADS]!, thread = control[CONTROL.THREAD]!;
   const bounds = chunkBounds(count, chunks);
   for (let c = thread; c < chunks; c += threads) {
-    if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, control[CONTROL.DROPOUT] === 1);
-    else chunkBackward(set, c, bounds, count);
+    const everyStep = control[CONTROL.EVERY_STEP] === 1;
+    if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, control[CONTROL.DROPOUT] === 1, everyStep);
+    else chunkBackward(set, c, bounds, count, everyStep);
   }
 }
 

@@ -19,11 +19,13 @@
 // every thread runs the TypeScript kernels. The parameters are only read during a batch.
 //
 // Size legend: B batch rows, T steps, I input size, H hidden size, D directions, L layers,
-// G gates, F horizon.
+// G gates, F horizon, E head inputs.
 
 import { isMainThread } from 'node:worker_threads';
-import { directions, gateCount, type NetworkConfig } from './layout.js';
-import { allocate, createWorkspace, networkBackward, networkForward, type Network, type Workspace } from './network.js';
+import { directions, gateCount, headInputCount, type NetworkConfig } from './layout.js';
+import {
+  allocate, checkHeadOptions, createWorkspace, networkBackward, networkForward, type HeadOptions, type Network, type Workspace,
+} from './network.js';
 import { chunkBackward, chunkForward, CONTROL, COMMAND, type ChunkSet } from './parallel-chunk.js';
 import { awaitWorker, ensureWorkers, issue, setupWorker, type ChunkWorker } from './parallel-pool.js';
 import { chunkBounds, describeShared, shareFloatArrays, shareable, sharedFloat32 } from './parallel-share.js';
@@ -64,7 +66,9 @@ export interface DataParallel {
   id: number;
   count: number; // rows of the last forward
   chunks: number; // chunks of the last forward
+  everyStep: boolean; // whether the last forward applied the head at every step
   predictionViews: Map<number, Float32Array>; // views of whole.output: the chunks write their rows of it
+  stepPredictionViews: Map<number, Float32Array>; // views of whole.stepOutput
 }
 
 let nextId = 1;
@@ -72,7 +76,7 @@ let nextId = 1;
 /** Matrix-product flops of one training step per sample (forward + backward), as bench/engine.ts counts them. */
 export function flopsPerSample(config: NetworkConfig, lookback: number): number {
   const G = gateCount(config.cell), H = config.hiddenSize, D = directions(config), F = config.horizon, T = lookback;
-  let flops = 6 * F * D * H;
+  let flops = 6 * F * (D * H + headInputCount(config));
   for (let l = 0; l < config.numLayers; l++) {
     const I = l === 0 ? config.inputSize : D * H;
     flops += 3 * D * (2 * T * G * H * I + 2 * (T - 1) * G * H * H);
@@ -98,14 +102,15 @@ export function chunkCount(config: NetworkConfig, batchSize: number, lookback: n
  */
 export async function createDataParallel(net: Network, whole: Workspace, options: DataParallelOptions): Promise<DataParallel> {
   const { config } = net;
-  const B = whole.batchSize, T = whole.lookback, F = config.horizon;
+  const B = whole.batchSize, T = whole.lookback, F = config.horizon, E = headInputCount(config);
+  const steps = directions(config) === 1 ? T : 1; // rows of every-step outputs per sample
   const minChunkFlops = options.minChunkFlops ?? MIN_CHUNK_FLOPS;
   const maxChunks = options.maxChunks ?? MAX_CHUNKS;
   let most = 1; // the most chunks any batch up to B rows is cut into
   for (let count = 1; count <= B; count++) most = Math.max(most, chunkCount(config, count, T, minChunkFlops, maxChunks));
   const dp: DataParallel = {
     net, whole, threads: 1, minChunkFlops, maxChunks, set: null, params: net.params as Float32Array, workers: [], id: nextId++,
-    count: 0, chunks: 1, predictionViews: new Map(),
+    count: 0, chunks: 1, everyStep: false, predictionViews: new Map(), stepPredictionViews: new Map(),
   };
   if (most < 2 || net.dtype !== 'float32') return dp;
 
@@ -113,6 +118,7 @@ export async function createDataParallel(net: Network, whole: Workspace, options
   // kernels it is in the arena already but for its output buffers, which move to shared memory here.
   shareFloatArrays(whole);
   whole.outputViews.clear();
+  whole.stepOutputViews.clear();
   whole.seqOutViews.clear();
   // The parameters are read by every chunk: in place when other threads can see them, else a mirror refreshed per batch.
   dp.params = shareable(net.params as Float32Array);
@@ -127,7 +133,8 @@ export async function createDataParallel(net: Network, whole: Workspace, options
   dp.set = {
     nets, whole, own,
     input: inKernelMemory(B * T * config.inputSize),
-    dPrediction: inKernelMemory(B * F),
+    headInput: inKernelMemory(B * steps * E),
+    dPrediction: inKernelMemory(B * steps * F),
     uniforms: sharedFloat32(dropped),
     carved: new Map(),
   };
@@ -153,7 +160,7 @@ export function releaseDataParallel(dp: DataParallel): void {
   dp.workers = [];
 }
 
-function runChunks(dp: DataParallel, command: number, count: number, chunks: number, dropout: boolean): void {
+function runChunks(dp: DataParallel, command: number, count: number, chunks: number, dropout: boolean, everyStep: boolean): void {
   const set = dp.set!;
   const bounds = chunkBounds(count, chunks);
   const threads = Math.min(dp.threads, bounds.length - 1);
@@ -165,13 +172,14 @@ function runChunks(dp: DataParallel, command: number, count: number, chunks: num
     control[CONTROL.THREADS] = threads;
     control[CONTROL.THREAD] = k;
     control[CONTROL.DROPOUT] = dropout ? 1 : 0;
+    control[CONTROL.EVERY_STEP] = everyStep ? 1 : 0;
     issue(w, command);
   }
   let failure: unknown = null;
   try {
     for (let c = 0; c < bounds.length - 1; c += threads) {
-      if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, dropout);
-      else chunkBackward(set, c, bounds, count);
+      if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, dropout, everyStep);
+      else chunkBackward(set, c, bounds, count, everyStep);
     }
   } catch (error: unknown) {
     failure = error;
@@ -188,19 +196,25 @@ function runChunks(dp: DataParallel, command: number, count: number, chunks: num
 }
 
 /**
- * Training forward of `count` rows of input (B, T, I). Returns the prediction (B, F), a view owned
- * by dp that the next forward overwrites. Dropout masks come from rng, as networkForward draws them.
+ * Training forward of `count` rows of input (B, T, I). Returns the prediction (B, F) — (B, T, F)
+ * with head.everyStep — a view owned by dp that the next forward overwrites. Dropout masks come
+ * from rng, as networkForward draws them; head as networkForward's options.
  */
-export function dataParallelForward(dp: DataParallel, input: Float32Array, count: number, rng?: Rng): Float32Array {
+export function dataParallelForward(dp: DataParallel, input: Float32Array, count: number, rng?: Rng, head: HeadOptions = {}): Float32Array {
   const { net, whole } = dp;
   const { config } = net;
-  const T = whole.lookback, F = config.horizon;
+  const T = whole.lookback, F = config.horizon, E = headInputCount(config);
+  const everyStep = head.everyStep === true;
   const chunks = dp.set === null ? 1 : chunkCount(config, count, T, dp.minChunkFlops, dp.maxChunks);
   dp.count = count;
   dp.chunks = chunks;
-  if (chunks < 2) return networkForward(net, whole, input, count, { training: true, rng }) as Float32Array;
+  dp.everyStep = everyStep;
+  if (chunks < 2) return networkForward(net, whole, input, count, { training: true, rng, ...head }) as Float32Array;
   if (count > whole.batchSize) throw new RangeError(`batch size ${count} outside 1..${whole.batchSize} of the workspace`);
+  checkHeadOptions(config, count, T, head);
   const set = dp.set!;
+  const steps = everyStep ? T : 1;
+  if (E > 0) set.headInput.set(head.headInput!.subarray(0, count * steps * E));
   if (dp.params !== net.params) dp.params.set(net.params);
   set.input.set(input.subarray(0, count * T * config.inputSize));
   const dropout = config.dropout > 0 && config.numLayers > 1;
@@ -209,13 +223,14 @@ export function dataParallelForward(dp: DataParallel, input: Float32Array, count
     const draws = (config.numLayers - 1) * count * T * directions(config) * config.hiddenSize;
     for (let k = 0; k < draws; k++) set.uniforms[k] = rng.nextFloat();
   }
-  runChunks(dp, COMMAND.FORWARD, count, chunks, dropout);
-  let view = dp.predictionViews.get(count);
-  if (view === undefined) dp.predictionViews.set(count, (view = whole.output.subarray(0, count * F) as Float32Array));
+  runChunks(dp, COMMAND.FORWARD, count, chunks, dropout, everyStep);
+  const [views, output] = everyStep ? [dp.stepPredictionViews, whole.stepOutput] : [dp.predictionViews, whole.output];
+  let view = views.get(count);
+  if (view === undefined) views.set(count, (view = output.subarray(0, count * steps * F) as Float32Array));
   return view;
 }
 
-/** Backward of the last forward given dPrediction (B, F); ADDS the batch's gradient into net.grads. */
+/** Backward of the last forward given dPrediction (B, F), or (B, T, F) after an every-step forward; ADDS the batch's gradient into net.grads. */
 export function dataParallelBackward(dp: DataParallel, dPrediction: Float32Array, count: number): void {
   if (count !== dp.count) throw new RangeError(`backward for batch ${count} after a forward of ${dp.count}`);
   if (dp.chunks < 2) {
@@ -223,9 +238,10 @@ export function dataParallelBackward(dp: DataParallel, dPrediction: Float32Array
     return;
   }
   const set = dp.set!;
-  const F = dp.net.config.horizon;
-  set.dPrediction.set(dPrediction.subarray(0, count * F));
-  runChunks(dp, COMMAND.BACKWARD, count, dp.chunks, false);
+  const width = (dp.everyStep ? dp.whole.lookback : 1) * dp.net.config.horizon;
+  if (dPrediction.length < count * width) throw new RangeError(`dPrediction holds ${dPrediction.length} values, expected ${count * width}`);
+  set.dPrediction.set(dPrediction.subarray(0, count * width));
+  runChunks(dp, COMMAND.BACKWARD, count, dp.chunks, false, dp.everyStep);
   const grads = dp.net.grads;
   const n = grads.length;
   for (let c = 1; c < dp.chunks; c++) {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { loadDataset } from '../../src/data/load.js';
 import { autocorrelation, dominantLag, summarize } from '../../src/inspect/summary.js';
 import { downsample, lineChart } from '../../src/report/chart.js';
-import { inspectCommand } from '../../src/cli/commands/inspect.js';
-import type { CommandContext } from '../../src/cli/context.js';
+import { inspect } from '../../src/cli/commands/inspect.js';
+import { memoryContext } from '../helpers/context.js';
 
 /** A monthly series with trend and a season of 12, deterministic. */
 function monthlyCsv(months: number): string {
@@ -20,22 +20,7 @@ function monthlyCsv(months: number): string {
 
 const fromText = (text: string) => loadDataset({ input: '-', fill: 'interpolate', stdin: Readable.from([Buffer.from(text)]) });
 
-function context(options: { quiet?: boolean; input?: string } = {}): { context: CommandContext; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-  return {
-    context: {
-      stdin: Readable.from([Buffer.from(options.input ?? '')]), stdout, stderr, quiet: options.quiet ?? false, color: false,
-      interactive: false, columns: 60, signal: new AbortController().signal,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
+const context = (options: { quiet?: boolean; input?: string } = {}) => memoryContext(options);
 
 test('autocorrelation of a pure cycle peaks at its period', () => {
   const values = Array.from({ length: 120 }, (_, i) => Math.sin((2 * Math.PI * i) / 12));
@@ -89,25 +74,25 @@ test('lineChart: downsampled to the width, no colour codes unless asked, legend'
   assert.equal(lineChart([[5, 5, 5]], { width: 40, color: false }).split('\n').length, 1, 'a constant series still draws');
 });
 
-test('inspectCommand: --json on stdout, readable summary and chart on stderr, nothing when quiet', async () => {
+test('inspect.run: --json on stdout, readable summary and chart on stderr, nothing when quiet', async () => {
   const text = monthlyCsv(36);
   const json = context({ input: text });
-  await inspectCommand({ input: '-', fill: 'interpolate', json: true, chart: true }, json.context);
+  await inspect.run({ input: '-', fill: 'interpolate', json: true, chart: true }, json.context);
   assert.equal(JSON.parse(json.out()).freq.code, 'M');
   assert.equal(json.err(), '');
   const human = context({ input: text });
-  await inspectCommand({ input: '-', fill: 'interpolate', json: false, chart: true }, human.context);
+  await inspect.run({ input: '-', fill: 'interpolate', json: false, chart: true }, human.context);
   assert.equal(human.out(), '');
   assert.match(human.err(), /^<stdin>: 36 rows, 2 columns/);
   assert.match(human.err(), /frequency {2}M: monthly \(month start\), season 12/);
   assert.match(human.err(), /┤/);
   const noChart = context({ input: text });
-  await inspectCommand({ input: '-', fill: 'interpolate', json: false, chart: false }, noChart.context);
+  await inspect.run({ input: '-', fill: 'interpolate', json: false, chart: false }, noChart.context);
   assert.doesNotMatch(noChart.err(), /┤/);
   const quiet = context({ input: 'd,v\n2020-01-01,1\n2020-01-02,\n2020-01-03,3\n', quiet: true });
-  await inspectCommand({ input: '-', fill: 'interpolate', json: false, chart: true }, quiet.context);
+  await inspect.run({ input: '-', fill: 'interpolate', json: false, chart: true }, quiet.context);
   assert.equal(quiet.err() + quiet.out(), '');
   const warned = context({ input: 'd,v\n2020-01-01,1\n2020-01-02,\n2020-01-03,3\n' });
-  await inspectCommand({ input: '-', fill: 'interpolate', json: true, chart: true }, warned.context);
+  await inspect.run({ input: '-', fill: 'interpolate', json: true, chart: true }, warned.context);
   assert.match(warned.err(), /^warning: filled 1 missing value by linear interpolation/);
 });

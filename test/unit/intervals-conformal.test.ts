@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyCalibration, conformalQuantiles, conformalRank, fitCalibration, parseLevels } from '../../src/forecast/intervals.js';
-import { UsageError } from '../../src/errors.js';
+import { applyCalibration, conformalQuantiles, conformalRank, fitCalibration } from '../../src/forecast/intervals.js';
 
 // n = 9 absolute residuals, unsorted on purpose: sorted they are 0.1 … 0.9.
 const SAMPLE = [0.5, 0.1, 0.3, 0.2, 0.4, 0.9, 0.7, 0.8, 0.6];
@@ -100,13 +99,3 @@ test('split-conformal covers at least the level on exchangeable data (marginally
   assert.ok(share >= 0.78 && share <= 0.83, `coverage ${share}`); // 0.80 ± 3 standard errors
 });
 
-test('parseLevels: the --level flag', () => {
-  assert.deepEqual(parseLevels('80,95'), [80, 95]);
-  assert.deepEqual(parseLevels(' 95 , 80,80 '), [80, 95]);
-  assert.deepEqual(parseLevels('97.5'), [97.5]);
-  assert.deepEqual(parseLevels('none'), []);
-  assert.deepEqual(parseLevels('NONE'), []);
-  for (const bad of ['0', '100', '150', '-5', 'abc', '80,', '', '80;95']) {
-    assert.throws(() => parseLevels(bad), (error: unknown) => error instanceof UsageError && error.message.includes('--level'), bad);
-  }
-});

@@ -9,6 +9,7 @@ import {
 } from '../../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../../src/nn/optimizer.js';
 import { createRng } from '../../src/nn/rng.js';
+import { uniform as data } from '../helpers/uniform.js';
 import { exportWeights, importWeights } from '../../src/nn/serialize.js';
 
 /** float32 against float64 on the same weights: relative agreement of outputs. */
@@ -19,13 +20,6 @@ const B = 5, T = 7;
 
 /** The raw bits of a float32 array (its own elements only: arena arrays share one buffer). */
 const bits = (x: Float32Array | Float64Array): Uint32Array => new Uint32Array(x.buffer, x.byteOffset, x.byteLength / 4);
-
-function data(seed: number, n: number, dtype: DType = 'float64'): Float32Array | Float64Array {
-  const r = createRng(seed);
-  const a = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let k = 0; k < n; k++) a[k] = 2 * r.nextFloat() - 1;
-  return a;
-}
 
 test('init: PyTorch bounds, same seed same weights', () => {
   for (const cell of ['lstm', 'gru'] as const) {

@@ -1,6 +1,7 @@
 // Data-parallel training (src/nn/parallel.ts): the chunk rule, and the same bits for one thread
 // and two — through the engine and through the training loop — with and without the
-// WebAssembly kernels, dropout, bidirectional layers and short last batches.
+// WebAssembly kernels, dropout, bidirectional layers, short last batches, head inputs and
+// every-step outputs.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lossForwardBackward } from '../../src/nn/loss.js';
@@ -13,6 +14,7 @@ import {
 import { shutdownWorkers } from '../../src/nn/parallel-pool.js';
 import { chunkBounds } from '../../src/nn/parallel-share.js';
 import { createRng } from '../../src/nn/rng.js';
+import { uniform } from '../helpers/uniform.js';
 import { arenaUsage, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
 import type { WindowSet } from '../../src/data/window.js';
 import { trainNetwork } from '../../src/train/loop.js';
@@ -25,10 +27,7 @@ after(() => shutdownWorkers());
 
 const bits = (x: Float32Array | Float64Array): Uint32Array => new Uint32Array(x.buffer, x.byteOffset, x.byteLength / 4);
 
-function data(seed: number, n: number): Float32Array {
-  const r = createRng(seed);
-  return Float32Array.from({ length: n }, () => 2 * r.nextFloat() - 1);
-}
+const data = (seed: number, n: number): Float32Array => uniform(seed, n, 'float32') as Float32Array;
 
 test('chunk bounds: fixed by the batch size, whole 4-row tiles, none empty, covering the batch', () => {
   assert.deepEqual(chunkBounds(64, 2), [0, 32, 64]);
@@ -62,13 +61,16 @@ test('chunk count: from the work alone, whole for tiny batches, at most MAX_CHUN
   for (let B = 1; B <= 256; B++) assert.ok(chunkCount(config, B, 96) <= Math.max(1, Math.floor(B / 8)));
 });
 
-interface Case { name: string; config: NetworkConfig; B: number; T: number; counts: number[] }
+interface Case { name: string; config: NetworkConfig; B: number; T: number; counts: number[]; everyStep?: boolean }
 const cases: Case[] = [
   { name: 'lstm 1 layer', config: { cell: 'lstm', inputSize: 2, hiddenSize: 12, numLayers: 1, bidirectional: false, dropout: 0, horizon: 3 }, B: 21, T: 6, counts: [21, 17, 9, 3] },
   { name: 'gru 2 layers bidirectional', config: { cell: 'gru', inputSize: 3, hiddenSize: 10, numLayers: 2, bidirectional: true, dropout: 0, horizon: 4 }, B: 16, T: 5, counts: [16, 11] },
   { name: 'lstm 3 layers dropout', config: { cell: 'lstm', inputSize: 1, hiddenSize: 9, numLayers: 3, bidirectional: true, dropout: 0.3, horizon: 2 }, B: 24, T: 7, counts: [24, 13] },
   { name: 'gru 2 layers dropout', config: { cell: 'gru', inputSize: 2, hiddenSize: 16, numLayers: 2, bidirectional: false, dropout: 0.5, horizon: 5 }, B: 20, T: 4, counts: [20, 8] },
   { name: 'lstm 4 chunks dropout', config: { cell: 'lstm', inputSize: 1, hiddenSize: 8, numLayers: 2, bidirectional: false, dropout: 0.4, horizon: 2 }, B: 130, T: 3, counts: [130, 100, 64, 20] },
+  { name: 'gru head inputs bidirectional', config: { cell: 'gru', inputSize: 2, hiddenSize: 10, numLayers: 1, bidirectional: true, dropout: 0, horizon: 3, headInputs: 3 }, B: 20, T: 5, counts: [20, 9] },
+  { name: 'lstm every step dropout', config: { cell: 'lstm', inputSize: 2, hiddenSize: 9, numLayers: 2, bidirectional: false, dropout: 0.3, horizon: 2 }, B: 24, T: 6, counts: [24, 13], everyStep: true },
+  { name: 'gru every step head inputs', config: { cell: 'gru', inputSize: 1, hiddenSize: 12, numLayers: 2, bidirectional: false, dropout: 0.2, horizon: 4, headInputs: 2 }, B: 70, T: 4, counts: [70, 40, 9], everyStep: true },
 ];
 
 interface StepResult { prediction: Float32Array; grads: Float32Array; chunks: number; threads: number }
@@ -80,13 +82,17 @@ async function parallelSteps(c: Case, jobs: number, minChunkFlops = 1): Promise<
   const dp = await createDataParallel(net, ws, { jobs, minChunkFlops });
   const rng = createRng(9);
   const results: StepResult[] = [];
+  const steps = c.everyStep === true ? c.T : 1;
   for (const count of c.counts) {
     const x = data(count, count * c.T * c.config.inputSize);
-    const y = data(count + 1, count * c.config.horizon);
-    const d = new Float32Array(count * c.config.horizon);
+    const outputs = count * steps * c.config.horizon;
+    const y = data(count + 1, outputs);
+    const headInput = data(count + 2, count * steps * (c.config.headInputs ?? 0));
+    const d = new Float32Array(outputs);
     zeroGrads(net);
-    const prediction = Float32Array.from(dataParallelForward(dp, x, count, rng));
-    lossForwardBackward('mse', prediction, y, null, count * c.config.horizon, d);
+    const prediction = Float32Array.from(dataParallelForward(dp, x, count, rng, { headInput, everyStep: c.everyStep }));
+    assert.equal(prediction.length, outputs);
+    lossForwardBackward('mse', prediction, y, null, outputs, d);
     dataParallelBackward(dp, d, count);
     results.push({ prediction, grads: Float32Array.from(net.grads), chunks: dp.chunks, threads: dp.threads });
   }

@@ -1,6 +1,7 @@
 // Compares the engine with PyTorch fixtures (test/fixtures/torch/*.json, written by
 // make_fixtures.py in float64): forward output, sequence output, every loss value and gradient,
-// the input gradient, the clip norms and the parameters after 3 optimizer steps.
+// the input gradient, the clip norms and the parameters after 3 optimizer steps. Some cases give
+// the head known-future inputs (headInputs) or apply it at every step (everyStep).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ interface OptimizerCase {
 interface Fixture {
   name: string; cell: 'lstm' | 'gru'; inputSize: number; hiddenSize: number; numLayers: number;
   bidirectional: boolean; horizon: number; batch: number; steps: number;
+  headInputs?: number; everyStep?: boolean; headInput?: TensorJson;
   weights: Record<string, TensorJson>; input: TensorJson; target: TensorJson; output: TensorJson;
   sequenceOutput: TensorJson; losses: Record<LossKind, LossCase>; optimizers: OptimizerCase[];
 }
@@ -45,7 +47,7 @@ function maxAbsDiff(ours: ArrayLike<number>, theirs: ArrayLike<number>, what: st
 function configOf(f: Fixture): NetworkConfig {
   return {
     cell: f.cell, inputSize: f.inputSize, hiddenSize: f.hiddenSize, numLayers: f.numLayers,
-    bidirectional: f.bidirectional, dropout: 0, horizon: f.horizon,
+    bidirectional: f.bidirectional, dropout: 0, horizon: f.horizon, headInputs: f.headInputs ?? 0,
   };
 }
 
@@ -63,7 +65,9 @@ for (const file of files) {
   test(`matches PyTorch: ${file}`, () => {
     const f = JSON.parse(readFileSync(folder + file, 'utf8')) as Fixture;
     const config = configOf(f);
-    const B = f.batch, T = f.steps, F = f.horizon;
+    const B = f.batch, T = f.steps;
+    const F = f.horizon * (f.everyStep === true ? T : 1); // outputs per sample
+    const head = { everyStep: f.everyStep === true, ...(f.headInput ? { headInput: Float64Array.from(f.headInput.values) } : {}) };
     const input = Float64Array.from(f.input.values);
     const target = Float64Array.from(f.target.values);
     const report: Record<string, number> = {};
@@ -74,14 +78,14 @@ for (const file of files) {
 
     const net = importWeights(config, f.weights, 'float64');
     const ws = createWorkspace(net, B, T);
-    note('output', maxAbsDiff(networkForward(net, ws, input, B, { training: false }), f.output.values, 'output'));
+    note('output', maxAbsDiff(networkForward(net, ws, input, B, { training: false, ...head }), f.output.values, 'output'));
     note('sequenceOutput', maxAbsDiff(sequenceOutput(ws), f.sequenceOutput.values, 'sequenceOutput'));
 
     const dPred = new Float64Array(B * F);
     for (const kind of ['mse', 'mae', 'huber', 'quantile'] as const) {
       const expected = f.losses[kind];
       zeroGrads(net);
-      const out = networkForward(net, ws, input, B, { training: false });
+      const out = networkForward(net, ws, input, B, { training: false, ...head });
       const options = { ...(expected.delta !== undefined ? { delta: expected.delta } : {}), ...(expected.quantile !== undefined ? { quantile: expected.quantile } : {}) };
       const value = lossForwardBackward(kind, out, target, null, B * F, dPred, options);
       networkBackward(net, ws, dPred, B);
@@ -101,7 +105,7 @@ for (const file of files) {
       const norms: number[] = [];
       for (let step = 0; step < c.steps; step++) {
         zeroGrads(trained);
-        const out = networkForward(trained, ws, input, B, { training: true });
+        const out = networkForward(trained, ws, input, B, { training: true, ...head });
         lossForwardBackward(c.loss, out, target, null, B * F, dPred);
         networkBackward(trained, ws, dPred, B);
         norms.push(clipGradNorm(trained, c.clipNorm));

@@ -5,73 +5,69 @@ import { resolve } from 'node:path';
 import { GateError, InterruptedError, UsageError } from '../../errors.js';
 import { formatTime } from '../../data/time.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
-import type { BacktestOptions, RefitKind } from '../../backtest/options.js';
-import type { GateBaseline, GateMetric } from '../../backtest/gate.js';
-import type { CommandContext } from '../context.js';
+import type { BacktestOptions } from '../../backtest/options.js';
+import type { DataFlags } from '../../data/options.js';
+import type { GateBaseline, GateMetric } from '../../options/choices.js';
+import { readDataFlags } from '../../options/data.js';
+import { backtestFlags, trainingFlags } from '../../options/flags.js';
+import { readGroup } from '../../options/read.js';
+import type { GivenFlags } from '../../options/read.js';
+import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
-import type { Argv } from '../options.js';
-import { booleanFlag, inputArgument, optionalNumber, optionalString, stringChoice, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
 import { toolVersion } from '../../version.js';
-import { loadData, refuseBinaryOnTerminal } from './shared.js';
+import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
+import type { OutputOptions } from './shared.js';
 
-interface BacktestCommand {
+export interface BacktestCommandOptions {
+  input: string;
+  data: DataFlags;
   backtest: BacktestOptions;
+  output: OutputOptions;
+  /** Write the backtest file: always, except with --json and no -o (the metrics own stdout then). */
+  writeFile: boolean;
   gate: { baseline: GateBaseline; metric: GateMetric } | null;
   metricsOut: string | undefined;
   json: boolean;
   chart: boolean;
 }
 
-async function toBacktestCommand(argv: Argv): Promise<BacktestCommand> {
-  const { parseLevels } = await import('../../forecast/intervals.js');
-  const baseline = optionalString(argv, 'fail-if-worse-than');
+function backtestOptions(input: string, given: GivenFlags): BacktestCommandOptions {
+  const data = readDataFlags(given);
+  const flags = readGroup(backtestFlags, given);
   const backtest: BacktestOptions = {
-    // Without --folds (main.ts declares no default): 3, fewer on short data with a warning.
-    folds: optionalNumber(argv, 'folds', { integer: true, min: 1, max: 10_000 }),
-    stride: optionalNumber(argv, 'stride', { integer: true, min: 1, max: 1_000_000 }),
-    window: optionalNumber(argv, 'window', { integer: true, min: 2, max: 100_000_000 }),
-    refit: stringChoice<RefitKind>(argv, 'refit', ['every', 'once'], 'every'),
-    season: optionalNumber(argv, 'season', { integer: true, min: 1, max: 100_000 }),
-    levels: parseLevels(optionalString(argv, 'level') ?? '80,95'),
-    training: toTrainingOptions(argv),
+    folds: flags.folds,
+    stride: flags.stride,
+    window: flags.window,
+    refit: flags.refit,
+    season: flags.season,
+    levels: flags.levels,
+    training: readGroup(trainingFlags, given),
   };
-  const metric = stringChoice<GateMetric>(argv, 'gate-metric', ['mae', 'rmse', 'mape', 'smape', 'mase'], 'mase');
-  return {
-    backtest,
-    gate: baseline === undefined ? null : { baseline: stringChoice<GateBaseline>(argv, 'fail-if-worse-than', ['naive', 'seasonal-naive', 'drift'], 'naive'), metric },
-    metricsOut: optionalString(argv, 'metrics-out'),
-    json: booleanFlag(argv, 'json', false),
-    chart: booleanFlag(argv, 'chart', true),
-  };
-}
-
-const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
-
-export async function handleBacktest(argv: Argv, context: CommandContext): Promise<void> {
-  const input = inputArgument(argv);
-  const dataFlags = toDataFlags(argv);
-  const command = await toBacktestCommand(argv);
-  const output = toOutputOptions(argv);
-  // With --json the metrics own standard output; the backtest file is written only with -o FILE.
-  const writeFile = !command.json || output.path !== undefined;
+  const output = outputOptions(flags.output, flags.format);
+  const writeFile = !flags.json || output.path !== undefined;
   const onStdout = [
     writeFile && toStdout(output.path) ? '-o (the backtest file)' : null,
-    command.json ? '--json' : null,
-    command.metricsOut === '-' ? '--metrics-out -' : null,
+    flags.json ? '--json' : null,
+    flags.metricsOut === '-' ? '--metrics-out -' : null,
   ].filter((name): name is string => name !== null);
   if (onStdout.length > 1) throw new UsageError(`${onStdout.join(' and ')} would both write to standard output; give one of them a file`);
-  if (writeFile && command.metricsOut !== undefined && !toStdout(output.path) && !toStdout(command.metricsOut) && resolve(output.path!) === resolve(command.metricsOut)) {
-    throw new UsageError(`-o and --metrics-out both name ${command.metricsOut}; the metrics would overwrite the backtest file`);
+  if (writeFile && flags.metricsOut !== undefined && !toStdout(output.path) && !toStdout(flags.metricsOut) && resolve(output.path!) === resolve(flags.metricsOut)) {
+    throw new UsageError(`-o and --metrics-out both name ${flags.metricsOut}; the metrics would overwrite the backtest file`);
   }
+  const gate = flags.failIfWorseThan === undefined ? null : { baseline: flags.failIfWorseThan, metric: flags.gateMetric };
+  return { input, data, backtest, output, writeFile, gate, metricsOut: flags.metricsOut, json: flags.json, chart: flags.chart };
+}
 
+async function runBacktest(command: BacktestCommandOptions, context: CommandContext): Promise<void> {
+  const { input, output, writeFile } = command;
   if (writeFile) refuseBinaryOnTerminal(output, context);
   if (writeFile) checkOutputPath(output.path);
   checkOutputPath(command.metricsOut);
 
-  const dataset = await loadData(input, dataFlags, context);
-  const { runBacktest } = await import('../../backtest/rolling-origin.js');
+  const dataset = await loadData(input, command.data, context);
+  const { runBacktest: backtestCore } = await import('../../backtest/rolling-origin.js');
   const started = performance.now();
-  const result = await runBacktest(dataset, command.backtest, {
+  const result = await backtestCore(dataset, command.backtest, {
     toolVersion: toolVersion(),
     signal: context.signal,
     onPlan: ({ trainings, workers, layout, lookback, season, warnings }) => {
@@ -136,3 +132,5 @@ export async function handleBacktest(argv: Argv, context: CommandContext): Promi
     note(context, gate.message);
   }
 }
+
+export const backtest: Command<BacktestCommandOptions> = { options: backtestOptions, run: runBacktest };

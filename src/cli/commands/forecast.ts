@@ -8,12 +8,15 @@ import { readModelFile, serializeModel } from '../../io/model-file.js';
 import type { ModelFile } from '../../io/model-file.js';
 import { writeOutput } from '../../io/predictions.js';
 import type { Network } from '../../nn/network.js';
-import type { CommandContext } from '../context.js';
+import { readDataFlags } from '../../options/data.js';
+import { forecastFlags, trainingFlags } from '../../options/flags.js';
+import { flagsGiven, readGroup } from '../../options/read.js';
+import type { GivenFlags } from '../../options/read.js';
+import type { TrainingOptions } from '../../train/options.js';
+import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
-import { modelFlags } from '../flags.js';
-import type { Argv } from '../options.js';
-import { booleanFlag, inputArgument, optionalString, toDataFlags, toOutputOptions, toTrainingOptions } from '../options.js';
-import { loadData, refuseBinaryOnTerminal, trainWithProgress } from './shared.js';
+import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout, trainWithProgress } from './shared.js';
+import type { OutputOptions } from './shared.js';
 
 /** With -m, the data flags default to what the model was trained on (the time column is found anew). */
 function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
@@ -45,27 +48,50 @@ export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: st
   if (shortest < needed) throw new DataError(`${dataset.source}: a series has ${shortest} points; the model's lookback needs at least ${needed}`);
 }
 
-export async function handleForecast(argv: Argv, context: CommandContext): Promise<void> {
-  const input = inputArgument(argv);
-  let dataFlags = toDataFlags(argv);
-  const options = toTrainingOptions(argv);
-  const output = toOutputOptions(argv);
-  const chart = booleanFlag(argv, 'chart', true);
-  const long = booleanFlag(argv, 'long', false);
-  const { parseLevels } = await import('../../forecast/intervals.js');
-  const levels = parseLevels(optionalString(argv, 'level') ?? '80,95');
-  const modelPath = optionalString(argv, 'model');
-  const saveModel = optionalString(argv, 'save-model');
-  if (modelPath !== undefined && saveModel !== undefined) {
-    throw new UsageError(`--save-model keeps a model trained on the fly; with -m ${modelPath} nothing is trained (copy the file instead)`);
+export interface ForecastCommandOptions {
+  input: string;
+  data: DataFlags;
+  training: TrainingOptions;
+  output: OutputOptions;
+  chart: boolean;
+  /** A wide input: write the forecast long instead of wide. */
+  long: boolean;
+  /** Interval levels in percent; [] for none. */
+  levels: number[];
+  /** -m: forecast with this model instead of training one. */
+  model?: string;
+  /** Keep the model trained on the fly here. */
+  saveModel?: string;
+  /** Model and training flags given on the command line with -m: the model file fixes them, so a warning names them. */
+  ignoredWithModel: string[];
+}
+
+function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptions {
+  const data = readDataFlags(given);
+  const training = readGroup(trainingFlags, given);
+  const flags = readGroup(forecastFlags, given);
+  const { model } = flags;
+  // -m on the command line trains nothing: a --save-model from a shared environment or config has nothing to keep.
+  const saveModel = model !== undefined && given.get('save-model')?.source.kind !== 'command line' ? undefined : flags.saveModel;
+  const output = outputOptions(flags.output, flags.format);
+  if (model !== undefined && saveModel !== undefined) {
+    throw new UsageError(`--save-model keeps a model trained on the fly; with -m ${model} nothing is trained (copy the file instead)`);
   }
-  const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
   if (saveModel !== undefined && toStdout(saveModel) && toStdout(output.path)) {
     throw new UsageError('--save-model - and the forecast would both write to standard output; give one of them a file (-o FILE)');
   }
   if (saveModel !== undefined && !toStdout(saveModel) && !toStdout(output.path) && resolve(saveModel) === resolve(output.path!)) {
     throw new UsageError(`--save-model and -o both name ${saveModel}; the forecast would overwrite the model`);
   }
+  // Only the command line: an environment or config file shared with `train` is meant to be shared.
+  const ignoredWithModel = model === undefined ? [] : flagsGiven(trainingFlags, given).filter((flag) => flag !== 'jobs' && given.get(flag)?.source.kind === 'command line');
+  return { input, data, training, output, chart: flags.chart, long: flags.long, levels: flags.levels, model, saveModel, ignoredWithModel };
+}
+
+async function runForecast(options: ForecastCommandOptions, context: CommandContext): Promise<void> {
+  const { input, training, output, chart, long, levels, saveModel } = options;
+  const modelPath = options.model;
+  let dataFlags = options.data;
   refuseBinaryOnTerminal(output, context);
   checkOutputPath(output.path);
   checkOutputPath(saveModel);
@@ -76,7 +102,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
   if (modelPath !== undefined) {
     model = readModelFile(modelPath);
     // The model fixes its shape and training; flags about them would silently do nothing.
-    const ignored = Object.keys(modelFlags).filter((flag) => argv[flag] !== undefined && flag !== 'jobs');
+    const ignored = options.ignoredWithModel;
     if (ignored.length > 0) warn(context, `ignored with -m (the model file fixes them): ${ignored.map((flag) => `--${flag}`).join(', ')}`);
     const freqGiven = dataFlags.freq;
     dataFlags = flagsFromModel(dataFlags, model);
@@ -95,7 +121,7 @@ export async function handleForecast(argv: Argv, context: CommandContext): Promi
     if (model.data.wide) dataset = { ...dataset, wide: true }; // all-numeric may have found one column
   } else {
     dataset = await loadData(input, dataFlags, context);
-    const fit = await trainWithProgress(dataset, options, context, chart);
+    const fit = await trainWithProgress(dataset, training, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
       // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short
       // must not replace yesterday's good model with a half-trained one. `train` is the way to keep it.
@@ -158,3 +184,5 @@ function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js
     throw error;
   }
 }
+
+export const forecast: Command<ForecastCommandOptions> = { options: forecastOptions, run: runForecast };

@@ -1,20 +1,22 @@
 // `rnncast inspect <input>`: describe a CSV. --json: the summary as one JSON document on stdout;
 // otherwise a readable summary and one chart per series on stderr.
-import type { CommandContext } from '../context.js';
+import type { Command, CommandContext } from '../context.js';
 import { seriesTitle } from '../../data/names.js';
 import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
+import { readDataFlags } from '../../options/data.js';
+import { inspectFlags } from '../../options/flags.js';
+import { readGroup } from '../../options/read.js';
+import type { OptionsOf } from '../../options/spec.js';
 
-export interface InspectOptions extends DataFlags {
+export interface InspectOptions extends DataFlags, OptionsOf<typeof inspectFlags> {
   input: string;
-  json: boolean; // default false
-  chart: boolean; // default true
 }
 
 /** More series than this: charts for the first ones only (a note says so). */
 const MAX_CHARTS = 8;
 
-export async function inspectCommand(options: InspectOptions, context: CommandContext): Promise<void> {
+async function runInspect(options: InspectOptions, context: CommandContext): Promise<void> {
   const { input, json, chart, ...flags } = options;
   const { loadDataset } = await import('../../data/load.js');
   const { summarize } = await import('../../inspect/summary.js');
@@ -41,3 +43,8 @@ export async function inspectCommand(options: InspectOptions, context: CommandCo
     context.stderr.write(`(charts for the first ${shown.length} of ${dataset.series.length} series)\n`);
   }
 }
+
+export const inspect: Command<InspectOptions> = {
+  options: (input, given) => ({ input, ...readDataFlags(given), ...readGroup(inspectFlags, given) }),
+  run: runInspect,
+};

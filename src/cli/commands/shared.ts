@@ -2,14 +2,30 @@
 // a loss chart and one line saying why training stopped.
 import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
-import type { OutputOptions } from '../options.js';
 import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
 import type { ModelFile } from '../../io/model-file.js';
 import type { FitResult } from '../../train/fit.js';
 import type { TrainingOptions } from '../../train/options.js';
+import type { OutputFormat } from '../../options/choices.js';
 import { toolVersion } from '../../version.js';
+
+export interface OutputOptions {
+  /** undefined or '-' → standard output. */
+  path: string | undefined;
+  format: OutputFormat;
+}
+
+export const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
+
+/** The format from --format, else the extension of -o, else csv. */
+export function outputOptions(path: string | undefined, format: OutputFormat | undefined): OutputOptions {
+  if (format !== undefined) return { path, format };
+  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl|xlsx|arrow|feather|ipc)$/)?.[1];
+  const byExtension: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', xlsx: 'xlsx', arrow: 'arrow', feather: 'arrow', ipc: 'arrow' };
+  return { path, format: (extension === undefined ? undefined : byExtension[extension]) ?? 'csv' };
+}
 
 export async function loadData(input: string, flags: DataFlags, context: CommandContext): Promise<Dataset> {
   const { loadDataset } = await import('../../data/load.js');
@@ -21,8 +37,7 @@ export async function loadData(input: string, flags: DataFlags, context: Command
 
 /** A terminal would show a binary file (--format xlsx or arrow without -o) as garbage. */
 export function refuseBinaryOnTerminal(output: OutputOptions, context: CommandContext): void {
-  const toStdout = output.path === undefined || output.path === '-';
-  if (toStdout && (output.format === 'xlsx' || output.format === 'arrow') && (context.stdout as { isTTY?: boolean }).isTTY === true) {
+  if (toStdout(output.path) && (output.format === 'xlsx' || output.format === 'arrow') && (context.stdout as { isTTY?: boolean }).isTTY === true) {
     throw new UsageError(`--format ${output.format} writes a binary file: give -o FILE.${output.format}, or pipe standard output`);
   }
 }

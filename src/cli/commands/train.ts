@@ -1,28 +1,42 @@
 // rnncast train <input> -o MODEL
 import { InterruptedError, UsageError } from '../../errors.js';
+import type { DataFlags } from '../../data/options.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
 import { writeOutput } from '../../io/predictions.js';
 import { serializeModel } from '../../io/model-file.js';
-import type { CommandContext } from '../context.js';
+import { readDataFlags } from '../../options/data.js';
+import { trainFlags, trainingFlags } from '../../options/flags.js';
+import { readGroup } from '../../options/read.js';
+import type { TrainingOptions } from '../../train/options.js';
+import type { Command, CommandContext } from '../context.js';
 import { note } from '../context.js';
-import type { Argv } from '../options.js';
-import { booleanFlag, inputArgument, optionalString, toDataFlags, toTrainingOptions } from '../options.js';
 import { loadData, trainWithProgress } from './shared.js';
 
-export async function handleTrain(argv: Argv, context: CommandContext): Promise<void> {
-  const input = inputArgument(argv);
-  const dataFlags = toDataFlags(argv);
-  const options = toTrainingOptions(argv);
-  const output = optionalString(argv, 'output');
-  if (output === undefined) throw new UsageError('train needs -o MODEL: the model file to write (- for standard output)');
-  const chart = booleanFlag(argv, 'chart', true);
-  checkOutputPath(output);
+export interface TrainCommandOptions {
+  input: string;
+  data: DataFlags;
+  training: TrainingOptions;
+  /** The model file; '-' is standard output. */
+  output: string;
+  chart: boolean;
+}
 
-  const dataset = await loadData(input, dataFlags, context);
-  const fit = await trainWithProgress(dataset, options, context, chart);
+async function runTrain({ input, data, training, output, chart }: TrainCommandOptions, context: CommandContext): Promise<void> {
+  checkOutputPath(output);
+  const dataset = await loadData(input, data, context);
+  const fit = await trainWithProgress(dataset, training, context, chart);
   await writeOutput(output, serializeModel(fit.model), context.stdout);
   if (fit.model.training.stoppedBy === 'interrupted') {
     throw new InterruptedError(`interrupted: saved the best model so far (epoch ${fit.model.training.bestEpoch}) to ${output}`);
   }
   if (output !== '-') note(context, `model written to ${output}`);
 }
+
+export const train: Command<TrainCommandOptions> = {
+  options(input, given) {
+    const { output, chart } = readGroup(trainFlags, given);
+    if (output === undefined) throw new UsageError('train needs -o MODEL: the model file to write (- for standard output)');
+    return { input, data: readDataFlags(given), training: readGroup(trainingFlags, given), output, chart };
+  },
+  run: runTrain,
+};

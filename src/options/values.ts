@@ -1,0 +1,39 @@
+// Parsers for flag values that have a syntax of their own. They throw ValueProblem; readFlag
+// turns that into one usage error naming the flag, the value and where it came from.
+import { canonicalZone } from '../data/zone.js';
+import { ValueProblem } from './spec.js';
+
+/** '--delimiter': one character; 'tab' (any case) and '\t' mean a tab. */
+export function parseDelimiter(value: string): string {
+  if (value === '\\t' || value.toLowerCase() === 'tab') return '\t';
+  if (value.length !== 1 || value === '"' || value === '\n' || value === '\r') {
+    throw new ValueProblem("expected one character other than a quote or a line end (e.g. ',', ';', tab)");
+  }
+  return value;
+}
+
+/** '--tz': an IANA zone Node knows, in its canonical spelling ('europe/berlin' → 'Europe/Berlin'). */
+export function parseZone(value: string): string {
+  const zone = canonicalZone(value);
+  if (zone === null) throw new ValueProblem('expected an IANA time zone Node knows (e.g. Europe/Berlin, America/New_York, UTC)');
+  return zone;
+}
+
+/**
+ * '--level': "80,95" → [80, 95] (ascending, duplicates dropped, so the lower_/upper_ columns
+ * always come in the same order); "none" → []. Each level is a percent in (0, 100).
+ */
+export function parseLevels(text: string): number[] {
+  const trimmed = text.trim();
+  if (trimmed.toLowerCase() === 'none') return [];
+  const levels: number[] = [];
+  for (const part of trimmed.split(',')) {
+    const item = part.trim();
+    const level = item === '' ? NaN : Number(item);
+    if (!(level > 0 && level < 100)) {
+      throw new ValueProblem(`'${item}' is not a level; give percents between 0 and 100, e.g. --level 80,95, or --level none`);
+    }
+    levels.push(level);
+  }
+  return [...new Set(levels)].sort((a, b) => a - b);
+}
