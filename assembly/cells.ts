@@ -35,14 +35,16 @@
 
 // @ts-ignore: decorator
 @inline function tanh4(x: v128): v128 {
-  // 1 − 2/(e^{2x} + 1), and the odd series near 0 where that form would cancel.
+  // Cephes' tanhf: 1 − 2/(e^{2x} + 1) above |x| = 0.625, an odd minimax polynomial below it,
+  // where that form would cancel. About 2 ulp everywhere.
   const big = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(exp4(f32x4.add(x, x)), splat(1))));
-  const x2 = f32x4.mul(x, x);
-  // x − x³/3 + 2x⁵/15 − 17x⁷/315
-  let s = f32x4.add(f32x4.mul(x2, splat(-0.053968254)), splat(0.13333334));
-  s = f32x4.add(f32x4.mul(s, x2), splat(-0.33333334));
-  const small = f32x4.add(x, f32x4.mul(f32x4.mul(s, x2), x));
-  return v128.bitselect(small, big, f32x4.lt(f32x4.abs(x), splat(0.0625)));
+  const z = f32x4.mul(x, x);
+  let p = f32x4.add(f32x4.mul(splat(-5.70498872745e-3), z), splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  return v128.bitselect(small, big, f32x4.lt(f32x4.abs(x), splat(0.625)));
 }
 
 // @ts-ignore: decorator

@@ -1,7 +1,7 @@
 // Suite "engine": training throughput, single-window inference latency and achieved GFLOP/s of
 // the float32 engine on the configurations of issue 6 (input size 1, as bench/torch_engine.py).
 // One training step = zero grads, forward, MSE, backward, clip-norm 1.0, Adam, through the
-// data-parallel path the training loop uses (src/nn/parallel.ts): once on one thread and once on
+// data-parallel path the training loop uses (src/nn/parallel/): once on one thread and once on
 // `threads` (default: the cores), in alternating slices so a busy machine hurts both alike.
 // Each configuration is time-boxed, so the whole suite stays well under a minute.
 import { availableParallelism } from 'node:os';
@@ -14,8 +14,8 @@ import {
   createNetwork, createWorkspace, networkForward, zeroGrads, type CellKind, type NetworkConfig,
 } from '../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../src/nn/optimizer.js';
-import { chunkCount, createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../src/nn/parallel.js';
-import { shutdownWorkers } from '../src/nn/parallel-pool.js';
+import { chunkCount, createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../src/nn/parallel/data-parallel.js';
+import { shutdownWorkers } from '../src/nn/parallel/pool.js';
 import { createRng } from '../src/nn/rng.js';
 import { wasmKernels } from '../src/nn/wasm.js';
 

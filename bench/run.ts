@@ -65,7 +65,7 @@ if (wanted('ingest')) {
 }
 if (wanted('engine')) {
   await engineSuite();
-  const { shutdownWorkers } = await import('../src/nn/parallel-pool.js');
+  const { shutdownWorkers } = await import('../src/nn/parallel/pool.js');
   await shutdownWorkers();
 }
 if (wanted('cli')) {

@@ -5,7 +5,8 @@
 //   SGD:   g += wd·p; buf = g on the first step, else momentum·buf + g; p −= lr·buf
 // The moment buffers use the network's dtype, as PyTorch keeps them in the parameter dtype.
 
-import { allocate, type Network } from './network.js';
+import { allocate } from './arena.js';
+import type { Network } from './network.js';
 import type { FloatArray } from './gemm.js';
 
 export interface OptimizerOptions {

@@ -3,7 +3,8 @@
 // so files stay small and load(save(x)) is bit-exact. Import checks everything before trusting it.
 
 import { DataError } from '../errors.js';
-import { allocateNetwork, configProblem, type DType, type Network, type NetworkConfig } from './network.js';
+import type { DType } from './arena.js';
+import { allocateNetwork, configProblem, type Network, type NetworkConfig } from './network.js';
 import { paramLayout } from './layout.js';
 
 export type WeightsJson = Record<string, { shape: number[]; values: number[] }>;

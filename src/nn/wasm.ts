@@ -1,15 +1,14 @@
 // The optional WebAssembly SIMD kernels (assembly/, compiled at build time to
-// dist/assembly/kernels.wasm) and the float32 memory it works on.
+// dist/assembly/kernels.wasm) and the one shared WebAssembly.Memory they work on.
 //
-// The kernel can only read its own linear memory, so float32 parameters, gradients and
-// workspaces are allocated inside one shared WebAssembly.Memory. Shared memory matters: growing
-// an ordinary wasm memory detaches every ArrayBuffer view made before, growing a shared one does
-// not (views keep pointing at the same bytes). Blocks are returned to a free list when their
-// typed array is garbage-collected, so refitting many networks does not leak.
+// The kernels can only read their own linear memory, so float32 parameters, gradients and
+// workspaces are allocated inside it (src/nn/arena.ts). The memory is shared: growing an ordinary
+// wasm memory detaches every ArrayBuffer view made before, growing a shared one does not.
 // When the .wasm file is missing or cannot be compiled, everything stays in plain typed arrays
-// and src/nn/gemm.ts runs its TypeScript kernels.
+// and the TypeScript reference kernels run (src/nn/gemm.ts, src/nn/pointwise.ts).
 
 import { readFileSync } from 'node:fs';
+import { MAX_PAGES } from './wasm-limits.js';
 
 export interface WasmKernels {
   /** C (M, N) += A (M, K) · B (K, N); byte addresses, strides in elements; B has contiguous columns. */
@@ -31,7 +30,7 @@ export interface WasmKernels {
 }
 
 // The WebAssembly global is not in this project's TypeScript libs (ES2022, no DOM): the little we use, typed here.
-interface WasmMemory { readonly buffer: ArrayBufferLike; grow(pages: number): number }
+export interface WasmMemory { readonly buffer: ArrayBufferLike; grow(pages: number): number }
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
@@ -39,68 +38,33 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const PAGE = 65536;
-const MAX_PAGES = 16384; // 1 GiB of float32 memory at most; beyond it we fall back to plain arrays
-const ALIGN = 64;
-const ARENA_START = 64; // keep address 0 unused
-
 let kernels: WasmKernels | null = null;
 let memory: WasmMemory | null = null;
 let enabled = true;
 let loaded = false;
 let borrowed = false; // a worker thread running on the main thread's memory: it allocates nothing there
-/** Every SharedArrayBuffer object the memory has had (one per growth): arena membership test. */
-const arenaBuffers = new Set<ArrayBufferLike>();
-let top = ARENA_START;
-let highWater = ARENA_START; // bytes at and above this were never handed out: still zero
-const freeBlocks: Array<{ ptr: number; size: number }> = []; // sorted by ptr
-const registry = new FinalizationRegistry<{ ptr: number; size: number }>((block) => release(block));
+/** Every SharedArrayBuffer object the memory has had (one per growth): the test of membership. */
+const memoryBuffers = new Set<ArrayBufferLike>();
 
-function load(): void {
-  loaded = true;
+function instantiate(mem: WasmMemory): void {
   try {
     const bytes = readFileSync(new URL('../../assembly/kernels.wasm', import.meta.url));
-    const mem = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const instance = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } });
     kernels = instance.exports as unknown as WasmKernels;
     memory = mem;
-    arenaBuffers.add(mem.buffer);
+    memoryBuffers.add(mem.buffer);
   } catch {
     kernels = null; // not built, or this runtime lacks SIMD or shared memory: the TypeScript kernels run
   }
 }
 
-/** The shared memory the arena lives in (for worker threads to attach to), or null when the kernels are off. */
-export function arenaMemory(): object | null {
-  return wasmKernels() === null ? null : memory;
-}
-
-/**
- * In a worker thread: runs the kernels on the main thread's shared memory (from arenaMemory).
- * The worker only makes views of blocks the main thread allocated (arenaView); it never allocates.
- */
-export function attachArena(shared: object): boolean {
+function load(): void {
   loaded = true;
-  borrowed = true;
   try {
-    const bytes = readFileSync(new URL('../../assembly/kernels.wasm', import.meta.url));
-    const mem = shared as WasmMemory;
-    const instance = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } });
-    kernels = instance.exports as unknown as WasmKernels;
-    memory = mem;
-    arenaBuffers.add(mem.buffer);
+    instantiate(new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true }));
   } catch {
     kernels = null;
   }
-  return kernels !== null;
-}
-
-/** A float32 view of `length` elements at byte address `ptr` of the attached memory (seen at its current size). */
-export function arenaView(ptr: number, length: number): Float32Array {
-  if (memory === null) throw new Error('no WebAssembly memory attached');
-  const buffer = memory.buffer; // a memory grown by another thread shows its new size here
-  arenaBuffers.add(buffer);
-  return new Float32Array(buffer, ptr, length);
 }
 
 /** The kernels when they are built and enabled, else null. */
@@ -115,89 +79,53 @@ export function setWasmEnabled(on: boolean): void {
   enabled = on;
 }
 
-/** Whether this array lives in the kernel's memory (so the kernel can address it). */
+/** The memory the arena may allocate in: null when the kernels are off or this thread only borrows it. */
+export function ownMemory(): WasmMemory | null {
+  return wasmKernels() === null || borrowed ? null : memory;
+}
+
+/** The shared memory (for worker threads to attach to), or null when the kernels are off. */
+export function sharedMemory(): object | null {
+  return wasmKernels() === null ? null : memory;
+}
+
+/**
+ * In a worker thread: runs the kernels on the main thread's shared memory (from sharedMemory).
+ * The worker only makes views of blocks the main thread allocated (memoryView); it never allocates.
+ */
+export function attachMemory(shared: object): boolean {
+  loaded = true;
+  borrowed = true;
+  instantiate(shared as WasmMemory);
+  return kernels !== null;
+}
+
+/** Records the memory's buffer after a growth, so arrays made on it count as inside. */
+export function noteMemoryBuffer(): void {
+  if (memory !== null) memoryBuffers.add(memory.buffer);
+}
+
+/** A float32 view of `length` elements at byte address `ptr` of the attached memory (seen at its current size). */
+export function memoryView(ptr: number, length: number): Float32Array {
+  if (memory === null) throw new Error('no WebAssembly memory attached');
+  noteMemoryBuffer(); // a memory grown by another thread shows its new size here
+  return new Float32Array(memory.buffer, ptr, length);
+}
+
+/** Whether this array lives in the kernels' memory (so they can address it). */
 export function inArena(x: Float32Array | Float64Array): boolean {
-  return arenaBuffers.has(x.buffer);
+  return memoryBuffers.has(x.buffer);
 }
 
 /** The kernels, when they are on and every array is float32 in their memory; else null. */
 export function kernelsFor(...arrays: Array<Float32Array | Float64Array>): WasmKernels | null {
   const k = wasmKernels();
   if (k === null) return null;
-  for (const x of arrays) if (!(x instanceof Float32Array) || !arenaBuffers.has(x.buffer)) return null;
+  for (const x of arrays) if (!(x instanceof Float32Array) || !memoryBuffers.has(x.buffer)) return null;
   return k;
 }
 
 /** The byte address of element `offset` of an arena array. */
 export function addressOf(x: Float32Array | Float64Array, offset: number): number {
   return x.byteOffset + 4 * offset;
-}
-
-function release(block: { ptr: number; size: number }): void {
-  let at = 0;
-  while (at < freeBlocks.length && freeBlocks[at]!.ptr < block.ptr) at++;
-  freeBlocks.splice(at, 0, { ...block });
-  // Merge with the neighbours so large blocks can be reused.
-  if (at + 1 < freeBlocks.length && freeBlocks[at]!.ptr + freeBlocks[at]!.size === freeBlocks[at + 1]!.ptr) {
-    freeBlocks[at]!.size += freeBlocks[at + 1]!.size;
-    freeBlocks.splice(at + 1, 1);
-  }
-  if (at > 0 && freeBlocks[at - 1]!.ptr + freeBlocks[at - 1]!.size === freeBlocks[at]!.ptr) {
-    freeBlocks[at - 1]!.size += freeBlocks[at]!.size;
-    freeBlocks.splice(at, 1);
-    at--;
-  }
-  const last = freeBlocks[freeBlocks.length - 1];
-  if (last !== undefined && last.ptr + last.size === top) {
-    top = last.ptr;
-    freeBlocks.pop();
-  }
-}
-
-/** Bytes of the arena in use or on the free list (its top), and bytes on the free list. */
-export function arenaUsage(): { top: number; free: number } {
-  return { top, free: freeBlocks.reduce((sum, b) => sum + b.size, 0) };
-}
-
-/**
- * A zeroed Float32Array of `length` inside the kernel's memory, or null (kernels off, or memory
- * exhausted). Views of it must not outlive it: the block is reused once it is collected.
- */
-export function arenaFloat32(length: number): Float32Array | null {
-  if (wasmKernels() === null || memory === null || borrowed) return null;
-  const size = Math.max(ALIGN, Math.ceil((length * 4) / ALIGN) * ALIGN);
-  let ptr = -1;
-  let reused = false;
-  for (let k = 0; k < freeBlocks.length; k++) {
-    const block = freeBlocks[k]!;
-    if (block.size >= size) {
-      ptr = block.ptr;
-      reused = true;
-      if (block.size === size) freeBlocks.splice(k, 1);
-      else {
-        block.ptr += size;
-        block.size -= size;
-      }
-      break;
-    }
-  }
-  if (ptr < 0) {
-    const needed = top + size - memory.buffer.byteLength;
-    if (needed > 0) {
-      try {
-        memory.grow(Math.ceil(needed / PAGE));
-      } catch {
-        return null;
-      }
-      arenaBuffers.add(memory.buffer);
-    }
-    ptr = top;
-    top += size;
-    reused = ptr < highWater; // below the high-water mark the bytes may be dirty (top shrank after a release)
-    highWater = Math.max(highWater, top);
-  }
-  const array = new Float32Array(memory.buffer, ptr, length);
-  if (reused) array.fill(0); // fresh memory is zero already; reused blocks hold old values
-  registry.register(array, { ptr, size });
-  return array;
 }

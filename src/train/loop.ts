@@ -7,7 +7,7 @@ import { lossForwardBackward } from '../nn/loss.js';
 import type { Network, NetworkConfig, Workspace } from '../nn/network.js';
 import { createNetwork, createWorkspace, networkForward, zeroGrads } from '../nn/network.js';
 import { createOptimizer, optimizerStep } from '../nn/optimizer.js';
-import { createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../nn/parallel.js';
+import { createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../nn/parallel/data-parallel.js';
 import { createRng, shuffleInPlace } from '../nn/rng.js';
 import type { Rng } from '../nn/rng.js';
 import type { EpochRecord, StoppedBy } from '../io/model-file.js';

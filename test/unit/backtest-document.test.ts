@@ -8,7 +8,7 @@ import type { MetricSet } from '../../src/metrics/index.js';
 import { buildDocument } from '../../src/backtest/document.js';
 import { backtestTable } from '../../src/backtest/file.js';
 import { decideGate } from '../../src/backtest/gate.js';
-import { bestMethods, summaryTable } from '../../src/backtest/report.js';
+import { bestMethods, summaryTable } from '../../src/report/backtest-table.js';
 import type { BacktestResult, FoldCell, Method } from '../../src/backtest/rolling-origin.js';
 
 function series(id: string, n: number): Series {
@@ -142,6 +142,9 @@ describe('best marks and the gate', () => {
     assert.equal(won.passed, true);
     assert.match(won.message, /model MASE 1.25 beats naive MASE 2/);
     assert.equal(decideGate(overall, 'drift', 'mae').passed, true);
+    const gated = buildDocument(result([[1, 3], [0.5, null]]), 1, { baseline: 'seasonal-naive', metric: 'mase' });
+    assert.deepEqual(gated.gate, lost, 'the document is built once, with the gate decided on its own overall');
+    assert.equal(Object.keys(gated).at(-1), 'gate');
   });
 
   test('a tie passes; an undefined metric fails closed', () => {

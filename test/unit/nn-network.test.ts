@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { clipGradNorm } from '../../src/nn/clip.js';
 import { lossForwardBackward } from '../../src/nn/loss.js';
 import {
-  createNetwork, createWorkspace, networkBackward, networkForward, sequenceOutput, zeroGrads,
+  createNetwork, createWorkspace, networkBackward, networkForward, zeroGrads,
   type DType, type Network, type NetworkConfig,
 } from '../../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../../src/nn/optimizer.js';
@@ -51,7 +51,7 @@ test('dropout: deterministic for a seeded rng, off in inference', () => {
   assert.deepEqual(inference, Float64Array.from(plain));
   // About p of the mask is zero, the rest 1/(1 − p).
   networkForward(net, ws, x, B, { training: true, rng: createRng(5) });
-  const mask = ws.masks[0]!.subarray(0, T * B * 12);
+  const mask = ws.layers[0]!.mask.subarray(0, T * B * 12);
   const zeros = mask.filter((m) => m === 0).length / mask.length;
   assert.ok(zeros > 0.15 && zeros < 0.35, `dropped share ${zeros}`);
   assert.ok(mask.every((m) => m === 0 || m === 1 / 0.75));
@@ -71,16 +71,15 @@ test('a sample gives the same output alone or in a batch, in a larger workspace'
   }
 });
 
-test('sequenceOutput is (B, T, D·H) and its last forward step feeds the head', () => {
+test('the head reads the forward direction\'s state at the last step and the backward one\'s at step 0', () => {
   const net = createNetwork({ ...base, dropout: 0 }, { seed: 3, dtype: 'float64' });
   const ws = createWorkspace(net, B, T);
   networkForward(net, ws, data(4, B * T * 2), B, { training: false });
-  const seq = sequenceOutput(ws);
-  assert.equal(seq.length, B * T * 12);
+  const seq = ws.layers[1]!.out; // (T, B, D·H)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < 6; j++) {
-      assert.equal(ws.hFinal[b * 12 + j], seq[(b * T + T - 1) * 12 + j]); // forward final: last step
-      assert.equal(ws.hFinal[b * 12 + 6 + j], seq[(b * T + 0) * 12 + 6 + j]); // backward final: step 0
+      assert.equal(ws.hFinal[b * 12 + j], seq[((T - 1) * B + b) * 12 + j]);
+      assert.equal(ws.hFinal[b * 12 + 6 + j], seq[b * 12 + 6 + j]);
     }
   }
 });

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chunkCount } from '../../src/nn/parallel.js';
+import { chunkCount } from '../../src/nn/parallel/data-parallel.js';
 import { dataset, runCli, runCliAndSignal, tempDir } from '../helpers/exec.js';
 
 const temp = tempDir();

@@ -1,4 +1,4 @@
-// Data-parallel training (src/nn/parallel.ts): the chunk rule, and the same bits for one thread
+// Data-parallel training (src/nn/parallel/): the chunk rule, and the same bits for one thread
 // and two — through the engine and through the training loop — with and without the
 // WebAssembly kernels, dropout, bidirectional layers, short last batches, head inputs and
 // every-step outputs.
@@ -10,12 +10,13 @@ import {
 } from '../../src/nn/network.js';
 import {
   chunkCount, createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel, MAX_CHUNKS,
-} from '../../src/nn/parallel.js';
-import { shutdownWorkers } from '../../src/nn/parallel-pool.js';
-import { chunkBounds } from '../../src/nn/parallel-share.js';
+} from '../../src/nn/parallel/data-parallel.js';
+import { shutdownWorkers } from '../../src/nn/parallel/pool.js';
+import { chunkBounds } from '../../src/nn/parallel/share.js';
 import { createRng } from '../../src/nn/rng.js';
 import { uniform } from '../helpers/uniform.js';
-import { arenaUsage, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+import { arenaUsage } from '../../src/nn/arena.js';
+import { setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
 import type { WindowSet } from '../../src/data/window.js';
 import { trainNetwork } from '../../src/train/loop.js';
 import type { TrainingOptions } from '../../src/train/options.js';

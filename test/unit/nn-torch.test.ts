@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { clipGradNorm } from '../../src/nn/clip.js';
 import { lossForwardBackward, type LossKind } from '../../src/nn/loss.js';
 import {
-  createWorkspace, networkBackward, networkForward, sequenceOutput, zeroGrads,
+  createWorkspace, networkBackward, networkForward, zeroGrads,
   type Network, type NetworkConfig,
 } from '../../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../../src/nn/optimizer.js';
@@ -79,7 +79,11 @@ for (const file of files) {
     const net = importWeights(config, f.weights, 'float64');
     const ws = createWorkspace(net, B, T);
     note('output', maxAbsDiff(networkForward(net, ws, input, B, { training: false, ...head }), f.output.values, 'output'));
-    note('sequenceOutput', maxAbsDiff(sequenceOutput(ws), f.sequenceOutput.values, 'sequenceOutput'));
+    // The last layer's outputs (T, B, D·H) inside the workspace against PyTorch's sequence (B, T, D·H).
+    const DH = (f.bidirectional ? 2 : 1) * f.hiddenSize, last = ws.layers[f.numLayers - 1]!.out;
+    const sequence = new Float64Array(B * T * DH);
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) sequence.set(last.subarray((t * B + b) * DH, (t * B + b + 1) * DH), (b * T + t) * DH);
+    note('sequenceOutput', maxAbsDiff(sequence, f.sequenceOutput.values, 'sequenceOutput'));
 
     const dPred = new Float64Array(B * F);
     for (const kind of ['mse', 'mae', 'huber', 'quantile'] as const) {

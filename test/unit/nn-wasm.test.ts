@@ -1,12 +1,14 @@
-// The WebAssembly SIMD kernel against the TypeScript reference kernels, and the whole float32
-// network with and without it. Skipped when dist/assembly/kernels.wasm has not been built.
+// The WebAssembly SIMD matrix kernel against its TypeScript reference (gemmTs), the whole float32
+// network with and without the kernels, and the arena's reuse of blocks. Skipped when
+// dist/assembly/kernels.wasm has not been built. (The pointwise steps: nn-pointwise.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gemmAB, gemmABt, gemmAtB, gemmABTs, gemmABtTs, gemmAtBTs } from '../../src/nn/gemm.js';
+import { arenaFloat32, arenaUsage } from '../../src/nn/arena.js';
+import { gemmAB, gemmAtB, gemmTs, type FloatArray } from '../../src/nn/gemm.js';
 import { createNetwork, createWorkspace, networkForward, networkBackward, zeroGrads } from '../../src/nn/network.js';
 import { lossForwardBackward } from '../../src/nn/loss.js';
 import { createRng } from '../../src/nn/rng.js';
-import { arenaFloat32, arenaUsage, setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+import { setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
 
 /** float32 sums in a different order: relative to the scale of the products. */
 const KERNEL_TOLERANCE = 1e-5;
@@ -25,11 +27,13 @@ for (const [M, N, K] of sizes) {
   test(`wasm kernel = TypeScript kernel, M ${M} N ${N} K ${K}`, { skip }, () => {
     // N = 1 with packed strides takes the matrix-vector paths.
     const packed = N === 1;
-    const pad = 3, lda = K + 2, ldb = K + 1, ldbN = packed ? 1 : N + 2, ldaT = M + 1, ldc = packed ? 1 : N + 4;
+    const pad = 3, lda = K + 2, ldbN = packed ? 1 : N + 2, ldaT = M + 1, ldc = packed ? 1 : N + 4;
+    type Product = (c: FloatArray, cOff: number, ldc: number, a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number, M: number, N: number, K: number) => void;
+    const abTs: Product = (c, cOff, ldcC, a, aOff, ldaA, b, bOff, ldb, m, n, k) => gemmTs(c, cOff, ldcC, a, aOff, ldaA, 1, b, bOff, ldb, m, n, k);
+    const atbTs: Product = (c, cOff, ldcC, a, aOff, ldaA, b, bOff, ldb, m, n, k) => gemmTs(c, cOff, ldcC, a, aOff, 1, ldaA, b, bOff, ldb, m, n, k);
     const cases = [
-      { name: 'ABt', wasm: gemmABt, ts: gemmABtTs, a: filled(pad + M * lda, 1), lda, b: filled(pad + N * ldb, 2), ldb },
-      { name: 'AB', wasm: gemmAB, ts: gemmABTs, a: filled(pad + M * lda, 3), lda, b: filled(pad + K * ldbN, 4), ldb: ldbN },
-      { name: 'AtB', wasm: gemmAtB, ts: gemmAtBTs, a: filled(pad + K * ldaT, 5), lda: ldaT, b: filled(pad + K * ldbN, 6), ldb: ldbN },
+      { name: 'AB', wasm: gemmAB, ts: abTs, a: filled(pad + M * lda, 3), lda, b: filled(pad + K * ldbN, 4), ldb: ldbN },
+      { name: 'AtB', wasm: gemmAtB, ts: atbTs, a: filled(pad + K * ldaT, 5), lda: ldaT, b: filled(pad + K * ldbN, 6), ldb: ldbN },
     ];
     for (const c of cases) {
       const viaWasm = filled(pad + M * ldc, 7);
@@ -88,7 +92,7 @@ test('arena blocks are reused, zeroed, once their arrays are collected', { skip 
   const before = arenaUsage().top;
   for (let cycle = 0; cycle < 5; cycle++) {
     const blocks = Array.from({ length: 20 }, () => arenaFloat32(50_000)!);
-    for (const b of blocks) assert.ok(b.every((x) => x === 0), 'a reused block was not zeroed');
+    for (const b of blocks) assert.ok(b.every((x: number) => x === 0), 'a reused block was not zeroed');
     for (const b of blocks) b.fill(7);
     blocks.length = 0;
     await collect();

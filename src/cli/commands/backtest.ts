@@ -3,7 +3,6 @@
 // --metrics-out, --json on stdout, the table and chart on stderr, and last the gate (exit 3).
 import { resolve } from 'node:path';
 import { GateError, InterruptedError, UsageError } from '../../errors.js';
-import { formatTime } from '../../data/time.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
 import type { BacktestOptions } from '../../backtest/options.js';
 import type { DataFlags } from '../../data/options.js';
@@ -85,11 +84,8 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   if (context.signal.aborted) throw new InterruptedError('interrupted; no backtest output written');
 
   const { buildDocument, renderDocument } = await import('../../backtest/document.js');
-  const { decideGate } = await import('../../backtest/gate.js');
-  const seed = command.backtest.training.seed;
-  const plain = buildDocument(result, seed);
-  const gate = command.gate ? decideGate(plain.overall, command.gate.baseline, command.gate.metric) : undefined;
-  const document = gate ? buildDocument(result, seed, gate) : plain;
+  const document = buildDocument(result, command.backtest.training.seed, command.gate ?? undefined);
+  const { gate } = document;
   const { writeOutput } = await import('../../io/predictions.js');
 
   const metricsXlsx = command.metricsOut !== undefined && /\.xlsx$/i.test(command.metricsOut);
@@ -115,16 +111,12 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
 
   if (!context.quiet) {
     if (!command.json) {
-      const { summaryTable } = await import('../../backtest/report.js');
-      const first = result.cells[0]![0]!;
-      const from = formatTime(dataset.series[0]!.times[first.origin]!, dataset.timeStyle);
-      const series = dataset.series.length === 1 ? dataset.target : `${dataset.series.length} series of ${dataset.target}`;
-      const title = `\n${series}: overall over ${result.layout.folds} fold${result.layout.folds === 1 ? '' : 's'} from ${from} (${((performance.now() - started) / 1000).toFixed(1)} s)`;
-      context.stderr.write(summaryTable(document, title));
+      const { summaryTable, summaryTitle } = await import('../../report/backtest-table.js');
+      context.stderr.write(summaryTable(document, `\n${summaryTitle(result, (performance.now() - started) / 1000)}`));
     }
     if (command.chart) {
-      const { backtestChart } = await import('../../backtest/chart.js');
-      context.stderr.write(`\n${backtestChart(result, { columns: context.columns, color: context.color })}`);
+      const { backtestChart } = await import('../../report/backtest-chart.js');
+      context.stderr.write(`\n${backtestChart(result, { width: context.columns, color: context.color })}`);
     }
   }
   if (gate) {

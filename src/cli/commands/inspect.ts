@@ -1,7 +1,6 @@
 // `rnncast inspect <input>`: describe a CSV. --json: the summary as one JSON document on stdout;
 // otherwise a readable summary and one chart per series on stderr.
 import type { Command, CommandContext } from '../context.js';
-import { seriesTitle } from '../../data/names.js';
 import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import { readDataFlags } from '../../options/data.js';
@@ -12,9 +11,6 @@ import type { OptionsOf } from '../../options/spec.js';
 export interface InspectOptions extends DataFlags, OptionsOf<typeof inspectFlags> {
   input: string;
 }
-
-/** More series than this: charts for the first ones only (a note says so). */
-const MAX_CHARTS = 8;
 
 async function runInspect(options: InspectOptions, context: CommandContext): Promise<void> {
   const { input, json, chart, ...flags } = options;
@@ -30,18 +26,9 @@ async function runInspect(options: InspectOptions, context: CommandContext): Pro
     return;
   }
   if (context.quiet) return;
-  const { renderSummary } = await import('../../inspect/render.js');
+  const { renderSummary, seriesCharts } = await import('../../report/inspect-summary.js');
   context.stderr.write(`${renderSummary(summary)}\n`);
-  if (!chart) return;
-  const { lineChart } = await import('../../report/chart.js');
-  const shown = dataset.series.slice(0, MAX_CHARTS);
-  for (const series of shown) {
-    const title = series.id === '' || dataset.wide ? seriesTitle(dataset, series.id) : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
-    context.stderr.write(`\n${title}\n${lineChart([Array.from(series.values)], { width: context.columns, height: 10, color: context.color })}\n`);
-  }
-  if (dataset.series.length > shown.length) {
-    context.stderr.write(`(charts for the first ${shown.length} of ${dataset.series.length} series)\n`);
-  }
+  if (chart) context.stderr.write(seriesCharts(dataset, { width: context.columns, color: context.color }));
 }
 
 export const inspect: Command<InspectOptions> = {

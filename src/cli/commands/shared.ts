@@ -71,7 +71,7 @@ export async function trainWithProgress(dataset: Dataset, options: TrainingOptio
   note(context, `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}${config.bidirectional ? ' bidirectional' : ''}, lookback ${config.lookback}, horizon ${config.horizon}: ${stopLine(fit.model)} (${fit.result.seconds.toFixed(1)} s)`);
   if (chart && !context.quiet && fit.model.training.history.length > 1) {
     const { lossChart } = await import('../../report/loss-chart.js');
-    context.stderr.write(`${lossChart(fit.model.training.history, context)}\n`);
+    context.stderr.write(`${lossChart(fit.model.training.history, { width: context.columns, color: context.color })}\n`);
   }
   return fit;
 }

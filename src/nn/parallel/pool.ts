@@ -1,9 +1,9 @@
-// The chunk workers of this process (src/nn/parallel-worker.ts): started on first need, kept for
+// The chunk workers of this process (worker.ts): started on first need, kept for
 // later trainers, unref'd so they never keep the process alive. Commands go through each
-// worker's control block (src/nn/parallel-chunk.ts) with Atomics: a round trip costs some
+// worker's control block (chunk.ts) with Atomics: a round trip costs some
 // microseconds, where a postMessage per batch would cost far more than a small batch's work.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { CONTROL, COMMAND } from './parallel-chunk.js';
+import { CONTROL, COMMAND } from './chunk.js';
 
 export interface ChunkWorker {
   worker: Worker;
@@ -18,7 +18,7 @@ let starting: Promise<void> | null = null;
 function startWorker(): Promise<ChunkWorker> {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL.LENGTH * 4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: { control, port: port2 }, transferList: [port2] });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { control, port: port2 }, transferList: [port2] });
   return new Promise((resolve, reject) => {
     const failed = (error: Error): void => {
       void worker.terminate();

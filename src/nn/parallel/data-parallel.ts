@@ -2,7 +2,7 @@
 //
 // A batch of B rows is cut into chunks by a rule that looks only at the work (B, the network and
 // the lookback: chunkCount), never at the thread count or the clock. Every chunk runs forward and
-// backward in its own rows of the caller's workspace (parallel-chunk.ts: carveWorkspace, so no
+// backward in its own rows of the caller's workspace (../workspace.ts: carveWorkspace, so no
 // memory is doubled) and adds its weight gradient into its own buffer; the main thread then adds
 // the chunk gradients into the network's, always in chunk order. With one thread the main thread
 // runs all chunks one after the other — the same arithmetic, so the same model. Batches the rule
@@ -12,25 +12,25 @@
 // summed over rows. Each row's forward is computed as in the whole batch, the loss (and so its
 // mean over the whole batch's counted elements) is computed by the caller over the gathered
 // prediction, and dropout masks come from the batch's stream drawn in networkForward's order on
-// the main thread, each chunk replaying its rows' part (parallel-share.ts: replayRng).
+// the main thread, each chunk replaying its rows' part (share.ts: replayRng).
 //
 // Threads share memory: with the WebAssembly kernels every buffer lives in the one shared arena
-// (src/nn/wasm.ts) and workers attach to it; without them the buffers are SharedArrayBuffers and
+// (src/nn/arena.ts) and workers attach to it; without them the buffers are SharedArrayBuffers and
 // every thread runs the TypeScript kernels. The parameters are only read during a batch.
 //
 // Size legend: B batch rows, T steps, I input size, H hidden size, D directions, L layers,
 // G gates, F horizon, E head inputs.
 
 import { isMainThread } from 'node:worker_threads';
-import { directions, gateCount, headInputCount, type NetworkConfig } from './layout.js';
-import {
-  allocate, checkHeadOptions, createWorkspace, networkBackward, networkForward, type HeadOptions, type Network, type Workspace,
-} from './network.js';
-import { chunkBackward, chunkForward, CONTROL, COMMAND, type ChunkSet } from './parallel-chunk.js';
-import { awaitWorker, ensureWorkers, issue, setupWorker, type ChunkWorker } from './parallel-pool.js';
-import { chunkBounds, describeShared, shareFloatArrays, shareable, sharedFloat32 } from './parallel-share.js';
-import type { Rng } from './rng.js';
-import { arenaMemory, inArena, arenaFloat32 } from './wasm.js';
+import { allocate, arenaFloat32 } from '../arena.js';
+import { directions, gateCount, headInputCount, type NetworkConfig } from '../layout.js';
+import { checkHeadOptions, networkBackward, networkForward, type HeadOptions, type Network } from '../network.js';
+import type { Rng } from '../rng.js';
+import { inArena, sharedMemory } from '../wasm.js';
+import { allocateWorkspace, type Workspace } from '../workspace.js';
+import { chunkBackward, chunkForward, CONTROL, COMMAND, type ChunkSet } from './chunk.js';
+import { awaitWorker, ensureWorkers, issue, setupWorker, type ChunkWorker } from './pool.js';
+import { chunkBounds, describeShared, shareFloatArrays, shareable, sharedFloat32 } from './share.js';
 
 // The chunk rule, measured on the two cores of the machine this was tuned on (bench/engine.ts):
 // two chunks pay from about 1 MFLOP of matrix work each (a step of a tenth of a millisecond) when
@@ -119,7 +119,6 @@ export async function createDataParallel(net: Network, whole: Workspace, options
   shareFloatArrays(whole);
   whole.outputViews.clear();
   whole.stepOutputViews.clear();
-  whole.seqOutViews.clear();
   // The parameters are read by every chunk: in place when other threads can see them, else a mirror refreshed per batch.
   dp.params = shareable(net.params as Float32Array);
   const nets = Array.from({ length: most }, (_, c): Network => ({
@@ -127,7 +126,7 @@ export async function createDataParallel(net: Network, whole: Workspace, options
     params: dp.params,
     grads: c === 0 ? net.grads : (inArena(net.grads) ? arenaFloat32(net.grads.length) : null) ?? sharedFloat32(net.grads.length),
   }));
-  const own = nets.map((chunkNet) => shareFloatArrays(createWorkspace(chunkNet, 1, T)));
+  const own = nets.map((chunkNet) => shareFloatArrays(allocateWorkspace(chunkNet, 0, T)));
   const dropped = config.dropout > 0 && config.numLayers > 1 ? (config.numLayers - 1) * B * T * directions(config) * config.hiddenSize : 0;
   const inKernelMemory = (n: number): Float32Array => shareable(allocate('float32', n) as Float32Array);
   dp.set = {
@@ -143,7 +142,7 @@ export async function createDataParallel(net: Network, whole: Workspace, options
     dp.workers = await ensureWorkers(wanted - 1);
     // Workers see chunk 0 as null: the main thread always runs it, on the network's own gradients.
     const described = describeShared({ ...dp.set, nets: [null, ...nets.slice(1)], own: [null, ...own.slice(1)] });
-    const memory = arenaMemory();
+    const memory = sharedMemory();
     for (const w of dp.workers) setupWorker(w, { trainer: dp.id, memory, set: described });
   }
   dp.threads = dp.workers.length + 1;

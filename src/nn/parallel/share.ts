@@ -1,7 +1,7 @@
-// What the main thread and the chunk workers of src/nn/parallel.ts both need: how a batch is cut
+// What the main thread and the chunk workers of data-parallel.ts both need: how a batch is cut
 // into chunks, the dropout stream each chunk replays, and how buffers cross to another thread.
 //
-// Float arrays cross as descriptors: an array in the WebAssembly arena (src/nn/wasm.ts) as its
+// Float arrays cross as descriptors: an array in the WebAssembly arena (src/nn/arena.ts) as its
 // byte address, which the worker views in the same shared memory; any other array as its
 // SharedArrayBuffer. shareFloatArrays first moves the arrays that are neither into a
 // SharedArrayBuffer, so both threads run the very same kernels on the very same bytes (arena →
@@ -9,9 +9,9 @@
 //
 // Size legend: B rows of the batch, T steps, D·H width of a layer's output, L layers.
 
-import type { FloatArray } from './gemm.js';
-import type { Rng } from './rng.js';
-import { arenaView, inArena, wasmKernels } from './wasm.js';
+import type { FloatArray } from '../gemm.js';
+import type { Rng } from '../rng.js';
+import { inArena, memoryView, wasmKernels } from '../wasm.js';
 
 /** Rows per chunk are rounded to this, so the matrix products keep whole 4-row register tiles. */
 const ROW_ALIGN = 4;
@@ -130,7 +130,7 @@ export function rebuildShared(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rebuildShared);
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    if (record.float === 'arena') return arenaView(record.ptr as number, record.length as number);
+    if (record.float === 'arena') return memoryView(record.ptr as number, record.length as number);
     if (record.float === 'shared') {
       const d = record as Extract<ArrayDescriptor, { float: 'shared' }>;
       return d.f64 ? new Float64Array(d.bytes, d.byteOffset, d.length) : new Float32Array(d.bytes, d.byteOffset, d.length);

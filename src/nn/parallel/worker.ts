@@ -1,11 +1,11 @@
-// A chunk worker of src/nn/parallel.ts. It sleeps in Atomics.wait on its control block, runs the
+// A chunk worker of data-parallel.ts. It sleeps in Atomics.wait on its control block, runs the
 // chunks the main thread hands it (forward or backward) on views of the main thread's memory, and
 // reports back through the same block. Setup arrives as a message read synchronously from its
 // port, so the worker never needs its event loop while a trainer is alive.
 import { receiveMessageOnPort, workerData, parentPort, type MessagePort } from 'node:worker_threads';
-import { CONTROL, COMMAND, chunkBackward, chunkForward, type ChunkSet } from './parallel-chunk.js';
-import { chunkBounds, rebuildShared } from './parallel-share.js';
-import { attachArena } from './wasm.js';
+import { attachMemory } from '../wasm.js';
+import { CONTROL, COMMAND, chunkBackward, chunkForward, type ChunkSet } from './chunk.js';
+import { chunkBounds, rebuildShared } from './share.js';
 
 interface SetupMessage {
   trainer: number;
@@ -28,7 +28,7 @@ function setup(): void {
   }
   const { trainer, memory, set } = message.message;
   if (memory !== null && !attached) {
-    if (!attachArena(memory)) throw new Error('chunk worker: the WebAssembly kernels failed to load');
+    if (!attachMemory(memory)) throw new Error('chunk worker: the WebAssembly kernels failed to load');
     attached = true;
   }
   sets.set(trainer, rebuildShared(set) as ChunkSet);

@@ -1,13 +1,13 @@
 // One chunk of a data-parallel batch, forward and backward: the same function runs on the main
-// thread and in a worker (src/nn/parallel-worker.ts), so a chunk's bits do not depend on where it ran.
+// thread and in a worker (worker.ts), so a chunk's bits do not depend on where it ran.
 // Also the layout of the control block the threads synchronise on.
 //
 // Size legend: B rows of the batch, T steps, I input size, F horizon, D·H layer output width, L layers.
 
-import type { FloatArray } from './gemm.js';
-import { directions, headInputCount } from './layout.js';
-import { networkBackward, networkForward, type Network, type Workspace } from './network.js';
-import { replayRng } from './parallel-share.js';
+import { directions, headInputCount } from '../layout.js';
+import { networkBackward, networkForward, type Network } from '../network.js';
+import { carveWorkspace, type Workspace } from '../workspace.js';
+import { replayRng } from './share.js';
 
 /** Everything the chunks of one trainer share; in a worker, views of the main thread's buffers. */
 export interface ChunkSet {
@@ -15,7 +15,7 @@ export interface ChunkSet {
   nets: Array<Network | null>;
   /** The caller's workspace: each chunk works in its own rows of every batch-sized buffer. */
   whole: Workspace;
-  /** [chunks] one-row workspaces: their buffers that do not scale with the batch (transposed weights, dBias) are the chunk's own. */
+  /** [chunks] workspaces of batch size 0: the buffers that do not scale with the batch (transposed weights, dBias), the chunk's own. */
   own: Array<Workspace | null>;
   input: Float32Array; // (B, T, I) the batch
   headInput: Float32Array; // (B, E), or (B, T, E) with every-step outputs: the head's extra inputs
@@ -23,38 +23,6 @@ export interface ChunkSet {
   uniforms: Float32Array; // ((L−1)·B·T·D·H) the batch's dropout draws in networkForward's order; empty without dropout
   /** Per batch size: the chunk workspaces carved out of `whole` (each thread builds its own views). */
   carved: Map<number, Workspace[]>;
-}
-
-function isFloatArray(x: unknown): x is FloatArray {
-  return x instanceof Float32Array || x instanceof Float64Array;
-}
-
-/**
- * A workspace for rows [r0, r1) of a batch, in place inside the whole batch's workspace. Every
- * batch-sized buffer is row-proportional — (T, B, ·), (B, ·) or (B, T, ·) packed to the rows in
- * use — so a chunk of n rows at r0 is the flat range [r0·w, (r0 + n)·w) of it, w its width per
- * row (the length of the one-row workspace's buffer). Buffers of the same length in both are not
- * batch-sized and come from the one-row workspace. The chunks of one batch never overlap.
- */
-export function carveWorkspace(whole: Workspace, own: Workspace, r0: number, r1: number): Workspace {
-  const carve = (w: unknown, o: unknown): unknown => {
-    if (isFloatArray(w)) {
-      const ownArray = o as FloatArray;
-      return ownArray.length === w.length ? ownArray : w.subarray(r0 * ownArray.length, r1 * ownArray.length);
-    }
-    if (Array.isArray(w)) return w.map((x, k) => carve(x, (o as unknown[])[k]));
-    if (w instanceof Map) return new Map();
-    if (w !== null && typeof w === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(w)) out[key] = carve((w as Record<string, unknown>)[key], (o as Record<string, unknown>)[key]);
-      return out;
-    }
-    return o;
-  };
-  const ws = carve(whole, own) as Workspace;
-  ws.batchSize = r1 - r0;
-  ws.lookback = whole.lookback;
-  return ws;
 }
 
 /** Chunk c's workspace for batches of `count` rows (carved once per batch size and thread). */
