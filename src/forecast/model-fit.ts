@@ -12,14 +12,17 @@ import { importWeights } from '../nn/serialize.js';
  * from the data, not imposed: data at another frequency must be refused, not resampled to fit.
  */
 export function dataFlagsForModel(flags: DataFlags, model: ModelFile): DataFlags {
+  // How the time column was read: a --time-format, a zone (given, or found from changing offsets).
+  const style = model.data.timeStyle;
+  const timeFormat = flags.timeFormat ?? (style?.kind === 'custom' ? style.pattern : undefined);
+  const tz = flags.tz ?? style?.zone ?? undefined;
   return {
     ...flags,
     target: flags.target ?? model.data.target,
     features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
     id: flags.id ?? model.data.idColumn ?? undefined,
-    // How the time column was read: a --time-format, a zone (given or found from changing offsets).
-    timeFormat: flags.timeFormat ?? (model.data.timeStyle.kind === 'custom' ? model.data.timeStyle.pattern : undefined),
-    tz: flags.tz ?? model.data.timeStyle.zone ?? undefined,
+    ...(timeFormat === undefined ? {} : { timeFormat }),
+    ...(tz === undefined ? {} : { tz }),
   };
 }
 

@@ -52,6 +52,13 @@ describe('recognised time forms: read, and forecast times written the same way',
     const lines = forecastRows([formats('custom-format.csv'), '--time-format', "yyyyMMdd 'h'HH"]);
     assert.equal(lines[0]!.split(',')[0], 'stamp');
     assert.deepEqual(lines.slice(1).map((line) => line.split(',')[0]), ['20200202 h22', '20200202 h23', '20200203 h00', '20200203 h01']);
+    const temp = tempDir();
+    const model = join(temp.path, 'custom.model.json');
+    assert.equal(runCli(['train', formats('custom-format.csv'), '--time-format', "yyyyMMdd 'h'HH", '-o', model, ...quick]).status, 0);
+    const withModel = runCli(['forecast', formats('custom-format.csv'), '-m', model, '--quiet']);
+    temp.cleanup();
+    assert.equal(withModel.status, 0, withModel.stderr);
+    assert.equal(withModel.stdout.split('\n')[1]!.split(',')[0], '20200202 h22', 'the model remembers --time-format');
     const missing = runCli(['forecast', formats('custom-format.csv'), ...quick]);
     assert.equal(missing.status, 65);
     assert.match(missing.stderr, /no time column found.*--time-format/);
