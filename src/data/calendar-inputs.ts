@@ -1,8 +1,9 @@
 // Calendar inputs known in advance: position in the day, the week, the year, as sine/cosine
 // pairs (so 23:00 sits next to 00:00 and December next to January). Which ones depend on the
 // frequency: a cycle shorter than two steps carries nothing (monthly data has no hour of day).
-// Computed in the input's local time (its UTC offset), from epoch milliseconds.
-import { DAY, MINUTE, civilFromDays, daysFromCivil, isLeapYear, weekday } from './calendar.js';
+// Computed on the input's wall clock (its offset or time zone, daylight saving included).
+import { DAY, civilFromDays, daysFromCivil, isLeapYear, weekday } from './calendar.js';
+import type { Clock } from './zone.js';
 import type { Frequency } from './types.js';
 
 export const CALENDAR_CYCLES = ['day', 'week', 'year'] as const;
@@ -30,9 +31,9 @@ export function calendarInputNames(cycles: readonly CalendarCycle[]): string[] {
   return cycles.flatMap((cycle) => [`calendar:${cycle}:sin`, `calendar:${cycle}:cos`]);
 }
 
-/** Where `time` falls in a cycle, in [0, 1). */
-export function cyclePhase(time: number, cycle: CalendarCycle, offsetMinutes: number): number {
-  const local = time + offsetMinutes * MINUTE;
+/** Where `time` falls in a cycle, in [0, 1), on the wall clock. */
+export function cyclePhase(time: number, cycle: CalendarCycle, clock: Clock): number {
+  const local = clock.toLocal(time);
   const days = Math.floor(local / DAY);
   if (cycle === 'day') return (local - days * DAY) / DAY;
   if (cycle === 'week') return (weekday(days) + (local - days * DAY) / DAY) / 7;
@@ -42,9 +43,9 @@ export function cyclePhase(time: number, cycle: CalendarCycle, offsetMinutes: nu
 }
 
 /** Writes the 2·cycles calendar inputs of `time` into out[at ...]. */
-export function writeCalendar(out: Float32Array | Float64Array, at: number, time: number, cycles: readonly CalendarCycle[], offsetMinutes: number): void {
+export function writeCalendar(out: Float32Array | Float64Array, at: number, time: number, cycles: readonly CalendarCycle[], clock: Clock): void {
   for (let c = 0; c < cycles.length; c++) {
-    const angle = 2 * Math.PI * cyclePhase(time, cycles[c]!, offsetMinutes);
+    const angle = 2 * Math.PI * cyclePhase(time, cycles[c]!, clock);
     out[at + 2 * c] = Math.sin(angle);
     out[at + 2 * c + 1] = Math.cos(angle);
   }

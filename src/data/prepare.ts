@@ -19,6 +19,7 @@ import { DataError, where } from '../errors.js';
 import { calendarInputNames, writeCalendar, type CalendarCycle } from './calendar-inputs.js';
 import { applyScaler, fitScaler, type ScaleKind, type Scaler } from './scale.js';
 import { addSteps } from './time.js';
+import { clockOf } from './zone.js';
 import { baseForecast, baselineReach, isSeasonal, type Baseline } from './baseline.js';
 import { checkTarget, pointPlace, seriesName, valueTransform } from './transform.js';
 import type { Dataset, Series } from './types.js';
@@ -35,8 +36,6 @@ export interface PipelineSpec {
   calendar: CalendarCycle[];
   /** The head also reads the calendar of every horizon step (known in advance). */
   headCalendar: boolean;
-  /** The input's UTC offset, so calendar inputs are local time. */
-  offsetMinutes: number;
   /** Scaling of the features, and of the target when there is no baseline. */
   scale: ScaleKind;
 }
@@ -155,11 +154,12 @@ function calendarRows(series: Series, spec: PipelineSpec, dataset: Dataset): Flo
   const length = series.times.length;
   const rows = new Float32Array((length + spec.horizon) * width); // (N + H, C)
   if (width === 0) return rows;
-  for (let t = 0; t < length; t++) writeCalendar(rows, t * width, series.times[t]!, spec.calendar, spec.offsetMinutes);
+  const clock = clockOf(dataset.timeStyle);
+  for (let t = 0; t < length; t++) writeCalendar(rows, t * width, series.times[t]!, spec.calendar, clock);
   const last = series.times[length - 1]!;
   for (let h = 0; h < spec.horizon; h++) {
-    const time = addSteps(last, dataset.freq, h + 1, dataset.timeStyle.offsetMinutes ?? 0);
-    writeCalendar(rows, (length + h) * width, time, spec.calendar, spec.offsetMinutes);
+    const time = addSteps(last, dataset.freq, h + 1, clock);
+    writeCalendar(rows, (length + h) * width, time, spec.calendar, clock);
   }
   return rows;
 }

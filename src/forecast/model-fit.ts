@@ -8,15 +8,21 @@ import type { Network } from '../nn/network.js';
 import { importWeights } from '../nn/serialize.js';
 
 /**
- * With -m, the column flags default to what the model was trained on. The frequency is inferred
+ * With -m, the column flags (and --time-format, --tz) default to what the model was trained on. The frequency is inferred
  * from the data, not imposed: data at another frequency must be refused, not resampled to fit.
  */
 export function dataFlagsForModel(flags: DataFlags, model: ModelFile): DataFlags {
+  // How the time column was read: a --time-format, a zone (given, or found from changing offsets).
+  const style = model.data.timeStyle;
+  const timeFormat = flags.timeFormat ?? (style?.kind === 'custom' ? style.pattern : undefined);
+  const tz = flags.tz ?? style?.zone ?? undefined;
   return {
     ...flags,
     target: flags.target ?? model.data.target,
     features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
     id: flags.id ?? model.data.idColumn ?? undefined,
+    ...(timeFormat === undefined ? {} : { timeFormat }),
+    ...(tz === undefined ? {} : { tz }),
   };
 }
 

@@ -10,6 +10,7 @@ import { allPositive, valueTransform } from '../data/transform.js';
 import type { Dataset, Series } from '../data/types.js';
 import type { ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.js';
 import { zForLevel } from '../metrics/normal.js';
+import { clockOf } from '../data/zone.js';
 import { createWorkspace, networkForward } from '../nn/network.js';
 import type { Network } from '../nn/network.js';
 import { fitScaler } from '../data/scale.js';
@@ -47,7 +48,6 @@ export function specOf(model: ModelFile): PipelineSpec {
     features: model.data.features,
     calendar: model.data.calendar,
     headCalendar: model.data.headCalendar,
-    offsetMinutes: model.data.offsetMinutes,
     scale: model.config.scale,
   };
 }
@@ -108,7 +108,8 @@ function halfWidths(calibration: ModelCalibration, level: number): { perStep: Fl
 function forecastTimes(series: Series, dataset: Dataset, horizon: number): Float64Array {
   const times = new Float64Array(horizon);
   const last = series.times[series.times.length - 1]!;
-  for (let step = 0; step < horizon; step++) times[step] = addSteps(last, dataset.freq, step + 1, dataset.timeStyle.offsetMinutes ?? 0);
+  const clock = clockOf(dataset.timeStyle);
+  for (let step = 0; step < horizon; step++) times[step] = addSteps(last, dataset.freq, step + 1, clock);
   return times;
 }
 

@@ -76,7 +76,10 @@ export interface ModelSeries {
 
 export interface ModelData {
   timeColumn: string;
+  /** The target column; for a wide file its target columns joined with ','. */
   target: string;
+  /** Trained on a wide file (several target columns): forecasts are written wide too. */
+  wide?: boolean;
   features: string[];
   idColumn: string | null;
   freq: string;
@@ -90,7 +93,6 @@ export interface ModelData {
   calendar: CalendarCycle[];
   /** The head reads the calendar of every horizon step (config.headInputs of them). */
   headCalendar: boolean;
-  offsetMinutes: number;
   /** What auto chose and why; null when the transform was given. */
   why: string | null;
   timeStyle: TimeStyle;
@@ -419,6 +421,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
   const checkedData: ModelData = {
     timeColumn: stringField(data, 'timeColumn', path, d),
     target,
+    ...(data.wide === true ? { wide: true } : {}),
     features,
     idColumn: idColumn as string | null,
     freq: stringField(data, 'freq', path, d),
@@ -428,7 +431,6 @@ export function validateModel(value: unknown, path: string): ModelFile {
     baseSeason: numberField(data, 'baseSeason', path, d, 1, 1e6, true),
     calendar: calendar as CalendarCycle[],
     headCalendar: booleanField(data, 'headCalendar', path, d),
-    offsetMinutes: numberField(data, 'offsetMinutes', path, d, -24 * 60, 24 * 60, true),
     why: typeof why === 'string' ? why : null,
     timeStyle,
     series,

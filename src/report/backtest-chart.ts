@@ -1,6 +1,7 @@
 // The backtest chart on standard error: for the first few series, the actuals over the tested
 // span (and some history before it) with each fold's forecast drawn from its origin.
 import asciichart from 'asciichart';
+import { seriesTitle } from '../data/names.js';
 import type { BacktestResult } from '../backtest/rolling-origin.js';
 import type { ChartStyle } from './chart.js';
 import { overlayPlot } from './overlay.js';
@@ -44,7 +45,7 @@ export function backtestChart(result: BacktestResult, options: ChartStyle): stri
     });
     lines.push(every(actual, k, firstKept));
     colors.push(asciichart.default);
-    const name = series.id === '' ? dataset.target : `${dataset.idColumn} ${series.id}`;
+    const name = seriesTitle(dataset, series.id);
     const thinned = k > 1 ? `, every ${k}th point` : '';
     const dotted = options.color ? '' : ' (solid: actuals, dotted: forecasts)';
     out.push(`${name}: actuals and the model's forecast from each of ${folds.length} origin${folds.length === 1 ? '' : 's'}${thinned}${dotted}`);

@@ -1,6 +1,7 @@
 // The forecast chart on standard error: the last part of each series, its forecast, and the
 // widest interval band, for the first few series of a file.
 import asciichart from 'asciichart';
+import { seriesTitle } from '../data/names.js';
 import type { Dataset } from '../data/types.js';
 import type { SeriesForecast } from '../forecast/predict.js';
 import type { ChartStyle } from './chart.js';
@@ -36,7 +37,7 @@ export function forecastChart(dataset: Dataset, forecasts: SeriesForecast[], opt
     const bandUsable = band !== undefined && Array.from(band.lower).every(Number.isFinite) && Array.from(band.upper).every(Number.isFinite);
     const bandLines = bandUsable ? [extend(history, band.lower), extend(history, band.upper)] : [];
     const mainLines = [extend(history, forecast.forecast), history];
-    const title = `${forecast.id === '' ? dataset.target : `${dataset.idColumn} ${forecast.id}`}: last ${historyLength} points and ${horizon} forecast steps${bandUsable ? ` (dotted: the ${band.level}% band)` : ''}`;
+    const title = `${seriesTitle(dataset, forecast.id)}: last ${historyLength} points and ${horizon} forecast steps${bandUsable ? ` (dotted: the ${band.level}% band)` : ''}`;
     out.push(title, options.color ? colourPlot(mainLines, bandLines) : overlayPlot(mainLines, bandLines, HEIGHT), '');
   }
   if (forecasts.length > shown.length) out.push(`(${forecasts.length - shown.length} more series not drawn)`, '');

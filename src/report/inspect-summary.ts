@@ -1,5 +1,6 @@
 // The readable form of an InspectSummary.
 import type { Dataset } from '../data/types.js';
+import { seriesTitle } from '../data/names.js';
 import type { InspectSummary } from '../inspect/summary.js';
 import { lineChart } from './chart.js';
 import type { ChartStyle } from './chart.js';
@@ -25,7 +26,8 @@ export function renderSummary(summary: InspectSummary): string {
   out.push(table(summary.columns.map((column) => [
     column.name, column.type, column.role, column.missing > 0 ? `${column.missing} missing` : '',
   ])));
-  out.push(`time       ${summary.timeRange.start} … ${summary.timeRange.end} (${summary.timeFormat})`);
+  const form = `${summary.timePattern ?? summary.timeFormat}${summary.zone === undefined ? '' : `, ${summary.zone}`}`;
+  out.push(`time       ${summary.timeRange.start} … ${summary.timeRange.end} (${form})`);
   out.push(`frequency  ${summary.freq.code}: ${summary.freq.description}, season ${summary.freq.season}`);
   const gaps = summary.gaps.missingTimestamps;
   out.push(`gaps       ${gaps === 0 ? 'none' : `${gaps} missing timestamps in ${summary.gaps.seriesWithGaps} series`}`);
@@ -45,7 +47,7 @@ export function renderSummary(summary: InspectSummary): string {
 export function seriesCharts(dataset: Dataset, style: ChartStyle): string {
   const shown = dataset.series.slice(0, MAX_CHARTS);
   const out = shown.map((series) => {
-    const title = series.id === '' ? dataset.target : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
+    const title = series.id === '' || dataset.wide ? seriesTitle(dataset, series.id) : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
     return `\n${title}\n${lineChart([Array.from(series.values)], { ...style, height: 10 })}\n`;
   });
   if (dataset.series.length > shown.length) out.push(`(charts for the first ${shown.length} of ${dataset.series.length} series)\n`);

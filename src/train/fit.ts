@@ -193,6 +193,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
     data: {
       timeColumn: dataset.timeColumn,
       target: dataset.target,
+      ...(dataset.wide ? { wide: true } : {}),
       features: dataset.features,
       idColumn: dataset.idColumn,
       freq: dataset.freq.code,
@@ -202,7 +203,6 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       baseSeason: spec.baseline.season,
       calendar: spec.calendar,
       headCalendar: spec.headCalendar,
-      offsetMinutes: spec.offsetMinutes,
       why: settings.why,
       timeStyle: dataset.timeStyle,
       series,

@@ -124,7 +124,6 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
     features: [...dataset.features],
     calendar: options.calendar ? calendarCycles(dataset.freq) : [],
     headCalendar: options.calendar && process.env.XRN_HEADCAL === '1' && calendarCycles(dataset.freq).length > 0,
-    offsetMinutes: dataset.timeStyle.offsetMinutes ?? 0,
     scale: options.scale,
   };
   let why: string | null = null;

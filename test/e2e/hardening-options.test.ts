@@ -110,6 +110,13 @@ describe('hardening: options from the command line, the environment and --config
     const substituted = bash(`$RNNCAST train ${air} -o ${path('subst.json')} --config <(echo '{"epochs": 1, "hidden": 5, "quiet": true}')`);
     assert.equal(substituted.status, 0, substituted.stderr);
     assert.equal(JSON.parse(readFileSync(path('subst.json'), 'utf8')).config.hiddenSize, 5);
+    const dash = bash(`echo '{"epochs": 1, "hidden": 7, "quiet": true}' | $RNNCAST train ${air} -o ${path('dash.json')} --config -`);
+    assert.equal(dash.status, 0, dash.stderr);
+    assert.equal(JSON.parse(readFileSync(path('dash.json'), 'utf8')).config.hiddenSize, 7);
+    writeFileSync(path('from-file.json'), '{"epochs": 1, "hidden": 3, "quiet": true}');
+    const redirected = bash(`$RNNCAST train ${air} -o ${path('redirected.json')} --config - < ${path('from-file.json')}`);
+    assert.equal(redirected.status, 0, redirected.stderr);
+    assert.equal(JSON.parse(readFileSync(path('redirected.json'), 'utf8')).config.hiddenSize, 3, 'standard input redirected from a file');
     const both = bash(`cat ${air} | $RNNCAST forecast - -m ${model} --config /dev/stdin`);
     assertUsage(both, /--config \/dev\/stdin and <input> - would both read standard input/);
   });

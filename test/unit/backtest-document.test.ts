@@ -2,7 +2,6 @@
 // hand-made fold results whose means can be checked by hand.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { makeFrequency } from '../../src/data/time.js';
 import type { Dataset, Series } from '../../src/data/types.js';
 import type { MetricSet } from '../../src/metrics/index.js';
 import { buildDocument } from '../../src/backtest/document.js';
@@ -10,26 +9,10 @@ import { backtestTable } from '../../src/backtest/file.js';
 import { decideGate } from '../../src/backtest/gate.js';
 import { bestMethods, summaryTable } from '../../src/report/backtest-table.js';
 import type { BacktestResult, FoldCell, Method } from '../../src/backtest/rolling-origin.js';
+import { makeDataset, makeSeries } from '../helpers/dataset.js';
 
-function series(id: string, n: number): Series {
-  return {
-    id,
-    times: Float64Array.from({ length: n }, (_, i) => Date.UTC(2000, i, 1)),
-    values: Float64Array.from({ length: n }, (_, i) => i + 1),
-    features: [],
-    imputed: new Uint8Array(n),
-    lines: new Uint32Array(n),
-  };
-}
-
-function dataset(all: Series[], idColumn: string | null): Dataset {
-  return {
-    source: 't.csv', columns: [], rowCount: 0, timeColumn: 'month', target: 'y', features: [], idColumn,
-    freq: makeFrequency('month', 1, 'start'),
-    timeStyle: { kind: 'month', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
-    series: all, warnings: [], filled: { values: 0, timestamps: 0 }, sha256: '',
-  };
-}
+const series = (id: string, n: number): Series => makeSeries({ id, values: Array.from({ length: n }, (_, i) => i + 1) }, 'M');
+const dataset = (all: Series[], idColumn: string | null): Dataset => makeDataset(all, { grid: 'M', idColumn, source: 't.csv' });
 
 function set(mase: number | null, extra: Partial<Record<string, number | null>> = {}): MetricSet {
   return { mae: mase === null ? null : mase * 10, rmse: mase === null ? null : mase * 11, mape: 5, smape: mase === null ? null : mase * 2, mase, coverage_80: 0.8, width_80: 4, mape_skipped: 1, ...extra } as MetricSet;
@@ -43,7 +26,7 @@ function cell(fold: number, origin: number, modelMase: number | null, data: Seri
     methods[method] = { forecast: Float64Array.of(10, 20), intervals: [{ level: 80, lower: Float64Array.of(9, 18), upper: Float64Array.of(11, 22) }], metrics: set(values[method]!) };
   }
   const mask = Uint8Array.of(1, 0);
-  return { fold, origin, actual: data.values.slice(origin, origin + 2), mask, times: data.times.slice(origin, origin + 2), methods };
+  return { fold, origin, actual: data.values.slice(origin, origin + 2), mask, times: data.times.slice(origin, origin + 2), methods, chosen: 'model' };
 }
 
 function result(modelMase: (number | null)[][], idColumn: string | null = 'shop'): BacktestResult {
@@ -57,7 +40,7 @@ function result(modelMase: (number | null)[][], idColumn: string | null = 'shop'
     refit: 'every',
     levels: [80],
     cells: modelMase.map((folds, s) => folds.map((mase, fold) => cell(fold + 1, all[s]!.values.length - 4 + 2 * fold, mase, all[s]!))),
-    trainings: [1, 2].map((fold) => ({ fold, summary: { epochs: 5, bestEpoch: 4, stoppedBy: 'max-epochs' as const, lookback: 3, horizon: 2 }, seconds: 1.5 })),
+    trainings: [1, 2].map((fold) => ({ fold, summary: { epochs: 5, bestEpoch: 4, steps: 50, stoppedBy: 'max-epochs' as const, lookback: 3, horizon: 2, transform: 'diff' }, seconds: 1.5 })),
   };
 }
 

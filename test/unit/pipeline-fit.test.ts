@@ -5,7 +5,7 @@ import { predictSeries } from '../../src/forecast/predict.js';
 import { readModelFile, serializeModel, validateModel } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
 import { makeDataset } from '../helpers/dataset.js';
-import { defaults } from './pipeline-settings.test.js';
+import { defaults } from '../helpers/training.js';
 
 const range = (n: number, f: (t: number) => number): number[] => Array.from({ length: n }, (_, t) => f(t));
 const hooks = { toolVersion: 'test' };

@@ -7,18 +7,11 @@ import { makeFrequency } from '../../src/data/time.js';
 import { guerreroLog } from '../../src/data/transform.js';
 import { DataError } from '../../src/errors.js';
 import { createRng } from '../../src/nn/rng.js';
-import { trainingFlags } from '../../src/options/flags.js';
-import { defaultValue } from '../../src/options/spec.js';
 import { chooseLookback, resolveSettings } from '../../src/train/settings.js';
-import type { TrainingOptions } from '../../src/train/options.js';
 import { makeDataset } from '../helpers/dataset.js';
+import { defaults } from '../helpers/training.js';
 
 const range = (n: number, f: (t: number) => number): number[] => Array.from({ length: n }, (_, t) => f(t));
-
-export function defaults(overrides: Partial<TrainingOptions> = {}): TrainingOptions {
-  const options = Object.fromEntries(Object.entries(trainingFlags).map(([key, spec]) => [key, defaultValue(spec)])) as TrainingOptions;
-  return { ...options, jobs: 1, ...overrides };
-}
 
 test('the baselines by hand: naive, drift, seasonal naive', () => {
   const v = [1, 3, 2, 4, 3, 5];

@@ -14,7 +14,7 @@ import type { GivenFlags } from '../../options/read.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import { toolVersion } from '../../version.js';
-import { loadData, outputOptions, toStdout } from './shared.js';
+import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
 import type { OutputOptions } from './shared.js';
 
 export interface BacktestCommandOptions {
@@ -59,6 +59,7 @@ function backtestOptions(input: string, given: GivenFlags): BacktestCommandOptio
 
 async function runBacktest(command: BacktestCommandOptions, context: CommandContext): Promise<void> {
   const { input, output, writeFile } = command;
+  if (writeFile) refuseBinaryOnTerminal(output, context);
   if (writeFile) checkOutputPath(output.path);
   checkOutputPath(command.metricsOut);
 
@@ -85,15 +86,25 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   const { buildDocument, renderDocument } = await import('../../backtest/document.js');
   const document = buildDocument(result, command.backtest.training.seed, command.gate ?? undefined);
   const { gate } = document;
-  const { renderTable, writeOutput } = await import('../../io/predictions.js');
+  const { writeOutput } = await import('../../io/predictions.js');
 
+  const metricsXlsx = command.metricsOut !== undefined && /\.xlsx$/i.test(command.metricsOut);
   if (writeFile) {
     const { backtestTable } = await import('../../backtest/file.js');
-    await writeOutput(output.path, renderTable(backtestTable(result), output.format), context.stdout);
+    const table = backtestTable(result);
+    const { renderFile } = await import('../../io/render.js');
+    const { backtestSheets } = await import('../../backtest/workbook.js');
+    await writeOutput(output.path, await renderFile(table, output.format, () => backtestSheets(table, dataset, document, input)), context.stdout);
     if (!toStdout(output.path)) note(context, `backtest written to ${output.path}`);
   }
   if (command.metricsOut !== undefined) {
-    await writeOutput(command.metricsOut, renderDocument(document), context.stdout);
+    if (metricsXlsx) {
+      const { renderWorkbook } = await import('../../io/workbook.js');
+      const { metricsSheets } = await import('../../backtest/workbook.js');
+      await writeOutput(command.metricsOut, await renderWorkbook(metricsSheets(dataset, document, input)), context.stdout);
+    } else {
+      await writeOutput(command.metricsOut, renderDocument(document), context.stdout);
+    }
     if (!toStdout(command.metricsOut)) note(context, `metrics written to ${command.metricsOut}`);
   }
   if (command.json) await writeOutput(undefined, renderDocument(document), context.stdout);

@@ -6,7 +6,7 @@ import type { Dataset } from '../../data/types.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
 import { readModelFile, serializeModel } from '../../io/model-file.js';
 import type { ModelFile } from '../../io/model-file.js';
-import { renderTable, writeOutput } from '../../io/predictions.js';
+import { writeOutput } from '../../io/predictions.js';
 import type { Network } from '../../nn/network.js';
 import { readDataFlags } from '../../options/data.js';
 import { forecastFlags, trainingFlags } from '../../options/flags.js';
@@ -15,7 +15,7 @@ import type { GivenFlags } from '../../options/read.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
-import { loadData, outputOptions, toStdout, trainWithProgress } from './shared.js';
+import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout, trainWithProgress } from './shared.js';
 import type { OutputOptions } from './shared.js';
 
 export interface ForecastCommandOptions {
@@ -24,6 +24,8 @@ export interface ForecastCommandOptions {
   training: TrainingOptions;
   output: OutputOptions;
   chart: boolean;
+  /** A wide input: write the forecast long instead of wide. */
+  long: boolean;
   /** Interval levels in percent; [] for none. */
   levels: number[];
   /** -m: forecast with this model instead of training one. */
@@ -53,12 +55,13 @@ function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptio
   }
   // Only the command line: an environment or config file shared with `train` is meant to be shared.
   const ignoredWithModel = model === undefined ? [] : flagsGiven(trainingFlags, given).filter((flag) => flag !== 'jobs' && given.get(flag)?.source.kind === 'command line');
-  return { input, data, training, output, chart: flags.chart, levels: flags.levels, model, saveModel, ignoredWithModel };
+  return { input, data, training, output, chart: flags.chart, long: flags.long, levels: flags.levels, model, saveModel, ignoredWithModel };
 }
 
 async function runForecast(options: ForecastCommandOptions, context: CommandContext): Promise<void> {
-  const { input, training, output, chart, levels, saveModel } = options;
+  const { input, training, output, chart, long, levels, saveModel } = options;
   const modelPath = options.model;
+  refuseBinaryOnTerminal(output, context);
   checkOutputPath(output.path);
   checkOutputPath(saveModel);
 
@@ -78,6 +81,7 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
       throw error instanceof DataError ? withModelNeeds(error, model, modelPath) : error;
     }
     checkModelFits(model, dataset, modelPath);
+    if (model.data.wide) dataset = { ...dataset, wide: true }; // all-numeric may have found one column
   } else {
     dataset = await loadData(input, options.data, context);
     const fit = await trainWithProgress(dataset, training, context, chart);
@@ -104,7 +108,10 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   if (approximated.length > 0) {
     warn(context, `too few validation windows to read the ${approximated.map((level) => `${level}%`).join(' and ')} interval${approximated.length > 1 ? 's' : ''} from the residuals alone: widened with their spread (a normal approximation)`);
   }
-  await writeOutput(output.path, renderTable(forecastTable(dataset, forecasts, levels), output.format), context.stdout);
+  const table = forecastTable(dataset, forecasts, levels, long);
+  const { renderFile } = await import('../../io/render.js');
+  const { forecastSheets } = await import('../../forecast/workbook.js');
+  await writeOutput(output.path, await renderFile(table, output.format, () => forecastSheets(table, dataset, model, forecasts, { input, modelPath, levels })), context.stdout);
   if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
   if (chart && !context.quiet) {
     const { forecastChart } = await import('../../report/forecast-chart.js');

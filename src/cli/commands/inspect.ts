@@ -1,7 +1,7 @@
 // `rnncast inspect <input>`: describe a CSV. --json: the summary as one JSON document on stdout;
 // otherwise a readable summary and one chart per series on stderr.
 import type { Command, CommandContext } from '../context.js';
-import { warn } from '../context.js';
+import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import { readDataFlags } from '../../options/data.js';
 import { inspectFlags } from '../../options/flags.js';
@@ -18,6 +18,7 @@ async function runInspect(options: InspectOptions, context: CommandContext): Pro
   const { summarize } = await import('../../inspect/summary.js');
   // inspect is how users discover their columns: an ambiguous target is a note here, not an error.
   const dataset = await loadDataset({ input, ...flags, stdin: context.stdin, ambiguousTarget: 'first' });
+  for (const line of dataset.notes ?? []) note(context, line);
   for (const line of dataset.warnings) warn(context, line);
   const summary = summarize(dataset);
   if (json) {
