@@ -1,12 +1,13 @@
 // The rolling-origin backtest: place the folds, cut the data at each origin, train in workers,
 // forecast, run the baselines on the same history, and score every fold × series × method.
 // It never prints; progress goes through hooks.
-import { DataError, UsageError } from '../errors.js';
+import { DataError, UsageError, where } from '../errors.js';
 import { defaultHorizon, seasonLength } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
 import { baselineReach } from '../data/baseline.js';
 import { firstOrigin, minimumLength } from '../data/window.js';
-import { resolveSettings } from '../train/settings.js';
+import { resolveSettings, type FitSettings } from '../train/settings.js';
+import { seriesName } from '../data/transform.js';
 import type { SeriesForecast } from '../forecast/predict.js';
 import type { ForecastMethod } from '../forecast/methods.js';
 import { computeMetrics } from '../metrics/index.js';
@@ -14,7 +15,7 @@ import type { MetricSet } from '../metrics/index.js';
 import { BASELINE_METHODS, baselineForecast } from './baselines.js';
 import type { BaselineMethod, IntervalBand } from './baselines.js';
 import type { BacktestOptions, RefitKind } from './options.js';
-import { planOrigins } from './origins.js';
+import { describeLayout, heldOutPoints, planOrigins } from './origins.js';
 import type { FoldLayout } from './origins.js';
 import { runInWorkers } from './pool.js';
 import type { TrainDone } from './pool.js';
@@ -130,7 +131,19 @@ function planWithFolds(dataset: Dataset, options: BacktestOptions, folds: number
   const origins = planOrigins(dataset, layout, 1);
   const at = (fold: number): number[] => origins.map((perSeries) => perSeries[fold]!);
   // The first fold's data fixes the lookback, so every fold trains the same network shape.
-  const settings = resolveSettings(datasetBefore(dataset, at(0), window), { ...training, horizon }, options.season);
+  let settings: FitSettings;
+  try {
+    settings = resolveSettings(datasetBefore(dataset, at(0), window), { ...training, horizon }, options.season);
+  } catch (error: unknown) {
+    if (!(error instanceof DataError)) throw error;
+    // Say it in the backtest's terms: the whole series, and what the folds keep back.
+    const longest = dataset.series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
+    const held = heldOutPoints(layout);
+    const needed = minimumLength(firstOrigin(training.lookback ?? 2, 1), horizon, training.valSize);
+    throw new DataError(
+      `${where(dataset.source)}: ${seriesName(longest.id)} has ${longest.values.length} points; ${describeLayout(layout)} keep the last ${held} for testing, and the first fold needs at least ${needed} before them to train; try fewer --folds, a smaller --stride or --horizon, or a shorter --lookback`,
+    );
+  }
   const lookback = settings.spec.lookback;
   const minTrain = minimumLength(firstOrigin(lookback, baselineReach(settings.spec.baseline)), horizon, training.valSize);
   if (window !== undefined && window < minTrain) {

@@ -49,7 +49,7 @@ describe('the metrics document', () => {
   const doc = buildDocument(result([[1, 3], [0.5, null]]), 42);
 
   test('keys in PRODUCT.md order: overall, series, folds, then the extras', () => {
-    assert.deepEqual(Object.keys(doc), ['overall', 'series', 'folds', 'm4', 'settings', 'training']);
+    assert.deepEqual(Object.keys(doc), ['overall', 'series', 'folds', 'm4', 'settings', 'training', 'chosen']);
     assert.deepEqual(Object.keys(doc.overall), ['model', 'naive', 'seasonal_naive', 'drift']);
     assert.deepEqual(Object.keys(doc.overall.model), ['mae', 'rmse', 'mape', 'smape', 'mase', 'coverage_80', 'width_80', 'mape_skipped']);
     assert.deepEqual(Object.keys(doc.series[0]!), ['id', 'model', 'naive', 'seasonal_naive', 'drift', 'folds']);
@@ -84,7 +84,8 @@ describe('the metrics document', () => {
 
   test('settings and training outcomes, without timings', () => {
     assert.deepEqual(doc.settings, { folds: 2, stride: 2, horizon: 2, lookback: 3, season: 12, window: null, refit: 'every', levels: [80], seed: 42, series: 2 });
-    assert.deepEqual(doc.training[0], { fold: 1, epochs: 5, bestEpoch: 4, stoppedBy: 'max-epochs' });
+    assert.deepEqual(doc.training[0], { fold: 1, epochs: 5, bestEpoch: 4, steps: 50, stoppedBy: 'max-epochs', transform: 'diff' });
+    assert.deepEqual(doc.chosen, { model: 4, naive: 0, seasonal_naive: 0, drift: 0 });
     assert.ok(!JSON.stringify(doc).includes('seconds'));
   });
 });
