@@ -124,11 +124,40 @@ export function bestBaseline(scores: readonly BaselineScore[]): Baseline {
   return best?.baseline ?? { kind: 'naive', season: 1 };
 }
 
-/** auto's rule: the best seasonal naive if it beats naive, else the better of naive and drift. */
-export function chooseBaseline(scores: readonly BaselineScore[]): Baseline {
-  const naive = scores.find((score) => score.baseline.kind === 'naive');
-  const seasonal = scores.filter((score) => score.baseline.kind === 'seasonal');
-  const bestSeasonal = seasonal.length > 0 ? seasonal.reduce((a, b) => (b.error < a.error ? b : a)) : undefined;
-  if (bestSeasonal !== undefined && (naive === undefined || bestSeasonal.error < naive.error)) return bestSeasonal.baseline;
+/**
+ * auto's rule: among the seasons the data really has (seasonalityTest), the one whose seasonal
+ * naive scores best; with none, the better of naive and drift.
+ */
+export function chooseBaseline(scores: readonly BaselineScore[], seasons: readonly number[]): Baseline {
+  const seasonal = scores.filter((score) => score.baseline.kind === 'seasonal' && seasons.includes(score.baseline.season));
+  if (seasonal.length > 0) return bestBaseline(seasonal);
   return bestBaseline(scores.filter((score) => score.baseline.kind !== 'seasonal'));
+}
+
+/** Autocorrelation of x[0, n) at `lag`. */
+function autocorrelation(x: Float64Array, mean: number, variance: number, lag: number): number {
+  let sum = 0;
+  for (let t = lag; t < x.length; t++) sum += (x[t]! - mean) * (x[t - lag]! - mean);
+  return sum / variance;
+}
+
+/**
+ * Is the season really there? The test of the M4 competition's benchmarks (a 90% test on the
+ * autocorrelation at lag m, with Bartlett's variance from the lags below it), run on the first
+ * differences of values[0, end) so that a trend alone does not pass. Needs three seasons.
+ */
+export function seasonalityTest(values: ArrayLike<number>, end: number, season: number): { passed: boolean; acf: number; limit: number } {
+  const n = end - 1;
+  if (season < 2 || n < 3 * season) return { passed: false, acf: 0, limit: Infinity };
+  const diffs = new Float64Array(n);
+  for (let t = 1; t < end; t++) diffs[t - 1] = values[t]! - values[t - 1]!;
+  const mean = diffs.reduce((a, b) => a + b, 0) / n;
+  let variance = 0;
+  for (const d of diffs) variance += (d - mean) * (d - mean);
+  if (!(variance > 0)) return { passed: false, acf: 0, limit: Infinity };
+  let sumSquares = 0;
+  for (let lag = 1; lag < season; lag++) sumSquares += autocorrelation(diffs, mean, variance, lag) ** 2;
+  const acf = autocorrelation(diffs, mean, variance, season);
+  const limit = 1.645 * Math.sqrt((1 + 2 * sumSquares) / n);
+  return { passed: acf > limit, acf, limit };
 }

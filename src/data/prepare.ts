@@ -395,9 +395,8 @@ export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, 
 }
 
 /** A network output (scaled correction) at step h of a batch row, in data units. */
-const EXP_SHRINK = process.env.XRN_SHRINK === undefined ? 1 : Number(process.env.XRN_SHRINK);
 export function toDataUnits(output: number, baseline: number, state: SeriesState): number {
-  const value = baseline + EXP_SHRINK * output * state.scale;
+  const value = baseline + output * state.scale;
   const data = state.log ? Math.exp(value) : value;
   return state.nonNegative && data < 0 ? 0 : data;
 }

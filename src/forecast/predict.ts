@@ -172,6 +172,7 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
       return Float64Array.from(networkForward(network, workspace, batch.inputs, frames.length, { training: false, headInput: batch.headInput }).subarray(0, frames.length * horizon));
     });
     outputs.set(medianOf(perMember));
+    weighOutputs(outputs, model.data.correctionWeight);
   }
 
   const approximated = new Set<number>();
@@ -224,4 +225,10 @@ export function medianOf(arrays: readonly Float64Array[]): Float64Array {
     out[i] = column.length % 2 === 1 ? column[mid]! : (column[mid - 1]! + column[mid]!) / 2;
   }
   return out;
+}
+
+/** Network outputs times the model's correction weight, in place. */
+export function weighOutputs(outputs: Float64Array, weight: number): Float64Array {
+  if (weight !== 1) for (let i = 0; i < outputs.length; i++) outputs[i] = outputs[i]! * weight;
+  return outputs;
 }

@@ -93,6 +93,8 @@ export interface ModelData {
   calendar: CalendarCycle[];
   /** The head reads the calendar of every horizon step (config.headInputs of them). */
   headCalendar: boolean;
+  /** The share of the network's correction kept (fitted on validation, in [0, 1]): forecast = baseline + weight · output · scale. */
+  correctionWeight: number;
   /** What auto chose and why; null when the transform was given. */
   why: string | null;
   timeStyle: TimeStyle;
@@ -431,6 +433,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
     baseSeason: numberField(data, 'baseSeason', path, d, 1, 1e6, true),
     calendar: calendar as CalendarCycle[],
     headCalendar: booleanField(data, 'headCalendar', path, d),
+    correctionWeight: numberField(data, 'correctionWeight', path, d, 0, 1),
     why: typeof why === 'string' ? why : null,
     timeStyle,
     series,

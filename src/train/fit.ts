@@ -13,7 +13,7 @@ import { exportWeights } from '../nn/serialize.js';
 import { trainNetwork } from './loop.js';
 import type { TrainHooks, TrainResult } from './loop.js';
 import type { TrainingOptions } from './options.js';
-import { ensembleOutputs, selectMethods, type Selection } from './select.js';
+import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
 import { resolveSettings, type FitSettings } from './settings.js';
 
 export type { FitSettings } from './settings.js';
@@ -31,6 +31,8 @@ export function networkConfigFor(options: TrainingOptions, inputs: number, horiz
     horizon,
   };
 }
+
+const FIXED_WEIGHT = process.env.XRN_SHRINK === undefined ? undefined : Number(process.env.XRN_SHRINK);
 
 // Enough points per step to read any interval level to about half a percent.
 const CALIBRATION_SKETCH = 401;
@@ -122,9 +124,12 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   const interrupted = results.some((result) => result.stoppedBy === 'interrupted');
 
   let selection: Selection | null = null;
+  let weight = 1;
   if (!interrupted && val.count > 0) {
     const outputs = await ensembleOutputs(networks, frames, spec, val, hooks.signal);
     if (outputs !== null) {
+      weight = FIXED_WEIGHT ?? (spec.baseline.kind === 'none' ? 1 : correctionWeight(outputs, frames, spec, val));
+      weighOutputs(outputs, weight);
       const raw = trainIndices.map((index) => dataset.series[index]!.values);
       selection = selectMethods(outputs, frames, raw, spec, val, settings.season, options.fallback);
     }
@@ -203,6 +208,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       baseSeason: spec.baseline.season,
       calendar: spec.calendar,
       headCalendar: spec.headCalendar,
+      correctionWeight: Number(weight.toPrecision(6)),
       why: settings.why,
       timeStyle: dataset.timeStyle,
       series,

@@ -9,6 +9,7 @@ import { createWorkspace } from '../nn/network.js';
 import type { Network } from '../nn/network.js';
 import type { FallbackPolicy, ForecastMethod } from '../forecast/methods.js';
 import { medianOf } from '../forecast/predict.js';
+export { weighOutputs } from '../forecast/predict.js';
 import { forEachPrediction } from './loop.js';
 
 
@@ -30,6 +31,31 @@ export async function ensembleOutputs(networks: readonly Network[], frames: read
     if (!finished) return null;
   }
   return medianOf(perMember);
+}
+
+/**
+ * How much of the network's correction to keep: the least-squares weight of the outputs against
+ * the validation targets (both in the network's space), clamped to [0, 1]. Networks trained on a
+ * few hundred points learn corrections that are partly noise; measured on the bench suite, keeping
+ * a fitted share of them beats keeping all. 1 when nothing can be measured.
+ */
+export function correctionWeight(outputs: Float64Array, frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs): number {
+  const { horizon } = spec;
+  let cross = 0;
+  let squares = 0;
+  for (let k = 0; k < refs.count; k++) {
+    const frame = frames[refs.series[k]!]!;
+    const origin = refs.origin[k]!;
+    for (let h = 0; h < horizon; h++) {
+      const target = origin + h;
+      if (!frame.real[target]) continue;
+      const output = outputs[k * horizon + h]!;
+      cross += ((frame.values[target]! - baseValue(frame, spec, origin, h)) / frame.state.scale) * output;
+      squares += output * output;
+    }
+  }
+  if (!(squares > 0)) return 1;
+  return Math.min(1, Math.max(0, cross / squares));
 }
 
 /** The baselines' forecast of step h from origin T of a raw series, as the backtest computes them. */

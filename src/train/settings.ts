@@ -3,7 +3,7 @@
 // the calendar inputs, and which series of a panel are too short to train on.
 import { DataError, UsageError } from '../errors.js';
 import { calendarCycles } from '../data/calendar-inputs.js';
-import { baselineReach, bestBaseline, candidateBaselines, chooseBaseline, describeBaseline, isSeasonal, scoreBaselines, type Baseline, type BaselineScore } from '../data/baseline.js';
+import { baselineReach, bestBaseline, candidateBaselines, chooseBaseline, seasonalityTest, describeBaseline, isSeasonal, scoreBaselines, type Baseline, type BaselineScore } from '../data/baseline.js';
 import type { PipelineSpec } from '../data/prepare.js';
 import { candidateSeasons } from '../data/season.js';
 import { defaultHorizon, seasonLength } from '../data/time.js';
@@ -60,7 +60,7 @@ function roughTrainingEnds(dataset: Dataset, valSize: number, horizon: number): 
   });
 }
 
-function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; scores: BaselineScore[] } {
+function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; scores: BaselineScore[]; present?: number[] } {
   const seasons = seasonOverride !== undefined && seasonOverride > 1 ? [seasonOverride] : candidateSeasons(dataset.freq);
   const ends = roughTrainingEnds(dataset, valSize, horizon);
   const values = dataset.series.map((series, index) => valueTransform(series.values, logs[index]!));
@@ -74,7 +74,12 @@ function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[],
     const reference = usable.length > 0 ? Math.min(...usable) : Math.max(...lengths);
     const feasible = candidateBaselines(seasons).filter((baseline) => baselineReach(baseline) <= floor || reference >= trainsAt(baselineReach(baseline)) + MIN_TRAIN_WINDOWS / 2);
     const scores = scoreBaselines(values, ends, horizon, feasible);
-    return { baseline: chooseBaseline(scores), scores };
+    // A season is there when it passes the test on more than half of the series long enough to tell.
+    const present = seasons.filter((season) => {
+      const tested = values.map((series, index) => seasonalityTest(series, ends[index]!, season)).filter((result) => Number.isFinite(result.limit));
+      return tested.length > 0 && tested.filter((result) => result.passed).length * 2 > tested.length;
+    });
+    return { baseline: chooseBaseline(scores, present), scores, present };
   }
   const family = transformParts(kind).baseline;
   if (family === 'none') return { baseline: { kind: 'none', season: 1 }, scores: [] };
@@ -105,7 +110,7 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
       if (bad !== undefined) throw new DataError(`${dataset.source}: --transform ${kind} needs positive values, and ${seriesName(bad.id)} has a value <= 0; try --transform ${kind.replace(/^log-?/, '') || 'none'}`);
     }
   }
-  const { baseline, scores } = resolveBaseline(dataset, kind, logs, horizon, options.valSize, seasonOverride);
+  const { baseline, scores, present } = resolveBaseline(dataset, kind, logs, horizon, options.valSize, seasonOverride);
   const reach = baselineReach(baseline);
   const lengths = dataset.series.map((series) => series.values.length);
   // The lookback is chosen for the shortest series that can train at all at the smallest lookback.
@@ -129,7 +134,8 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   let why: string | null = null;
   if (kind === 'auto') {
     const scored = scores.map((score) => `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`).join(', ');
-    why = `transform auto: the network corrects ${describeBaseline(baseline)} (in-sample error ${scored}); ${logWhy}`;
+    const seasonsFound = present === undefined || present.length === 0 ? 'no season passes the seasonality test' : `season${present.length > 1 ? 's' : ''} ${present.join(' and ')} pass${present.length > 1 ? '' : 'es'} the seasonality test`;
+    why = `transform auto: the network corrects ${describeBaseline(baseline)} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
   }
   return { spec, season, logs, trainable, why, baselineScores: scores };
 }

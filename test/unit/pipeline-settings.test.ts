@@ -1,7 +1,7 @@
 // What a training decides from the data: baselines, the log, the lookback, short series of a panel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseForecast, candidateBaselines, chooseBaseline, scoreBaselines } from '../../src/data/baseline.js';
+import { baseForecast, candidateBaselines, chooseBaseline, scoreBaselines, seasonalityTest } from '../../src/data/baseline.js';
 import { candidateSeasons } from '../../src/data/season.js';
 import { makeFrequency } from '../../src/data/time.js';
 import { guerreroLog } from '../../src/data/transform.js';
@@ -38,7 +38,8 @@ test('auto: seasonal naive where the season is there, drift on a trend, naive on
   const rng = createRng(3);
   let level = 0;
   const walk = range(600, () => (level += rng.nextFloat() - 0.5));
-  const pick = (values: number[], seasons: number[]) => chooseBaseline(scoreBaselines([values], [values.length], 12, candidateBaselines(seasons)));
+  const pick = (values: number[], seasons: number[]) =>
+    chooseBaseline(scoreBaselines([values], [values.length], 12, candidateBaselines(seasons)), seasons.filter((season) => seasonalityTest(values, values.length, season).passed));
   assert.deepEqual(pick(seasonal, [12]), { kind: 'seasonal', season: 12 });
   assert.deepEqual(pick(trend, []), { kind: 'drift', season: 1 });
   assert.equal(pick(walk, [12]).kind === 'seasonal', false);
