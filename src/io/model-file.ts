@@ -19,6 +19,8 @@ import type { TrainingOptions } from '../train/options.js';
 
 export const MODEL_FORMAT = 'rnncast-model';
 export const MODEL_VERSION = 2;
+/** Parameters a model file holds at most, every ensemble member counted: about 12 bytes each as JSON, well below V8's ~512 MB string limit. */
+export const MAX_FILE_PARAMS = 25_000_000;
 
 /**
  * The model's config, in the order it is written: the network's inputs and the training options it

@@ -5,13 +5,14 @@ import { UsageError } from '../errors.js';
 import { fitFrame, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import { formatTime } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
-import { MODEL_FORMAT, MODEL_VERSION } from '../io/model-file.js';
+import { MAX_FILE_PARAMS, MODEL_FORMAT, MODEL_VERSION } from '../io/model-file.js';
 import type { MemberTraining, ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.js';
 import { configProblem } from '../nn/network.js';
+import { countParams } from '../nn/layout.js';
 import type { Network, NetworkConfig } from '../nn/network.js';
 import { exportWeights } from '../nn/serialize.js';
-import { trainNetwork } from './loop.js';
 import type { TrainHooks, TrainResult } from './loop.js';
+import { memberSeed, trainMembers } from './members.js';
 import type { TrainingOptions } from './options.js';
 import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
 import { resolveSettings, type FitSettings } from './settings.js';
@@ -81,6 +82,8 @@ export interface FitResult {
 export interface FitHooks extends TrainHooks {
   toolVersion: string;
   seasonOverride?: number;
+  /** Train the members in worker threads (the CLI: signals answered at once); in this thread otherwise. */
+  workers?: boolean;
 }
 
 function memberRecord(result: TrainResult, seed: number): MemberTraining {
@@ -103,23 +106,20 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   const frames: SeriesFrame[] = trainIndices.map((index) => fitFrame(dataset.series[index]!, settings.logs[index]!, spec, dataset, options.valSize));
   const names = inputNames(spec, dataset.target);
   const config = networkConfigFor(options, inputSize(spec), spec.horizon, headInputSize(spec));
+  const shape = `--hidden ${options.hiddenSize} --layers ${options.numLayers}${options.bidirectional ? ' --bidirectional' : ''} with ${names.length} input${names.length === 1 ? '' : 's'} and horizon ${spec.horizon}`;
   const problem = configProblem(config);
-  if (problem !== null) {
-    throw new UsageError(`--hidden ${options.hiddenSize} --layers ${options.numLayers}${options.bidirectional ? ' --bidirectional' : ''} with ${names.length} input${names.length === 1 ? '' : 's'} and horizon ${spec.horizon}: ${problem}`);
+  if (problem !== null) throw new UsageError(`${shape}: ${problem}`);
+  // The model file is one JSON text, and V8's strings stop near 512 MB: refuse before training, not after.
+  const total = countParams(config) * options.ensemble;
+  if (total > MAX_FILE_PARAMS) {
+    throw new UsageError(`${shape} × --ensemble ${options.ensemble}: ${total} parameters, more than the ${MAX_FILE_PARAMS} a model file holds; use a smaller --hidden, --layers or --ensemble`);
   }
   const train = windowRefs(frames, 'train', spec.horizon);
   const val = windowRefs(frames, 'val', spec.horizon);
   const data = { frames, spec, train, val: thinWindows(val, MAX_STOPPING_WINDOWS) };
 
-  const networks: Network[] = [];
-  const results: TrainResult[] = [];
-  for (let member = 0; member < options.ensemble; member++) {
-    const seed = (options.seed + member * 0x9e3779b1) >>> 0;
-    const result = await trainNetwork(data, config, options, { ...hooks, member, onRound: member === 0 ? hooks.onRound : undefined }, seed);
-    networks.push(result.network);
-    results.push(result);
-    if (result.stoppedBy === 'interrupted') break;
-  }
+  const results = await trainMembers(data, config, options, { signal: hooks.signal, onRound: hooks.onRound, workers: hooks.workers === true });
+  const networks = results.map((result) => result.network);
   const first = results[0]!;
   const interrupted = results.some((result) => result.stoppedBy === 'interrupted');
 
@@ -224,7 +224,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       history: first.history,
       seed: options.seed,
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
-      members: results.map((result, member) => memberRecord(result, (options.seed + member * 0x9e3779b1) >>> 0)),
+      members: results.map((result, member) => memberRecord(result, memberSeed(options.seed, member))),
     },
     calibration: selection === null ? null : calibrationFrom(selection),
   };

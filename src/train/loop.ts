@@ -54,8 +54,6 @@ export interface TrainHooks {
   onRound?: (event: RoundEvent) => void;
   /** Aborted → stop within the current step, keep the best weights, stop with 'interrupted'. */
   signal?: AbortSignal;
-  /** Which ensemble member this is (0-based): the seed and the progress label. */
-  member?: number;
 }
 
 export interface TrainResult {

@@ -93,7 +93,7 @@ export async function trainWithProgress(dataset: Dataset, options: TrainingOptio
   const progress = await createTrainingProgress(context);
   let fit: FitResult;
   try {
-    fit = await fitModel(dataset, options, { onRound: (event) => progress.update(event), signal: context.signal, toolVersion: toolVersion(), seasonOverride });
+    fit = await fitModel(dataset, options, { onRound: (event) => progress.update(event), signal: context.signal, toolVersion: toolVersion(), seasonOverride, workers: true });
   } finally {
     progress.stop();
   }
