@@ -20,16 +20,20 @@ describe('train and forecast', () => {
   test('train writes a valid, versioned model file in the PyTorch layout', () => {
     const model = JSON.parse(readFileSync(modelPath, 'utf8'));
     assert.equal(model.format, 'rnncast-model');
-    assert.equal(model.version, 1);
+    assert.equal(model.version, 2);
     assert.equal(model.config.cell, 'lstm');
     assert.equal(model.config.horizon, 18, 'monthly data: horizon 18');
-    assert.deepEqual(model.config.inputs, ['passengers']);
+    // auto: seasonal naive with season 12 corrected, on the log; calendar inputs for the month.
+    assert.equal(model.data.baseline, 'seasonal');
+    assert.equal(model.data.baseSeason, 12);
+    assert.equal(model.data.series[0].log, true);
+    assert.deepEqual(model.config.inputs, ['passengers:level', 'passengers:change', 'passengers:seasonal-change', 'calendar:year:sin', 'calendar:year:cos']);
     assert.equal(model.data.freq, 'M');
     assert.equal(model.data.series[0].lastTime, '1960-12');
-    assert.deepEqual(model.weights['rnn.weight_ih_l0'].shape, [32, 1]);
+    assert.deepEqual(model.weights['rnn.weight_ih_l0'].shape, [32, 5]);
     assert.deepEqual(model.weights['rnn.weight_hh_l0'].shape, [32, 8]);
     assert.deepEqual(model.weights['head.weight'].shape, [18, 8]);
-    assert.equal(model.weights['rnn.weight_ih_l0'].values.length, 32);
+    assert.equal(model.weights['rnn.weight_ih_l0'].values.length, 32 * 5);
     assert.ok(['early-stopping', 'max-epochs'].includes(model.training.stoppedBy));
     assert.equal(model.training.history.length, model.training.epochs);
     assert.equal(model.data.fingerprint.rows, 144);
@@ -145,8 +149,8 @@ describe('train and forecast', () => {
   test('SIGINT during training exits 130 and leaves a loadable model marked interrupted', async () => {
     const interruptedPath = join(temp.path, 'interrupted.model.json');
     const result = await runCliAndSignal(
-      ['train', dataset('air-passengers.csv'), '-o', interruptedPath, '--epochs', '100000', '--patience', '100000', '--hidden', '8'],
-      (stderr) => /epoch \d+\/100000/.test(stderr),
+      ['train', dataset('air-passengers.csv'), '-o', interruptedPath, '--epochs', '1000000', '--steps', '100000000', '--patience', '1000000', '--hidden', '8'],
+      (stderr) => /round \d+\/\d+ step/.test(stderr),
     );
     assert.equal(result.status, 130, result.stderr);
     const model = JSON.parse(readFileSync(interruptedPath, 'utf8'));

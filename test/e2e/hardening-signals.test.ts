@@ -12,8 +12,8 @@ import type { CliResult } from '../helpers/exec.js';
 const air = dataset('air-passengers.csv');
 const EARLIER = 'earlier output: must survive the interruption\n';
 // Long enough that only the signal can end it.
-const endless = ['--epochs', '100000', '--patience', '100000', '--hidden', '8'];
-const epochLine = (stderr: string): boolean => /epoch \d+\/100000/.test(stderr);
+const endless = ['--epochs', '1000000', '--steps', '100000000', '--patience', '1000000', '--hidden', '8'];
+const epochLine = (stderr: string): boolean => /round \d+\/\d+ step/.test(stderr);
 
 const runAsync = (args: string[]): Promise<CliResult> => runCliAsync(args);
 
@@ -44,7 +44,7 @@ describe('hardening: interruptions and concurrent runs', () => {
     writeFileSync(output, EARLIER);
     const result = await runCliAndSignal(['train', air, '-o', output, ...endless, '--no-chart'], epochLine, 'SIGTERM');
     assert.equal(result.status, 130, result.stderr);
-    assert.match(lastLine(result.stderr), /^rnncast: interrupted: saved the best model so far \(epoch \d+\) to /);
+    assert.match(lastLine(result.stderr), /^rnncast: interrupted: saved the best model so far \(round \d+\) to /);
     const saved = JSON.parse(readFileSync(output, 'utf8'));
     assert.equal(saved.training.stoppedBy, 'interrupted');
     assert.ok(saved.training.bestEpoch >= 1);

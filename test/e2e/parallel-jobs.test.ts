@@ -36,8 +36,8 @@ test('train --jobs 1 and --jobs 2 write identical weights, with batches cut into
 test('SIGINT during training with two threads exits 130 with the model marked interrupted', async () => {
   const out = join(temp.path, 'interrupted.json');
   const result = await runCliAndSignal(
-    ['train', dataset('air-passengers.csv'), '-o', out, '--epochs', '100000', '--patience', '100000', '--jobs', '2'],
-    (stderr) => /epoch \d+\/100000/.test(stderr),
+    ['train', dataset('air-passengers.csv'), '-o', out, '--epochs', '1000000', '--steps', '100000000', '--patience', '1000000', '--jobs', '2'],
+    (stderr) => /round \d+\/\d+ step/.test(stderr),
   );
   assert.equal(result.status, 130, result.stderr);
   const model = JSON.parse(readFileSync(out, 'utf8')) as ModelFile;
