@@ -69,7 +69,7 @@ export function checkTarget(series: Series, log: boolean, source: string, from =
     const value = values[t]!;
     if (!Number.isFinite(value)) throw new DataError(`${pointPlace(series, t, source)}: target value ${value} is not a finite number`);
     if (log && value <= 0) {
-      throw new DataError(`${pointPlace(series, t, source)}: value ${value} cannot be log-transformed (a log transform needs positive values; try --transform diff or seasonal-diff)`);
+      throw new DataError(`${pointPlace(series, t, source)}: value ${value} cannot be log-transformed (--transform log needs positive values; try --transform auto, diff or seasonal-diff)`);
     }
   }
 }

@@ -36,6 +36,8 @@ export interface Prediction {
   forecasts: SeriesForecast[];
   /** Series the model was not trained on, forecast with a state fitted on their own history. */
   unseen: string[];
+  /** Series shorter than the model's lookback: forecast by seasonal naive instead of the network. */
+  short: string[];
   /** Levels that read the same residual (too few validation windows): their widths come from the residuals' spread. */
   approximated: number[];
 }
@@ -138,6 +140,7 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
   const { horizon, lookback } = spec;
   const byId = new Map(model.data.series.map((stored) => [stored.id, stored]));
   const unseen: string[] = [];
+  const short: string[] = [];
   const methods: ForecastMethod[] = [];
   const frames: SeriesFrame[] = [];
   const framed: number[] = []; // dataset index of each frame
@@ -147,8 +150,11 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     let method: ForecastMethod = stored?.method ?? 'model';
     if (stored === undefined) unseen.push(series.id);
     if (series.values.length === 0) throw new DataError(`${where(dataset.source)}: a series has no points to forecast from`);
-    // The network needs its baseline's reach; shorter series get the seasonal naive forecast.
-    if (method === 'model' && series.values.length < Math.max(reach, 1)) method = 'seasonal_naive';
+    // The network reads a whole window and its baseline's reach; a shorter series gets the seasonal naive forecast.
+    if (method === 'model' && series.values.length < Math.max(reach, lookback)) {
+      method = 'seasonal_naive';
+      short.push(series.id);
+    }
     methods.push(method);
     if (method !== 'model') return;
     const state = stored === undefined ? stateFromHistory(series, spec, model) : stateOf(stored);
@@ -158,6 +164,10 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     framed.push(index);
   });
 
+  if (short.length === dataset.series.length) {
+    const longest = dataset.series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
+    throw new DataError(`${where(dataset.source)}: ${dataset.series.length === 1 ? 'the series' : 'the longest series'} has ${longest.values.length} points; the model's lookback needs at least ${Math.max(reach, lookback)}`);
+  }
   const outputs = new Float64Array(frames.length * horizon);
   const batch = createBatch(Math.max(1, frames.length), spec);
   if (frames.length > 0) {
@@ -209,7 +219,7 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     });
     return { id: series.id, times, forecast, intervals, method };
   });
-  return { forecasts, unseen, approximated: [...approximated] };
+  return { forecasts, unseen, short, approximated: [...approximated] };
 }
 
 /** Element-wise median of equally long arrays (the mean of the middle two for an even count). */

@@ -7,7 +7,7 @@ import { baselineReach, bestBaseline, candidateBaselines, chooseBaseline, season
 import type { PipelineSpec } from '../data/prepare.js';
 import { candidateSeasons } from '../data/season.js';
 import { defaultHorizon, seasonLength } from '../data/time.js';
-import { allPositive, guerreroLog, seriesName, transformParts, valueTransform, type TransformKind } from '../data/transform.js';
+import { checkTarget, guerreroLog, seriesName, transformParts, valueTransform, type TransformKind } from '../data/transform.js';
 import type { Dataset } from '../data/types.js';
 import { firstOrigin, minimumLength, splitWindows, windowCount } from '../data/window.js';
 import type { TrainingOptions } from './options.js';
@@ -105,10 +105,8 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   } else {
     const { log } = transformParts(kind);
     logs = dataset.series.map(() => log);
-    if (log) {
-      const bad = dataset.series.find((series) => !allPositive(series.values));
-      if (bad !== undefined) throw new DataError(`${dataset.source}: --transform ${kind} needs positive values, and ${seriesName(bad.id)} has a value <= 0; try --transform ${kind.replace(/^log-?/, '') || 'none'}`);
-    }
+    // A value the log cannot take is named by its line.
+    if (log) for (const series of dataset.series) checkTarget(series, true, dataset.source);
   }
   const { baseline, scores, present } = resolveBaseline(dataset, kind, logs, horizon, options.valSize, seasonOverride);
   const reach = baselineReach(baseline);
@@ -143,12 +141,14 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
 function tooShort(dataset: Dataset, lookback: number, horizon: number, valSize: number, reach: number, needed: number): DataError {
   const longest = dataset.series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
   const points = longest.values.length;
+  const first = firstOrigin(lookback, reach);
   const reachNote = reach > lookback ? ` (the baseline reaches ${reach} points back)` : '';
-  let message = `${dataset.source}: ${seriesName(longest.id)} has ${points} point${points === 1 ? '' : 's'}; lookback ${lookback}${reachNote} + horizon ${horizon} with --val-size ${valSize} need at least ${needed}`;
-  const hints = ['a shorter --horizon'];
-  const bare = needed - lookback;
-  if (points - bare >= 1 && points - bare < lookback) hints.unshift(`--lookback ${points - bare}`);
+  let message = `${dataset.source}: ${seriesName(longest.id)} has ${points} point${points === 1 ? '' : 's'}; lookback ${lookback}${reachNote} + horizon ${horizon} needs at least ${first + horizon}`;
+  if (valSize > 0) message += `, and ${needed} to also hold out --val-size ${valSize} for validation`;
+  const hints: string[] = [];
+  const spare = points - (needed - first);
+  if (spare >= 1 && spare < lookback) hints.push(`--lookback ${spare}`);
+  hints.push('a shorter --horizon');
   if (reach > 1) hints.push('--transform diff');
-  message += `; try ${hints.join(' or ')}`;
-  return new DataError(message);
+  return new DataError(`${message}; try ${hints.length > 1 ? `${hints.slice(0, -1).join(', ')} or ${hints.at(-1)}` : hints[0]}`);
 }

@@ -105,7 +105,7 @@ const flagRows: Row[] = [
   { name: 'flag given twice', args: train('--hidden', '5'), status: 2, message: /--hidden was given more than once/ },
   { name: 'flag --horizon longer than the data', args: train('--horizon', '200'), status: 65, message: /the series has 144 points; .*horizon 200 .*needs at least \d+/ },
   { name: 'flag --lookback longer than the data', args: train('--lookback', '500'), status: 65, message: /the series has 144 points; lookback 500 .*try --lookback \d+/ },
-  { name: 'flags that make a network over the parameter limit', args: () => ['train', air, '--quiet', '--epochs', '1', '--hidden', '2048', '--layers', '4'], status: 2, message: /--hidden 2048 --layers 4 with 1 input and horizon 18: the network would have \d+ parameters, more than the limit/ },
+  { name: 'flags that make a network over the parameter limit', args: () => ['train', air, '--quiet', '--epochs', '1', '--hidden', '2048', '--layers', '4'], status: 2, message: /--hidden 2048 --layers 4 with \d+ inputs and horizon 18: the network would have \d+ parameters, more than the limit/ },
   { name: 'flag --level out of range', args: forecast(air, '--level', '120'), status: 2, message: /--level 120: '120' is not a level/ },
   { name: 'flag --delimiter of two characters', args: train('--delimiter', 'ab'), status: 2, message: /--delimiter ab: expected one character/ },
   { name: 'flag --fill unknown', args: train('--fill', 'nope'), status: 2, message: /fill.*nope/ },
@@ -131,20 +131,20 @@ const modelRows: Row[] = [
   { name: 'model not JSON', args: () => ['forecast', air, '--quiet', '-m', bad('model-not-json.json')], status: 65, message: /model-not-json\.json: not a valid model file/ },
   { name: 'model truncated', args: withModel('truncated.json'), status: 65, message: /truncated\.json(:\d+:\d+)?: not a valid model file \(the JSON is truncated\)/ },
   { name: 'model of another format', args: () => ['forecast', air, '--quiet', '-m', bad('model-other-format.json')], status: 65, message: /format is "keras", expected "rnncast-model"/ },
-  { name: 'model of a newer version', args: withModel('newer.json'), status: 65, message: /newer\.json: model file version 2 is newer than this rnncast reads \(1\); upgrade rnncast/ },
+  { name: 'model of a newer version', args: withModel('newer.json'), status: 65, message: /newer\.json: model file version 3 is newer than this rnncast reads \(2\); upgrade rnncast/ },
   { name: 'model weights of the wrong shape', args: withModel('shape.json'), status: 65, message: /shape\.json: weights: tensor 'rnn\.weight_hh_l0' has shape \[16, 5\], expected \[16, 4\]/ },
   { name: 'model weights one value short', args: withModel('short.json'), status: 65, message: /short\.json: weights: tensor 'head\.bias' has 17 values, expected 18/ },
   { name: 'model weights with an extra tensor', args: withModel('extra.json'), status: 65, message: /extra\.json: weights: unexpected tensor 'rnn\.weight_ih_l1'/ },
   { name: 'model weight not a number', args: withModel('null-weight.json'), status: 65, message: /null-weight\.json: weights: tensor 'head\.bias' value 3 is not a finite number/ },
   { name: 'model hiddenSize 1e9', args: withModel('hidden1e9.json'), status: 65, message: /hidden1e9\.json: config\.hiddenSize is 1000000000, expected an integer in \[1, 4096\]/ },
   { name: 'model within each limit but too many parameters', args: withModel('huge.json'), status: 65, message: /huge\.json: model config: the network would have \d+ parameters, more than the limit/ },
-  { name: 'model declaring a big network with few weights', args: withModel('big-claim.json'), status: 65, message: /big-claim\.json: weights: tensor 'rnn\.weight_ih_l0' has 16 values, expected 14000/ },
+  { name: 'model declaring a big network with few weights', args: withModel('big-claim.json'), status: 65, message: /big-claim\.json: weights: tensor 'rnn\.weight_ih_l0' has \d+ values, expected \d+ for shape \[14000, \d+\]/ },
   { name: 'model with __proto__', args: withModel('proto.json'), status: 65, message: /proto\.json: model file has a forbidden key '__proto__'/ },
   { name: 'model with constructor', args: withModel('constructor.json'), status: 65, message: /constructor\.json: model file has a forbidden key 'constructor'/ },
   { name: 'model on data with other columns', args: withModel('good.json', dataset('nile.csv')), status: 65, message: /nile\.csv:1: no column 'passengers' \(--target\).*\(model .*good\.json needs target 'passengers'/ },
   { name: 'model on data with an extra feature', args: (paths) => [...withModel('good.json', join(paths.shared, 'with-feature.csv'))(paths), '--features', 'promo'], status: 65, message: /good\.json: the model was trained with features \(none\), but .*with-feature\.csv has features promo/ },
   { name: 'model on data of another frequency', args: (paths) => withModel('good.json', join(paths.shared, 'daily.csv'))(paths), status: 65, message: /good\.json: the model was trained with frequency M, but .*daily\.csv has frequency D/ },
-  { name: 'model lookback longer than the data', args: (paths) => withModel('good.json', join(paths.shared, 'short.csv'))(paths), status: 65, message: /short\.csv: a series has 20 points; the model's lookback needs at least 25/ },
+  { name: 'model lookback longer than the data', args: (paths) => withModel('good.json', join(paths.shared, 'short.csv'))(paths), status: 65, message: /short\.csv: the series has 20 points; the model's lookback needs at least \d+/ },
 ];
 
 /** Derived model files and CSVs for the rows above, from one freshly trained tiny model. */
@@ -160,7 +160,7 @@ function writeDerivedFiles(shared: string, modelPath: string): void {
   write('good.json', text);
   write('empty.json', '\n');
   write('truncated.json', text.slice(0, Math.floor(text.length / 2)));
-  variant('newer.json', (m) => (m.version = 2));
+  variant('newer.json', (m) => (m.version = 3));
   variant('shape.json', (m) => (m.weights['rnn.weight_hh_l0'].shape = [16, 5]));
   variant('short.json', (m) => m.weights['head.bias'].values.pop());
   variant('extra.json', (m) => (m.weights['rnn.weight_ih_l1'] = { shape: [16, 4], values: new Array(64).fill(0) }));

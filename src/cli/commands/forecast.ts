@@ -101,7 +101,10 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
 
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
-  const { forecasts, unseen, approximated } = predictSeries(model, networks, dataset, levels);
+  const { forecasts, unseen, short, approximated } = predictSeries(model, networks, dataset, levels);
+  if (short.length > 0) {
+    warn(context, `${short.length} series shorter than the model's lookback ${model.config.lookback}, forecast by seasonal naive: ${short.slice(0, 5).map((id) => `'${id}'`).join(', ')}${short.length > 5 ? ', ...' : ''}`);
+  }
   if (unseen.length > 0) {
     warn(context, `${unseen.length} series not in the model, forecast with scales fitted on their own history: ${unseen.slice(0, 5).map((id) => `'${id}'`).join(', ')}${unseen.length > 5 ? ', ...' : ''}`);
   }
