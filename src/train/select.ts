@@ -33,6 +33,45 @@ export async function ensembleOutputs(networks: readonly Network[], frames: read
   return medianOf(perMember);
 }
 
+/** How sure the network beats its baseline on validation before its correction is used at all. */
+export const EVIDENCE_T = 1.5;
+
+/**
+ * Does the network beat its baseline on the validation windows by more than chance? The paired
+ * difference of each window's squared error (baseline minus network, both in the network's
+ * space), tested with a t statistic on the effective number of windows: windows of one series
+ * overlap, so only every horizon-th counts as independent. Early stopping chose the network on
+ * these same windows, which flatters it; a small validation set must show a clear gain.
+ */
+export function beatsBaseline(outputs: Float64Array, frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs): { t: number; windows: number } {
+  const { horizon } = spec;
+  const gains: number[] = [];
+  for (let k = 0; k < refs.count; k++) {
+    const frame = frames[refs.series[k]!]!;
+    const origin = refs.origin[k]!;
+    let base = 0;
+    let network = 0;
+    let counted = 0;
+    for (let h = 0; h < horizon; h++) {
+      const target = origin + h;
+      if (!frame.real[target]) continue;
+      const correction = (frame.values[target]! - baseValue(frame, spec, origin, h)) / frame.state.scale;
+      const error = correction - outputs[k * horizon + h]!;
+      base += correction * correction;
+      network += error * error;
+      counted++;
+    }
+    if (counted > 0) gains.push((base - network) / counted);
+  }
+  const n = gains.length;
+  if (n < 2) return { t: 0, windows: n };
+  const mean = gains.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(gains.reduce((a, g) => a + (g - mean) ** 2, 0) / (n - 1));
+  const effective = Math.max(1, n / horizon);
+  if (!(sd > 0)) return { t: mean > 0 ? Infinity : 0, windows: n };
+  return { t: mean / (sd / Math.sqrt(effective)), windows: n };
+}
+
 /**
  * How much of the network's correction to keep: the least-squares weight of the outputs against
  * the validation targets (both in the network's space), clamped to [0, 1]. Networks trained on a
