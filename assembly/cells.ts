@@ -1,30 +1,38 @@
 // WebAssembly SIMD kernels for the pointwise part of one LSTM or GRU time step (float32):
 // the gate nonlinearities and the state update, four units at a time. exp is a Cephes-style
-// polynomial (about 2 ulp), so results differ from the TypeScript path (Math.exp) in the last
-// bits but are the same on every platform.
+// polynomial (about 2 ulp), so results differ from the TypeScript reference (src/nn/pointwise.ts,
+// Math.exp) in the last bits; the relaxed-SIMD build fuses its multiply-adds.
 // Pointers are byte addresses; a zero pointer for the previous state means "zeros" (first step).
+
+import { madd } from './simd';
 
 // @ts-ignore: decorator
 @inline function splat(x: f32): v128 {
   return f32x4.splat(x);
 }
 
+/** 1.5·2^23: added to a float below 2^22 in magnitude, it leaves the nearest integer in the low mantissa bits. */
+const ROUNDER: f32 = 12582912.0;
+
 // @ts-ignore: decorator
 @inline function exp4(x: v128): v128 {
-  // Keep 2^n a normal float32: n in [−126, 127].
-  const xc = f32x4.min(f32x4.max(x, splat(-87.3)), splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(xc, splat(1.44269504088896341)));
+  // Keep 2^n a normal float32: n in [−126, 127]. pmin/pmax are one instruction each (NaN aside).
+  const xc = f32x4.pmin(f32x4.pmax(x, splat(-87.3)), splat(88.0));
+  // n = round(x / ln2), by the rounder rather than nearest + trunc_sat (several instructions each in V8).
+  const t = madd(xc, splat(1.44269504088896341), splat(ROUNDER));
+  const n = f32x4.sub(t, splat(ROUNDER));
   // r = x − n·ln2 in two parts (Cody–Waite), so r is exact enough.
-  let r = f32x4.sub(xc, f32x4.mul(n, splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  let r = madd(n, splat(-0.693359375), xc);
+  r = madd(n, splat(2.12194440e-4), r);
   let p = splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  p = madd(p, r, splat(1.3981999507e-3));
+  p = madd(p, r, splat(8.3334519073e-3));
+  p = madd(p, r, splat(4.1665795894e-2));
+  p = madd(p, r, splat(1.6666665459e-1));
+  p = madd(p, r, splat(5.0000001201e-1));
+  p = f32x4.add(madd(f32x4.mul(p, r), r, r), splat(1));
+  // 2^n: n + 127 in the exponent field, n read from t's low bits.
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
   return f32x4.mul(p, scale);
 }
 
@@ -39,11 +47,11 @@
   // where that form would cancel. About 2 ulp everywhere.
   const big = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(exp4(f32x4.add(x, x)), splat(1))));
   const z = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(splat(-5.70498872745e-3), z), splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  let p = madd(splat(-5.70498872745e-3), z, splat(2.06390887954e-2));
+  p = madd(p, z, splat(-5.37397155531e-2));
+  p = madd(p, z, splat(1.33314422036e-1));
+  p = madd(p, z, splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, z), x, x);
   return v128.bitselect(small, big, f32x4.lt(f32x4.abs(x), splat(0.625)));
 }
 

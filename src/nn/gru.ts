@@ -25,12 +25,12 @@ export function gruForward(
   const I = w.layerInput, G = 3 * H;
   const { gates, hn, hGates } = act;
   setRows(gates, 0, G, params, w.bih, T * B, G);
-  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, G, T * B, G, I);
+  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, 8, T * B, G, I, 8 * I);
   const step = pointwiseFor(gates, hn, hGates, out);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse), prev = previousStep(t, reverse);
     setRows(hGates, 0, G, params, w.bhh, B, G);
-    if (s > 0) gemmAB(hGates, 0, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, G, B, G, H);
+    if (s > 0) gemmAB(hGates, 0, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, 8, B, G, H, 8 * H);
     step.gruPointwise(gates, t * B * G, hGates, 0, hn, t * B * H, s > 0 ? out : null, prev * B * ldo + outCol, out, t * B * ldo + outCol, ldo, B, H);
   }
 }
@@ -57,7 +57,7 @@ export function gruBackward(
       gemmAB(dhRec, 0, H, dHGates, t * B * G, G, params, w.whh, H, B, H, G);
     }
   }
-  addWeightGradients(dx, grads, params, w, dGates, dHGates, x, out, outCol, ldo, reverse, B, T, H, G);
+  addWeightGradients(dx, grads, params, w, dGates, dHGates, x, out, outCol, ldo, scratch.pack, reverse, B, T, H, G);
   addColumnSums(grads, w.bih, dGates, 0, G, T * B, G);
   addColumnSums(grads, w.bhh, dHGates, 0, G, T * B, G);
 }

@@ -24,11 +24,11 @@ export function lstmForward(
   const I = w.layerInput, G = 4 * H;
   const { gates, c, tanhC } = act;
   setRows(gates, 0, G, wT.bias, 0, T * B, G);
-  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, G, T * B, G, I);
+  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, 8, T * B, G, I, 8 * I);
   const step = pointwiseFor(gates, c, tanhC, out);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse), prev = previousStep(t, reverse);
-    if (s > 0) gemmAB(gates, t * B * G, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, G, B, G, H);
+    if (s > 0) gemmAB(gates, t * B * G, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, 8, B, G, H, 8 * H);
     step.lstmPointwise(gates, t * B * G, c, t * B * H, tanhC, t * B * H, s > 0 ? c : null, prev * B * H, out, t * B * ldo + outCol, ldo, B, H);
   }
 }
@@ -56,7 +56,7 @@ export function lstmBackward(
       gemmAB(dhRec, 0, H, dGates, t * B * G, G, params, w.whh, H, B, H, G);
     }
   }
-  addWeightGradients(dx, grads, params, w, dGates, dGates, x, out, outCol, ldo, reverse, B, T, H, G);
+  addWeightGradients(dx, grads, params, w, dGates, dGates, x, out, outCol, ldo, scratch.pack, reverse, B, T, H, G);
   // Both biases enter every gate the same way: one column sum serves both.
   dBias.fill(0, 0, G);
   addColumnSums(dBias, 0, dGates, 0, G, T * B, G);

@@ -28,14 +28,15 @@ export function addWeightGradients(
   dGates: FloatArray, dHidden: FloatArray, // (T, B, G·H)
   x: FloatArray, // (T, B, I)
   out: FloatArray, outCol: number, ldo: number, // (T, B, ldo): the states, H columns at outCol
+  pack: FloatArray, // gemmAtB's packing buffer
   reverse: boolean, B: number, T: number, H: number, G: number,
 ): void {
   const I = w.layerInput;
-  gemmAtB(grads, w.wih, I, dGates, 0, G, x, 0, I, G, I, T * B);
+  gemmAtB(grads, w.wih, I, dGates, 0, G, x, 0, I, G, I, T * B, pack);
   if (T > 1) {
     // Steps 1..T−1 take hPrev from steps 0..T−2 (forward); reverse: steps 0..T−2 from 1..T−1.
     const firstWithPrev = reverse ? 0 : 1, firstPrev = reverse ? 1 : 0;
-    gemmAtB(grads, w.whh, H, dHidden, firstWithPrev * B * G, G, out, firstPrev * B * ldo + outCol, ldo, G, H, (T - 1) * B);
+    gemmAtB(grads, w.whh, H, dHidden, firstWithPrev * B * G, G, out, firstPrev * B * ldo + outCol, ldo, G, H, (T - 1) * B, pack);
   }
   gemmAB(dx, 0, I, dGates, 0, G, params, w.wih, I, T * B, I, G);
 }

@@ -12,7 +12,7 @@
 
 import { allocate } from './arena.js';
 import type { BackwardScratch, CellBuffers } from './cell-types.js';
-import type { FloatArray } from './gemm.js';
+import { packFloats, panelFloats, type FloatArray } from './gemm.js';
 import { directions, gateCount, headInputCount, type NetworkConfig } from './layout.js';
 import type { Network } from './network.js';
 
@@ -72,7 +72,7 @@ export function declareWorkspace(config: NetworkConfig, T: number): WorkspaceBuf
       tanhC: row(lstm ? T * H : 0),
       hn: row(lstm ? 0 : T * H),
       hGates: row(lstm ? 0 : GH),
-      weightsT: { wih: fixed((l === 0 ? I : DH) * GH), whh: fixed(H * GH), bias: fixed(GH) },
+      weightsT: { wih: fixed(panelFloats(l === 0 ? I : DH, GH)), whh: fixed(panelFloats(H, GH)), bias: fixed(GH) },
     })),
   }));
   return {
@@ -87,6 +87,7 @@ export function declareWorkspace(config: NetworkConfig, T: number): WorkspaceBuf
       dh: row(H),
       dhRec: row(H),
       dc: row(lstm ? H : 0),
+      pack: fixed(packFloats(Math.max(GH, F))), // the weight gradients' products have G·H rows, the head's F
     },
     dOutA: row(T * DH),
     dOutB: row(T * DH),

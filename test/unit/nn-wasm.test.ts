@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arenaFloat32, arenaUsage } from '../../src/nn/arena.js';
-import { gemmAB, gemmAtB, gemmTs, type FloatArray } from '../../src/nn/gemm.js';
+import { gemmAB, gemmAtB, gemmTs, packFloats, packPanels, panelFloats } from '../../src/nn/gemm.js';
 import { createNetwork, createWorkspace, networkForward, networkBackward, zeroGrads } from '../../src/nn/network.js';
 import { lossForwardBackward } from '../../src/nn/loss.js';
 import { createRng } from '../../src/nn/rng.js';
@@ -21,25 +21,30 @@ function filled(n: number, seed: number): Float32Array {
   return a;
 }
 
-const sizes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 9, 13], [8, 12, 300], [13, 6, 129], [5, 130, 40], [64, 256, 600], [37, 1, 21], [256, 1, 300]];
+const sizes: Array<[number, number, number]> = [
+  [1, 1, 1], [3, 5, 2], [4, 8, 4], [7, 9, 13], [8, 12, 300], [13, 6, 129], [5, 130, 40], [64, 256, 600], [37, 1, 21], [256, 1, 300],
+  [150, 20, 530], [68, 37, 7],
+];
 
 for (const [M, N, K] of sizes) {
   test(`wasm kernel = TypeScript kernel, M ${M} N ${N} K ${K}`, { skip }, () => {
     // N = 1 with packed strides takes the matrix-vector paths.
-    const packed = N === 1;
-    const pad = 3, lda = K + 2, ldbN = packed ? 1 : N + 2, ldaT = M + 1, ldc = packed ? 1 : N + 4;
-    type Product = (c: FloatArray, cOff: number, ldc: number, a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number, M: number, N: number, K: number) => void;
-    const abTs: Product = (c, cOff, ldcC, a, aOff, ldaA, b, bOff, ldb, m, n, k) => gemmTs(c, cOff, ldcC, a, aOff, ldaA, 1, b, bOff, ldb, m, n, k);
-    const atbTs: Product = (c, cOff, ldcC, a, aOff, ldaA, b, bOff, ldb, m, n, k) => gemmTs(c, cOff, ldcC, a, aOff, 1, ldaA, b, bOff, ldb, m, n, k);
-    const cases = [
-      { name: 'AB', wasm: gemmAB, ts: abTs, a: filled(pad + M * lda, 3), lda, b: filled(pad + K * ldbN, 4), ldb: ldbN },
-      { name: 'AtB', wasm: gemmAtB, ts: atbTs, a: filled(pad + K * ldaT, 5), lda: ldaT, b: filled(pad + K * ldbN, 6), ldb: ldbN },
+    const vector = N === 1;
+    const pad = 3, lda = K + 2, ldbN = vector ? 1 : N + 2, ldaT = M + 1, ldc = vector ? 1 : N + 4;
+    const aRows = filled(pad + M * lda, 3), aCols = filled(pad + K * ldaT, 5), b = filled(pad + K * ldbN, 4);
+    const w = filled(N * K, 6), panels = arenaFloat32(panelFloats(K, N))!, pack = arenaFloat32(packFloats(M))!;
+    packPanels(panels, w, 0, N, K);
+    const cases: Array<{ name: string; wasm: (C: Float32Array) => void; ts: (C: Float32Array) => void }> = [
+      { name: 'AB', wasm: (C) => gemmAB(C, pad, ldc, aRows, pad, lda, b, pad, ldbN, M, N, K), ts: (C) => gemmTs(C, pad, ldc, aRows, pad, lda, 1, b, pad, ldbN, 8, M, N, K) },
+      { name: 'AB, B in panels', wasm: (C) => gemmAB(C, pad, ldc, aRows, pad, lda, panels, 0, 8, M, N, K, 8 * K), ts: (C) => gemmTs(C, pad, ldc, aRows, pad, lda, 1, panels, 0, 8, 8 * K, M, N, K) },
+      { name: 'AtB', wasm: (C) => gemmAtB(C, pad, ldc, aCols, pad, ldaT, b, pad, ldbN, M, N, K), ts: (C) => gemmTs(C, pad, ldc, aCols, pad, 1, ldaT, b, pad, ldbN, 8, M, N, K) },
+      { name: 'AtB, A packed', wasm: (C) => gemmAtB(C, pad, ldc, aCols, pad, ldaT, b, pad, ldbN, M, N, K, pack), ts: (C) => gemmTs(C, pad, ldc, aCols, pad, 1, ldaT, b, pad, ldbN, 8, M, N, K) },
     ];
     for (const c of cases) {
       const viaWasm = filled(pad + M * ldc, 7);
       const viaTs = Float32Array.from(viaWasm);
-      c.wasm(viaWasm, pad, ldc, c.a, pad, c.lda, c.b, pad, c.ldb, M, N, K);
-      c.ts(viaTs, pad, ldc, c.a, pad, c.lda, c.b, pad, c.ldb, M, N, K);
+      c.wasm(viaWasm);
+      c.ts(viaTs);
       let worst = 0;
       for (let k = 0; k < viaTs.length; k++) worst = Math.max(worst, Math.abs(viaWasm[k]! - viaTs[k]!) / Math.sqrt(K));
       assert.ok(worst <= KERNEL_TOLERANCE, `${c.name}: ${worst}`);

@@ -26,7 +26,7 @@ import { allocate, arenaFloat32 } from '../arena.js';
 import { directions, gateCount, headInputCount, type NetworkConfig } from '../layout.js';
 import { checkHeadOptions, networkBackward, networkForward, type HeadOptions, type Network } from '../network.js';
 import type { Rng } from '../rng.js';
-import { inArena, sharedMemory } from '../wasm.js';
+import { inArena, kernelVariant, sharedMemory } from '../wasm.js';
 import { allocateWorkspace, type Workspace } from '../workspace.js';
 import { chunkBackward, chunkForward, CONTROL, COMMAND, type ChunkSet } from './chunk.js';
 import { awaitWorker, ensureWorkers, issue, setupWorker, type ChunkWorker } from './pool.js';
@@ -143,7 +143,7 @@ export async function createDataParallel(net: Network, whole: Workspace, options
     // Workers see chunk 0 as null: the main thread always runs it, on the network's own gradients.
     const described = describeShared({ ...dp.set, nets: [null, ...nets.slice(1)], own: [null, ...own.slice(1)] });
     const memory = sharedMemory();
-    for (const w of dp.workers) setupWorker(w, { trainer: dp.id, memory, set: described });
+    for (const w of dp.workers) setupWorker(w, { trainer: dp.id, memory, variant: kernelVariant(), set: described });
   }
   dp.threads = dp.workers.length + 1;
   return dp;
