@@ -16,7 +16,7 @@ import { chunkBounds } from '../../src/nn/parallel/share.js';
 import { createRng } from '../../src/nn/rng.js';
 import { uniform } from '../helpers/uniform.js';
 import { arenaUsage } from '../../src/nn/arena.js';
-import { setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+import { kernelVariants, setKernelVariant, setWasmEnabled, wasmKernels, type KernelVariant } from '../../src/nn/wasm.js';
 import type { WindowSet } from '../../src/data/window.js';
 import { trainNetwork } from '../../src/train/loop.js';
 import type { TrainingOptions } from '../../src/train/options.js';
@@ -145,6 +145,21 @@ for (const kernels of kernelModes) {
     });
   }
 }
+
+test('the worker threads run the build of the kernels the main thread runs', { skip: wasmKernels() === null || !kernelVariants().includes('relaxed-simd') ? 'one build of the kernels' : false }, async () => {
+  const c = cases[2]!;
+  const run = async (which: KernelVariant, jobs: number): Promise<StepResult[]> => {
+    setKernelVariant(which);
+    try {
+      return await parallelSteps(c, jobs);
+    } finally {
+      setKernelVariant('relaxed-simd');
+    }
+  };
+  // With fused multiply-adds the builds round differently: a worker on the other build would show.
+  const one = await run('simd', 1), two = await run('simd', 2);
+  for (let k = 0; k < one.length; k++) assert.deepEqual(bits(two[k]!.grads), bits(one[k]!.grads));
+});
 
 test('whole batches run exactly as networkForward/networkBackward', async () => {
   const c = cases[0]!;

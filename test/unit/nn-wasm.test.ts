@@ -1,6 +1,8 @@
-// The WebAssembly SIMD matrix kernel against its TypeScript reference (gemmTs), the whole float32
-// network with and without the kernels, and the arena's reuse of blocks. Skipped when
-// dist/assembly/kernels.wasm has not been built. (The pointwise steps: nn-pointwise.test.ts.)
+// The WebAssembly SIMD matrix kernel against its TypeScript reference (gemmTs), in each build the
+// runtime loads (relaxed SIMD with fused multiply-add, and SIMD only); the whole float32 network
+// with each build, without the kernels, and the two builds against each other; the arena's reuse
+// of blocks. Skipped when dist/assembly/kernels.wasm has not been built. (The pointwise steps:
+// nn-pointwise.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arenaFloat32, arenaUsage } from '../../src/nn/arena.js';
@@ -8,11 +10,30 @@ import { gemmAB, gemmAtB, gemmTs, packFloats, packPanels, panelFloats } from '..
 import { createNetwork, createWorkspace, networkForward, networkBackward, zeroGrads } from '../../src/nn/network.js';
 import { lossForwardBackward } from '../../src/nn/loss.js';
 import { createRng } from '../../src/nn/rng.js';
-import { setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+import { kernelVariant, kernelVariants, setKernelVariant, setWasmEnabled, wasmKernels, type KernelVariant } from '../../src/nn/wasm.js';
 
-/** float32 sums in a different order: relative to the scale of the products. */
+/** float32 sums in a different order (and fused or not): relative to the scale of the products. */
 const KERNEL_TOLERANCE = 1e-5;
+/** The float32 network's outputs and gradients (O(1)) between the builds, and against the TypeScript kernels. */
+const NETWORK_TOLERANCE = 1e-6;
 const skip = wasmKernels() === null ? 'dist/assembly/kernels.wasm is not built' : false;
+const variants: KernelVariant[] = wasmKernels() === null ? [] : kernelVariants();
+
+function withVariant<T>(which: KernelVariant, body: () => T): T {
+  const before = kernelVariant();
+  assert.ok(setKernelVariant(which));
+  try {
+    return body();
+  } finally {
+    setKernelVariant(before);
+  }
+}
+
+test('the runtime loads the SIMD build, and prefers the relaxed-SIMD one when it has it', { skip }, () => {
+  assert.ok(variants.includes('simd'));
+  assert.equal(kernelVariant(), variants.includes('relaxed-simd') ? 'relaxed-simd' : 'simd');
+  console.log(`kernel builds loaded: ${variants.join(', ')}`);
+});
 
 function filled(n: number, seed: number): Float32Array {
   const a = arenaFloat32(n)!;
@@ -26,8 +47,8 @@ const sizes: Array<[number, number, number]> = [
   [150, 20, 530], [68, 37, 7],
 ];
 
-for (const [M, N, K] of sizes) {
-  test(`wasm kernel = TypeScript kernel, M ${M} N ${N} K ${K}`, { skip }, () => {
+for (const [M, N, K] of sizes) for (const which of variants) {
+  test(`${which} kernel = TypeScript kernel, M ${M} N ${N} K ${K}`, () => withVariant(which, () => {
     // N = 1 with packed strides takes the matrix-vector paths.
     const vector = N === 1;
     const pad = 3, lda = K + 2, ldbN = vector ? 1 : N + 2, ldaT = M + 1, ldc = vector ? 1 : N + 4;
@@ -51,10 +72,10 @@ for (const [M, N, K] of sizes) {
       // Untouched padding around C stays bit-identical.
       for (let k = 0; k < pad; k++) assert.equal(viaWasm[k], viaTs[k]);
     }
-  });
+  }));
 }
 
-for (const cell of ['lstm', 'gru'] as const) test(`float32 ${cell}: same outputs and gradients with the wasm kernels and without`, { skip }, () => {
+for (const cell of ['lstm', 'gru'] as const) test(`float32 ${cell}: the same outputs and gradients with each build of the kernels and without`, { skip }, () => {
   const config = { cell, inputSize: 3, hiddenSize: 18, numLayers: 2, bidirectional: true, dropout: 0, horizon: 5 };
   const B = 9, T = 11;
   const x = Float32Array.from({ length: B * T * 3 }, (_, k) => Math.sin(k));
@@ -69,15 +90,19 @@ for (const cell of ['lstm', 'gru'] as const) test(`float32 ${cell}: same outputs
     networkBackward(net, ws, d, B);
     return { out, grads: Float32Array.from(net.grads) };
   };
-  const withWasm = run();
+  const diff = (p: Float32Array, q: Float32Array): number => p.reduce((m, v, k) => Math.max(m, Math.abs(v - q[k]!)), 0);
+  const results = variants.map((which) => ({ which, ...withVariant(which, run) }));
   setWasmEnabled(false);
+  let without: { out: Float32Array; grads: Float32Array };
   try {
-    const without = run();
-    const diff = (p: Float32Array, q: Float32Array): number => p.reduce((m, v, k) => Math.max(m, Math.abs(v - q[k]!)), 0);
-    assert.ok(diff(withWasm.out, without.out) < 1e-5, `outputs ${diff(withWasm.out, without.out)}`);
-    assert.ok(diff(withWasm.grads, without.grads) < 1e-5, `grads ${diff(withWasm.grads, without.grads)}`);
+    without = run();
   } finally {
     setWasmEnabled(true);
+  }
+  for (const r of [...results.slice(1).map((other) => ({ a: results[0]!, b: other })), ...results.map((a) => ({ a, b: { which: 'typescript', ...without } }))]) {
+    const outs = diff(r.a.out, r.b.out), grads = diff(r.a.grads, r.b.grads);
+    console.log(`${cell} ${r.a.which} vs ${r.b.which}: outputs ${outs.toExponential(1)}, gradients ${grads.toExponential(1)}`);
+    assert.ok(outs <= NETWORK_TOLERANCE && grads <= NETWORK_TOLERANCE, `${r.a.which} vs ${r.b.which}: outputs ${outs}, gradients ${grads}`);
   }
 });
 
