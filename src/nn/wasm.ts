@@ -73,14 +73,17 @@ function instantiate(which: KernelVariant, mem: WasmMemory): WasmKernels | null 
   }
 }
 
-/** Instantiates the builds on `mem`: the preferred one, or only `only`. Without the SIMD build the TypeScript kernels run. */
+/** The build on `mem`, instantiated once. */
+function instanceOf(which: KernelVariant, mem: WasmMemory): WasmKernels | null {
+  const k = instances[which] ?? instantiate(which, mem);
+  if (k !== null) instances[which] = k;
+  return k;
+}
+
+/** Runs `only`, or the preferred build this runtime can compile (relaxed SIMD, else SIMD; neither: the TypeScript kernels). */
 function attach(mem: WasmMemory, only?: KernelVariant): void {
-  for (const which of only === undefined ? (['simd', 'relaxed-simd'] as const) : [only]) {
-    const k = instantiate(which, mem);
-    if (k !== null) instances[which] = k;
-  }
-  variant = only ?? (instances['relaxed-simd'] !== undefined ? 'relaxed-simd' : 'simd');
-  kernels = instances[variant] ?? null;
+  variant = only ?? (instanceOf('relaxed-simd', mem) !== null ? 'relaxed-simd' : 'simd');
+  kernels = instanceOf(variant, mem);
   if (kernels !== null) {
     memory = mem;
     memoryBuffers.add(mem.buffer);
@@ -114,17 +117,18 @@ export function kernelVariant(): KernelVariant {
   return variant;
 }
 
-/** The builds this runtime loaded: 'simd', and 'relaxed-simd' where it has relaxed SIMD. */
+/** The builds this runtime runs: 'simd', and 'relaxed-simd' where it has relaxed SIMD (none when the kernels are off). */
 export function kernelVariants(): KernelVariant[] {
-  wasmKernels();
-  return (['relaxed-simd', 'simd'] as const).filter((which) => instances[which] !== undefined);
+  if (wasmKernels() === null || memory === null) return [];
+  const mem = memory;
+  return (['relaxed-simd', 'simd'] as const).filter((which) => instanceOf(which, mem) !== null);
 }
 
-/** Runs the given build from now on (tests and the bench compare them); false when it is not loaded. */
+/** Runs the given build from now on (tests and the bench compare them); false when this runtime cannot. */
 export function setKernelVariant(which: KernelVariant): boolean {
-  wasmKernels();
-  const k = instances[which];
-  if (k === undefined) return false;
+  if (wasmKernels() === null || memory === null) return false;
+  const k = instanceOf(which, memory);
+  if (k === null) return false;
   variant = which;
   kernels = k;
   return true;
