@@ -4,7 +4,7 @@
 // port, so the worker never needs its event loop while a trainer is alive.
 import { receiveMessageOnPort, workerData, parentPort, type MessagePort } from 'node:worker_threads';
 import { attachMemory, type KernelVariant } from '../wasm.js';
-import { CONTROL, COMMAND, chunkBackward, chunkForward, type ChunkSet } from './chunk.js';
+import { CONTROL, COMMAND, takeChunks, type ChunkSet } from './chunk.js';
 import { chunkBounds, rebuildShared } from './share.js';
 
 interface SetupMessage {
@@ -45,13 +45,7 @@ function run(command: number): void {
   const set = sets.get(trainer);
   if (set === undefined) throw new Error(`chunk worker: no trainer ${trainer}`);
   const count = control[CONTROL.COUNT]!, chunks = control[CONTROL.CHUNKS]!;
-  const threads = control[CONTROL.THREADS]!, thread = control[CONTROL.THREAD]!;
-  const bounds = chunkBounds(count, chunks);
-  for (let c = thread; c < chunks; c += threads) {
-    const everyStep = control[CONTROL.EVERY_STEP] === 1;
-    if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, control[CONTROL.DROPOUT] === 1, everyStep);
-    else chunkBackward(set, c, bounds, count, everyStep);
-  }
+  takeChunks(set, command, chunkBounds(count, chunks), count, control[CONTROL.DROPOUT] === 1, control[CONTROL.EVERY_STEP] === 1);
 }
 
 parentPort!.postMessage('ready');
