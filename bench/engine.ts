@@ -1,5 +1,5 @@
 // Suite "engine": training throughput, single-window inference latency and achieved GFLOP/s of
-// the float32 engine on the configurations of issue 6 (input size 1, as bench/torch_engine.py).
+// the float32 engine on the benchmark configurations (input size 1, as bench/torch_engine.py).
 // One training step = zero grads, forward, MSE, backward, clip-norm 1.0, Adam, through the
 // data-parallel path the training loop uses (src/nn/parallel/): once on one thread and once on
 // `threads` (default: the cores), in alternating slices so a busy machine hurts both alike.

@@ -5,6 +5,8 @@ import { formatTime } from '../data/time.js';
 import { m4Summary, meanMetricSets, owa } from '../metrics/index.js';
 import type { MetricSet, MetricValue } from '../metrics/index.js';
 import type { StoppedBy } from '../io/model-file.js';
+import type { GateBaseline, GateMetric } from '../options/choices.js';
+import { decideGate } from './gate.js';
 import type { GateDecision } from './gate.js';
 import { METHODS } from './rolling-origin.js';
 import type { BacktestResult, FoldCell, Method } from './rolling-origin.js';
@@ -75,7 +77,7 @@ export function originTime(result: BacktestResult, seriesIndex: number, cell: Fo
   return formatTime(series.times[cell.origin - 1]!, result.dataset.timeStyle);
 }
 
-/** Means over series of each series' mean over folds (overallMetrics, but keeping the per-series step). */
+/** Each series' mean over its folds: the per-series entries, and the step before "overall" (every series weighs the same). */
 export function seriesMeans(result: BacktestResult): MethodMetrics[] {
   return result.cells.map((folds) => {
     const out = {} as MethodMetrics;
@@ -84,12 +86,8 @@ export function seriesMeans(result: BacktestResult): MethodMetrics[] {
   });
 }
 
-export function overallByMethod(result: BacktestResult): MethodMetrics {
-  const perSeries = seriesMeans(result);
-  return byMethod((method) => meanMetricSets(perSeries.map((entry) => entry[method])));
-}
-
-export function buildDocument(result: BacktestResult, seed: number, gate?: GateDecision): MetricsDocument {
+/** The metrics document; with a gate, its decision on the document's own (rounded) overall values. */
+export function buildDocument(result: BacktestResult, seed: number, gate?: { baseline: GateBaseline; metric: GateMetric }): MetricsDocument {
   const { cells, dataset, layout } = result;
   const perSeries = seriesMeans(result);
   const overall = byMethod((method) => meanMetricSets(perSeries.map((entry) => entry[method])));
@@ -138,7 +136,7 @@ export function buildDocument(result: BacktestResult, seed: number, gate?: GateD
     },
     training: result.trainings.map((record) => ({ fold: record.fold, epochs: record.summary.epochs, bestEpoch: record.summary.bestEpoch, stoppedBy: record.summary.stoppedBy })),
   };
-  if (gate) document.gate = gate;
+  if (gate) document.gate = decideGate(overall, gate.baseline, gate.metric);
   return document;
 }
 

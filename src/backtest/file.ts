@@ -3,6 +3,7 @@
 // series in file order, folds earliest first. `origin` is the last time the model could see.
 // An actual invented by --fill is written empty: it was never observed, and it is not scored.
 import { formatTime } from '../data/time.js';
+import { WIDE_ID_COLUMN } from '../data/names.js';
 import { intervalColumns } from '../forecast/table.js';
 import { formatNumber } from '../io/predictions.js';
 import type { Cell, Table } from '../io/predictions.js';
@@ -11,8 +12,10 @@ import type { BacktestResult } from './rolling-origin.js';
 
 export function backtestTable(result: BacktestResult): Table {
   const { dataset, levels } = result;
-  const withId = dataset.idColumn !== null;
-  const columns = [...(withId ? [dataset.idColumn!] : []), 'fold', 'origin', dataset.timeColumn, 'step', 'actual', 'forecast', ...intervalColumns(levels)];
+  // A wide file's series are its columns: they are named in a 'series' column.
+  const idName = dataset.idColumn ?? (dataset.wide ? WIDE_ID_COLUMN : null);
+  const withId = idName !== null;
+  const columns = [...(withId ? [idName] : []), 'fold', 'origin', dataset.timeColumn, 'step', 'actual', 'forecast', ...intervalColumns(levels)];
   const rows: Cell[][] = [];
   result.cells.forEach((folds, seriesIndex) => {
     const id = dataset.series[seriesIndex]!.id;

@@ -27,36 +27,38 @@ const commands: Record<CommandName, () => Promise<Command<unknown>>> = {
   backtest: async () => (await import('./commands/backtest.js')).backtest,
 };
 
-/** Every boolean flag and alias, for reading `--flag=value` ourselves: yargs reads `=maybe` as false. */
-function booleanFlags(): Set<string> {
-  const names = new Set<string>();
+/** Every boolean flag, by its name and its alias, for reading `--flag=value` ourselves: yargs reads `=maybe` as false. */
+function booleanFlags(): Map<string, string> {
+  const names = new Map<string, string>();
   for (const command of COMMANDS) {
     for (const [flag, spec] of commandFlags(command)) {
       if (spec.type !== 'boolean') continue;
-      names.add(flag);
-      if (spec.alias !== undefined) names.add(spec.alias);
+      names.set(flag, flag);
+      if (spec.alias !== undefined) names.set(spec.alias, flag);
     }
   }
   return names;
 }
 
-/** `-` → a token yargs keeps as a value; `--flag=value` on a boolean → `--flag` or `--no-flag`, or a usage error. */
+/** `-` → a token yargs keeps as a value; `--flag=value` or `-f=value` on a boolean → `--flag` or `--no-flag`, or a usage error. */
 function prepareArgs(argv: string[]): string[] {
   const booleans = booleanFlags();
   let optionsEnded = false;
   return argv.map((arg) => {
     if (arg === '-') return STDIO_ARGUMENT;
     if (arg === '--') optionsEnded = true;
-    const match = optionsEnded ? null : /^--(no-)?([^=]+)=(.*)$/s.exec(arg);
-    if (!match || !booleans.has(match[2]!)) return arg;
+    const match = optionsEnded ? null : /^(?:--(no-)?([^=]+)|-([^-=]))=(.*)$/s.exec(arg);
+    const flag = match ? booleans.get(match[2] ?? match[3]!) : undefined;
+    if (!match || flag === undefined) return arg;
+    const negated = match[1] !== undefined;
     let value: boolean;
     try {
-      value = readBoolean(match[3]!);
+      value = readBoolean(match[4]!);
     } catch (error: unknown) {
-      if (error instanceof ValueProblem) throw new UsageError(`--${match[1] ?? ''}${match[2]} ${match[3]}: ${error.message}`);
+      if (error instanceof ValueProblem) throw new UsageError(`${arg.slice(0, arg.indexOf('='))} ${match[4]}: ${error.message}`);
       throw error;
     }
-    return value !== (match[1] !== undefined) ? `--${match[2]}` : `--no-${match[2]}`;
+    return value !== negated ? `--${flag}` : `--no-${flag}`;
   });
 }
 
@@ -156,7 +158,12 @@ function usageMessage(message: string, args: string[]): string {
     if (first !== undefined && !commandNames.includes(first) && names.includes(first)) {
       return `unknown command '${first}' (commands: ${commandNames.join(', ')})`;
     }
-    const known = COMMANDS.flatMap((command) => [...commandFlags(command).keys()]);
+    const command = args.find((arg) => COMMANDS.includes(arg as CommandName));
+    const takers = COMMANDS.filter((other) => commandFlags(other).has(names[0]!));
+    if (names.length === 1 && command !== undefined && takers.length > 0) {
+      return `--${names[0]} is not a flag of ${command} (it is one of ${takers.join(', ')}; see --help)`;
+    }
+    const known = command === undefined ? COMMANDS.flatMap((other) => [...commandFlags(other).keys()]) : [...commandFlags(command as CommandName).keys()];
     const suggestion = names.length === 1 ? closestName(names[0]!, known) : undefined;
     const hint = suggestion === undefined ? '' : `did you mean --${suggestion}? `;
     return `unknown flag${names.length === 1 ? '' : 's'}: ${unknown[1]} (${hint}see --help)`;

@@ -69,7 +69,7 @@ function declareGroup(y: YargsArgv, group: FlagGroup, global = false): YargsArgv
 }
 
 /** Words kept whole: continuation lines are indented, and only a word longer than a line is cut. */
-export function wrapWords(text: string, width: number, indent: string): string[] {
+function wrapWords(text: string, width: number, indent: string): string[] {
   const lines: string[] = [];
   let line = indent;
   for (const word of text.split(/\s+/).filter((part) => part !== '')) {

@@ -3,6 +3,7 @@
 // target value or timestamp marked in `imputed`.
 import { DataError, where } from '../errors.js';
 import { addSteps, formatTime } from './time.js';
+import { clockOf } from './zone.js';
 import type { FillPolicy, Frequency, Series, TimeStyle } from './types.js';
 
 export interface RawSeries {
@@ -166,8 +167,8 @@ export function fillSeries(raw: RawSeries, context: FillContext, counts: FillCou
   const features = raw.features.map(() => new Float64Array(length).fill(NaN)); // (F)(L)
   const imputed = new Uint8Array(length).fill(1); // (L)
   const lines = new Uint32Array(length); // (L) 0 for invented timestamps
-  const offsetMinutes = context.style.offsetMinutes ?? 0;
-  for (let j = 0; j < length; j++) times[j] = addSteps(raw.times[0]!, context.freq, j, offsetMinutes);
+  const clock = clockOf(context.style);
+  for (let j = 0; j < length; j++) times[j] = addSteps(raw.times[0]!, context.freq, j, clock);
   for (let i = 0; i < n; i++) {
     const j = raw.positions[i]!;
     times[j] = raw.times[i]!;

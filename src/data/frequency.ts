@@ -4,6 +4,7 @@ import { DataError, where } from '../errors.js';
 import { DAY, HOUR, MINUTE, SECOND, businessIndex, civilFromDays, daysInMonth, monthIndex, weekday } from './calendar.js';
 import { addSteps, describeFrequency, fixedStepMs, formatTime, makeFrequency, stepsBetween } from './time.js';
 import type { Frequency, TimeStyle } from './types.js';
+import { clockOf } from './zone.js';
 
 export interface SortedSeries {
   id: string;
@@ -69,18 +70,18 @@ export function inferFrequency(series: SortedSeries[], context: FrequencyContext
       `${where(context.file, line)}: only one time${context.idColumn === null ? '' : ' per series'}: the frequency cannot be inferred; give --freq`,
     );
   }
-  const offset = (context.style.offsetMinutes ?? 0) * MINUTE;
+  const clock = clockOf(context.style);
   let sameTimeOfDay = true;
   let allFirst = true;
   let allLast = true;
   let sameDay = true;
   let noWeekend = true;
-  const firstLocal = usable[0]!.times[0]! + offset;
+  const firstLocal = clock.toLocal(usable[0]!.times[0]!);
   const timeOfDay = firstLocal - Math.floor(firstLocal / DAY) * DAY;
   const firstDay = civilFromDays(Math.floor(firstLocal / DAY)).day;
   for (const { times } of usable) {
     for (let i = 0; i < times.length && sameTimeOfDay; i++) {
-      const local = times[i]! + offset;
+      const local = clock.toLocal(times[i]!);
       const days = Math.floor(local / DAY);
       if (local - days * DAY !== timeOfDay) sameTimeOfDay = false;
       const civil = civilFromDays(days);
@@ -94,8 +95,8 @@ export function inferFrequency(series: SortedSeries[], context: FrequencyContext
     const steps: number[] = [];
     for (const { times } of usable) {
       for (let i = 1; i < times.length; i++) {
-        const a = civilFromDays(Math.floor((times[i - 1]! + offset) / DAY));
-        const b = civilFromDays(Math.floor((times[i]! + offset) / DAY));
+        const a = civilFromDays(Math.floor(clock.toLocal(times[i - 1]!) / DAY));
+        const b = civilFromDays(Math.floor(clock.toLocal(times[i]!) / DAY));
         steps.push(monthIndex(b.year, b.month) - monthIndex(a.year, a.month));
       }
     }
@@ -107,9 +108,15 @@ export function inferFrequency(series: SortedSeries[], context: FrequencyContext
       return makeFrequency('month', months, anchor);
     }
   }
+  // Times at one time of day step in days on the local calendar (a day is a day at daylight
+  // saving too); anything finer steps on instants.
   const diffs = new Float64Array(usable.reduce((sum, { times }) => sum + times.length - 1, 0)); // (total diffs)
   let at = 0;
-  for (const { times } of usable) for (let i = 1; i < times.length; i++) diffs[at++] = times[i]! - times[i - 1]!;
+  for (const { times } of usable) {
+    for (let i = 1; i < times.length; i++) {
+      diffs[at++] = sameTimeOfDay ? clock.toLocal(times[i]!) - clock.toLocal(times[i - 1]!) : times[i]! - times[i - 1]!;
+    }
+  }
   const base = mode(diffs);
   if (sameTimeOfDay && noWeekend && base === DAY && diffs.some((diff) => diff === 3 * DAY)) {
     return makeFrequency('business-day', 1);
@@ -125,8 +132,7 @@ export function inferFrequency(series: SortedSeries[], context: FrequencyContext
 /** Month anchor for '--freq M' (no S/E): like the data's first time. */
 export function resolveAnchor(freq: Frequency, firstTime: number, style: TimeStyle): Frequency {
   if (freq.anchor !== null || !['month', 'quarter', 'year'].includes(freq.unit)) return freq;
-  const local = firstTime + (style.offsetMinutes ?? 0) * MINUTE;
-  const civil = civilFromDays(Math.floor(local / DAY));
+  const civil = civilFromDays(Math.floor(clockOf(style).toLocal(firstTime) / DAY));
   const anchor = civil.day === 1 ? 'start' : civil.day === daysInMonth(civil.year, civil.month) ? 'end' : null;
   return { ...freq, anchor };
 }
@@ -141,11 +147,10 @@ export function gridPositions(series: SortedSeries, freq: Frequency, inferred: b
   const n = times.length;
   const positions = new Float64Array(n); // (N)
   if (n === 0) return positions;
-  const offsetMinutes = context.style.offsetMinutes ?? 0;
+  const clock = clockOf(context.style);
   const first = times[0]!;
-  const fixed = fixedStepMs(freq);
-  const businessOffset = freq.unit === 'business-day' ? offsetMinutes * MINUTE : 0;
-  const firstBusiness = freq.unit === 'business-day' ? businessIndex(Math.floor((first + businessOffset) / DAY)) : 0;
+  const fixed = fixedStepMs(freq, clock);
+  const firstBusiness = freq.unit === 'business-day' ? businessIndex(Math.floor(clock.toLocal(first) / DAY)) : 0;
   for (let i = 1; i < n; i++) {
     const t = times[i]!;
     let position: number;
@@ -153,11 +158,11 @@ export function gridPositions(series: SortedSeries, freq: Frequency, inferred: b
       position = (t - first) / fixed;
       if (!Number.isInteger(position)) position = NaN;
     } else if (freq.unit === 'business-day') {
-      const days = Math.floor((t + businessOffset) / DAY);
+      const days = Math.floor(clock.toLocal(t) / DAY);
       position = (businessIndex(days) - firstBusiness) / freq.step;
-      if (weekday(days) >= 5 || !Number.isInteger(position) || addSteps(first, freq, position, offsetMinutes) !== t) position = NaN;
+      if (weekday(days) >= 5 || !Number.isInteger(position) || addSteps(first, freq, position, clock) !== t) position = NaN;
     } else {
-      position = stepsBetween(first, t, freq, offsetMinutes);
+      position = stepsBetween(first, t, freq, clock);
     }
     if (Number.isNaN(position)) throw offGrid(series, i, freq, inferred, context);
     positions[i] = position;
@@ -177,7 +182,7 @@ function offGrid(series: SortedSeries, i: number, freq: Frequency, inferred: boo
       `${at}: time '${time}'${seriesName(context, series.id)} is not on the --freq ${freq.code} grid that starts at '${formatTime(times[0]!, context.style)}' (line ${lines[0]})`,
     );
   }
-  const fixed = fixedStepMs(freq);
+  const fixed = fixedStepMs(freq, clockOf(context.style));
   const diff = times[i]! - times[i - 1]!;
   const mixed = fixed !== undefined && diff < fixed && fixed % diff === 0;
   return new DataError(

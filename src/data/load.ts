@@ -1,16 +1,18 @@
-// CSV → Dataset: read, tokenize, type the columns, pick time/target/features/id, split into
-// series, sort, check duplicates, infer the frequency, fill gaps. No frame library here: this is
-// every command's start-up path (danfojs-node alone costs more to import than reading 1M rows).
+// CSV → Dataset: read, tokenize, type the columns, pick time/target(s)/features/id, turn times
+// into instants, split into series (one per id, or one per target column of a wide file), sort,
+// check duplicates, infer the frequency, fill gaps. No frame library here: this is every
+// command's start-up path (danfojs-node alone costs more to import than reading 1M rows).
 import { DataError, UsageError, where } from '../errors.js';
 import { fillSeries, type FillContext, type FillCounts, type RawSeries } from './clean.js';
 import { tokenize } from './csv.js';
 import { gridPositions, inferFrequency, resolveAnchor, type SortedSeries } from './frequency.js';
+import { toInstants } from './instants.js';
 import { unknownColumnMessage } from './names.js';
 import { explainNonNumber } from './number-parse.js';
 import { openText } from './read.js';
 import { TableBuilder, type CellPlace, type NumberColumn } from './table.js';
 import { describeFrequency, formatTime, parseFrequency } from './time.js';
-import type { ColumnSummary, Dataset, LoadOptions, Series, TimeStyle } from './types.js';
+import type { ColumnSummary, Dataset, LoadOptions, Series } from './types.js';
 import { FILL_POLICIES } from '../options/choices.js';
 import { dataFlags } from '../options/flags.js';
 import { readFlag } from '../options/read.js';
@@ -23,6 +25,27 @@ export function normalizeDelimiter(value: string | undefined): string | undefine
 
 function isNumeric(column: NumberColumn): boolean {
   return !column.text && column.numbers > 0 && column.numbers >= column.invalid;
+}
+
+/** Holds true/false or yes/no only: a flag for --features, never a default target. */
+function isFlag(column: NumberColumn): boolean {
+  return column.booleans > 0 && column.booleans === column.numbers;
+}
+
+/** --target: one column, several ('a,b,c': a wide file), or every numeric column ('all-numeric'). */
+export const ALL_NUMERIC = 'all-numeric';
+
+function targetList(target: string | undefined): string[] | null {
+  if (target === undefined) return null;
+  if (target === ALL_NUMERIC) return [];
+  const names = target.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`--target ${target}: empty column name`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new UsageError(`--target ${target}: column '${name}' listed twice`);
+    seen.add(name);
+  }
+  return names;
 }
 
 function badCell(file: string, column: NumberColumn, delimiter: string): DataError | null {
@@ -40,7 +63,8 @@ function columnType(column: NumberColumn | null, role: 'time' | 'id' | 'other'):
   if (role === 'time') return 'time';
   if (role === 'id' || column === null) return 'string';
   if (column.numbers === 0 && column.invalid === 0) return 'empty';
-  return isNumeric(column) ? 'number' : 'string';
+  if (!isNumeric(column)) return 'string';
+  return isFlag(column) ? 'boolean' : 'number';
 }
 
 /** Rows of each series in input order; series in order of first appearance. */
@@ -91,6 +115,50 @@ function sortByTime(arrays: { times: Float64Array; lines: Uint32Array; values: F
   arrays.values.forEach(permute);
 }
 
+/** The target columns: named by --target (one, a list, or all-numeric), or the only numeric column left. */
+function pickTargets(table: TableBuilder, options: LoadOptions, columnOf: (name: string, flag: string) => NumberColumn, features: Set<string>): { columns: NumberColumn[]; wide: boolean; note?: string } {
+  const file = options.input;
+  const names = targetList(options.target);
+  if (names !== null && names.length > 0) {
+    for (const name of names) if (features.has(name)) throw new UsageError(`--target: '${name}' is also listed in --features`);
+    if (names.length > 1 && options.id !== undefined) {
+      throw new UsageError(`--target ${options.target} with --id: several target columns make one series per column; a long file with --id takes one --target`);
+    }
+    return { columns: names.map((name) => columnOf(name, '--target')), wide: names.length > 1 };
+  }
+  const candidates = table.numbers.filter((column): column is NumberColumn => column !== null && isNumeric(column) && !isFlag(column) && !features.has(column.name));
+  if (names !== null) {
+    if (options.id !== undefined) throw new UsageError(`--target ${ALL_NUMERIC} with --id: a long file with --id takes one --target`);
+    if (candidates.length === 0) throw new DataError(`${where(file, table.headerLine)}: --target ${ALL_NUMERIC}: no numeric column besides the time${features.size ? ', id and features' : ' and id'}`);
+    return { columns: candidates, wide: true };
+  }
+  if (candidates.length > 1 && options.ambiguousTarget === 'first') {
+    return {
+      columns: [candidates[0]!], wide: false,
+      note: `several numeric columns could be the target (${candidates.map((c) => c.name).join(', ')}): describing '${candidates[0]!.name}'; choose another with --target (or --target ${ALL_NUMERIC})`,
+    };
+  }
+  if (candidates.length > 1) {
+    throw new UsageError(
+      `several numeric columns could be the target: ${candidates.map((c) => c.name).join(', ')}; choose one with --target (and any others with --features), ` +
+        `or forecast them all with --target ${candidates.map((c) => c.name).join(',')} (or --target ${ALL_NUMERIC})`,
+    );
+  }
+  if (candidates.length === 0) {
+    // One column of values that are not numbers: say which cell, as if it had been named.
+    const valued = table.numbers.filter((column): column is NumberColumn => column !== null && column.invalid > 0 && !features.has(column.name));
+    if (valued.length === 1) candidates.push(valued[0]!);
+  }
+  if (candidates.length === 0) {
+    const header = table.header;
+    const others = header.filter((_, i) => i !== table.timeIndex && i !== table.idIndex && !features.has(header[i]!));
+    throw new DataError(
+      `${where(file, table.headerLine)}: no numeric column to forecast${others.length ? ` (${others.join(', ')} hold no numbers)` : ''}; name one with --target`,
+    );
+  }
+  return { columns: [candidates[0]!], wide: false };
+}
+
 export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   const file = options.input;
   const policy = options.fill ?? 'interpolate';
@@ -107,11 +175,10 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   }
 
   const source = openText(file, options.stdin);
-  const table = new TableBuilder({ file, time: options.time, id: options.id });
+  const table = new TableBuilder({ file, time: options.time, id: options.id, timeFormat: options.timeFormat });
   const { delimiter } = await tokenize(file, source.chunks, delimiterOption, table);
   table.finish();
   const header = table.header;
-  const style = table.timeStyle as TimeStyle;
   const timeColumn = header[table.timeIndex]!;
   const idColumn = table.idIndex >= 0 ? header[table.idIndex]! : null;
 
@@ -123,34 +190,8 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
     return table.numbers[index]!;
   };
   const featureColumns = featureNames.map((name) => columnOf(name, '--features'));
-  let targetColumn: NumberColumn;
-  let targetNote: string | undefined;
-  if (options.target !== undefined) {
-    targetColumn = columnOf(options.target, '--target');
-    if (seenFeatures.has(options.target)) throw new UsageError(`--target: '${options.target}' is also listed in --features`);
-  } else {
-    const candidates = table.numbers.filter((column): column is NumberColumn => column !== null && isNumeric(column) && !seenFeatures.has(column.name));
-    if (candidates.length > 1 && options.ambiguousTarget === 'first') {
-      targetNote = `several numeric columns could be the target (${candidates.map((c) => c.name).join(', ')}): describing '${candidates[0]!.name}'; choose another with --target`;
-    } else if (candidates.length > 1) {
-      throw new UsageError(
-        `several numeric columns could be the target: ${candidates.map((c) => c.name).join(', ')}; choose one with --target (and any others with --features)`,
-      );
-    }
-    if (candidates.length === 0) {
-      // One column of values that are not numbers: say which cell, as if it had been named.
-      const valued = table.numbers.filter((column): column is NumberColumn => column !== null && column.invalid > 0 && !seenFeatures.has(column.name));
-      if (valued.length === 1) candidates.push(valued[0]!);
-    }
-    if (candidates.length === 0) {
-      const others = header.filter((_, i) => i !== table.timeIndex && i !== table.idIndex && !seenFeatures.has(header[i]!));
-      throw new DataError(
-        `${where(file, table.headerLine)}: no numeric column to forecast${others.length ? ` (${others.join(', ')} hold no numbers)` : ''}; name one with --target`,
-      );
-    }
-    targetColumn = candidates[0]!;
-  }
-  for (const column of [targetColumn, ...featureColumns]) {
+  const { columns: targetColumns, wide, note: targetNote } = pickTargets(table, options, columnOf, seenFeatures);
+  for (const column of [...targetColumns, ...featureColumns]) {
     const bad = badCell(file, column, delimiter);
     if (bad) throw bad;
     if (column.numbers === 0) {
@@ -164,48 +205,58 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
     return { name, type: columnType(column, role), missing: column?.missing ?? 0 };
   });
 
-  // Series: gather, sort, refuse duplicates.
-  const allTimes = table.times.view();
+  // Instants (offsets, --tz), then series: gather, sort, refuse duplicates.
+  const groups = groupRows(table);
   const allLines = table.lines.view();
-  const warnings: string[] = targetNote === undefined ? [] : [targetNote];
+  const timeData = table.time!.finish();
+  const instants = toInstants(timeData, groups, {
+    file, column: timeColumn, field: table.timeIndex + 1, lines: allLines, tz: options.tz,
+  });
+  const style = instants.style;
+  const naiveLocal = timeData.timeOfDay && timeData.offsets === null && !style.zone && !timeData.absolute;
+  const allTimes = instants.times;
+  const warnings: string[] = [...instants.warnings, ...(targetNote === undefined ? [] : [targetNote])];
   let sortedSeries = 0;
   const raw: (SortedSeries & { values: Float64Array; features: Float64Array[] })[] = [];
-  for (const { id, rows } of groupRows(table)) {
+  for (const { id, rows } of groups) {
     const times = gather(allTimes, rows);
     const lines = gatherU32(allLines, rows);
-    const values = gather(targetColumn.values.view(), rows);
+    const targets = targetColumns.map((column) => gather(column.values.view(), rows));
     const features = featureColumns.map((column) => gather(column.values.view(), rows));
     if (!isSorted(times)) {
       // gather() returns the table's own arrays for a single series: sorting them in place is fine.
-      sortByTime({ times, lines, values: [values, ...features] });
+      sortByTime({ times, lines, values: [...targets, ...features] });
       sortedSeries++;
     }
     for (let i = 1; i < times.length; i++) {
       if (times[i] === times[i - 1]) {
         const [a, b] = [lines[i - 1]!, lines[i]!].sort((x, y) => x - y);
-        const hint = idColumn === null ? '; if the file holds several series, name their id column with --id' : '';
+        const hint = naiveLocal
+          ? '; if these are local times with a daylight-saving change, give their zone with --tz (e.g. --tz Europe/Berlin)'
+          : idColumn === null ? '; if the file holds several series, name their id column with --id' : '';
         throw new DataError(
           `${where(file, b)}: duplicate time '${formatTime(times[i]!, style)}'${idColumn === null ? '' : ` in series '${id}'`} (also on line ${a})${hint}`,
         );
       }
     }
-    raw.push({ id, times, lines, values, features });
+    targets.forEach((values, k) => raw.push({ id: wide ? targetColumns[k]!.name : id, times, lines, values, features }));
   }
   if (sortedSeries > 0) {
     warnings.push(
-      `rows were not in time order: sorted them by '${timeColumn}'${idColumn === null ? '' : ` (${sortedSeries} of ${raw.length} series)`}`,
+      `rows were not in time order: sorted them by '${timeColumn}'${idColumn === null ? '' : ` (${sortedSeries} of ${groups.length} series)`}`,
     );
   }
 
-  const freqContext = { file, style, idColumn };
+  const freqContext = { file, style, idColumn: wide ? 'target' : idColumn };
   let freq = givenFreq === undefined ? inferFrequency(raw, freqContext) : resolveAnchor(givenFreq, raw[0]!.times[0]!, style);
   if (givenFreq === undefined) freq = resolveAnchor(freq, raw[0]!.times[0]!, style);
-  const fillContext: FillContext = {
-    file, freq, style, policy, idColumn, target: targetColumn.name, targetField: targetColumn.index + 1,
-    features: featureNames, featureFields: featureColumns.map((column) => column.index + 1),
-  };
   const counts: FillCounts = { values: 0, timestamps: 0, droppedRows: 0, leftOut: 0 };
-  const series: Series[] = raw.map((entry) => {
+  const series: Series[] = raw.map((entry, k) => {
+    const targetColumn = targetColumns[wide ? k % targetColumns.length : 0]!;
+    const fillContext: FillContext = {
+      file, freq, style, policy, idColumn: wide ? 'target' : idColumn, target: targetColumn.name, targetField: targetColumn.index + 1,
+      features: featureNames, featureFields: featureColumns.map((column) => column.index + 1),
+    };
     const positions = gridPositions(entry, freq, givenFreq === undefined, freqContext);
     const rawSeries: RawSeries = { ...entry, positions };
     return fillSeries(rawSeries, fillContext, counts);
@@ -224,8 +275,9 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
     warnings.push(`filled ${parts.join(' and ')} ${how} (--fill ${policy})`);
   }
 
+  const targets = targetColumns.map((column) => column.name);
   return {
-    source: file, columns, rowCount: table.rows, timeColumn, target: targetColumn.name, features: featureNames, idColumn,
-    freq, timeStyle: style, series, warnings, filled: { values: counts.values, timestamps: counts.timestamps }, sha256: source.digest(),
+    source: file, columns, rowCount: table.rows, timeColumn, target: targets.join(','), targets, wide, features: featureNames, idColumn,
+    freq, timeStyle: style, series, warnings, notes: instants.notes, filled: { values: counts.values, timestamps: counts.timestamps }, sha256: source.digest(),
   };
 }

@@ -33,3 +33,12 @@ export function unknownColumnMessage(wanted: string, flag: string, names: readon
   const hint = closest === undefined ? ';' : `; did you mean '${closest}'?`;
   return `no column '${wanted}' (${flag})${hint} columns: ${names.join(', ')}`;
 }
+
+/** How a series is named to people: the target of a single series, the column of a wide file, else '<id column> <id>'. */
+export function seriesTitle(dataset: { target: string; idColumn: string | null; wide?: boolean }, id: string): string {
+  if (id === '') return dataset.target;
+  return dataset.wide ? id : `${dataset.idColumn} ${id}`;
+}
+
+/** The id column written for the series of a wide file in long output. */
+export const WIDE_ID_COLUMN = 'series';

@@ -1,14 +1,15 @@
 // Parsing one numeric cell straight from the decoded text. Plain decimals take an exact fast
 // path (Clinger: an integer mantissa below 2^53 scaled by a power of ten up to 10^22 is one
 // correctly rounded operation, so the result equals Number(text)); anything else valid goes to
-// Number() on the substring.
+// Number() on the substring. true/false and yes/no (any case) read as 1 and 0: flag columns.
 
 export const NUMBER_OK = 0;
 export const NUMBER_MISSING = 1;
 export const NUMBER_INVALID = 2;
 export const NUMBER_INFINITE = 3;
+export const NUMBER_BOOLEAN = 4;
 
-/** Status of the last parseNumberAt call: NUMBER_OK, _MISSING, _INVALID or _INFINITE. */
+/** Status of the last parseNumberAt call: NUMBER_OK, _MISSING, _INVALID, _INFINITE or _BOOLEAN (a 1 or 0). */
 export let numberStatus = NUMBER_OK;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
@@ -18,6 +19,12 @@ const MAX_EXACT = 2 ** 53;
 function isMissingWord(text: string, start: number, end: number): boolean {
   const word = text.slice(start, end).toLowerCase();
   return word === 'na' || word === 'nan' || word === 'null' || word === 'n/a';
+}
+
+/** 1 for true/yes, 0 for false/no (any case), else NaN. */
+function booleanWord(text: string, start: number, end: number): number {
+  const word = text.slice(start, end).toLowerCase();
+  return word === 'true' || word === 'yes' ? 1 : word === 'false' || word === 'no' ? 0 : NaN;
 }
 
 function isInfinityWord(text: string, start: number, end: number): boolean {
@@ -69,6 +76,11 @@ const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 function parseNumberSlow(text: string, start: number, end: number, digitCount: number): number {
   const word = text.slice(start, end);
   if (digitCount === 0 || !NUMBER_PATTERN.test(word)) {
+    const flag = digitCount === 0 ? booleanWord(text, start, end) : NaN;
+    if (!Number.isNaN(flag)) {
+      numberStatus = NUMBER_BOOLEAN;
+      return flag;
+    }
     if (isMissingWord(text, start, end)) numberStatus = NUMBER_MISSING;
     else if (isInfinityWord(text, start, end)) numberStatus = NUMBER_INFINITE;
     else numberStatus = NUMBER_INVALID;

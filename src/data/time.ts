@@ -6,6 +6,11 @@ import {
   DAY, HOUR, MINUTE, SECOND, businessIndex, civilFromDays, daysFromBusinessIndex, daysFromCivil,
   daysInMonth, monthIndex,
 } from './calendar.js';
+import { formatCustom } from './time-format.js';
+import { formatPattern } from './time-pattern.js';
+import { clockOf, fixedClock, type Clock } from './zone.js';
+
+const UTC = fixedClock(0);
 
 const UNIT_CODES: Record<string, { unit: Frequency['unit']; anchor: Frequency['anchor'] }> = {
   s: { unit: 'second', anchor: null }, S: { unit: 'second', anchor: null }, sec: { unit: 'second', anchor: null },
@@ -52,8 +57,13 @@ const FIXED_MS: Partial<Record<Frequency['unit'], number>> = {
   second: SECOND, minute: MINUTE, hour: HOUR, day: DAY, week: 7 * DAY,
 };
 
-/** Milliseconds per step for fixed-length units; undefined for calendar units and business days. */
-export function fixedStepMs(freq: Frequency): number | undefined {
+/**
+ * Milliseconds per step where steps are a fixed length: seconds to hours always (counted on
+ * instants), days and weeks on a fixed-offset clock; undefined for calendar units, business
+ * days, and days on a zone's clock (23 or 25 hours at daylight saving).
+ */
+export function fixedStepMs(freq: Frequency, clock: Clock = UTC): number | undefined {
+  if (clock.zone !== null && (freq.unit === 'day' || freq.unit === 'week')) return undefined;
   const unit = FIXED_MS[freq.unit];
   return unit === undefined ? undefined : unit * freq.step;
 }
@@ -64,21 +74,24 @@ function monthsPerStep(freq: Frequency): number {
 }
 
 /**
- * The time `steps` steps after `time` (epoch ms; negative steps go back). Calendar units keep
- * the time of day and land on the first day (anchor 'start'), the last day ('end') or the same
- * day of the month, clamped (null). Business days skip Saturdays and Sundays. `offsetMinutes`
- * is the input's UTC offset, so that calendar days are counted in the input's local time.
+ * The time `steps` steps after `time` (epoch ms; negative steps go back). Seconds to hours are
+ * counted on instants; days and coarser on the local calendar of `clock` (the input's offset or
+ * zone), keeping the wall-clock time of day. Calendar units land on the first day (anchor
+ * 'start'), the last day ('end') or the same day of the month, clamped (null). Business days
+ * skip Saturdays and Sundays.
  */
-export function addSteps(time: number, freq: Frequency, steps: number, offsetMinutes = 0): number {
-  const fixed = fixedStepMs(freq);
+export function addSteps(time: number, freq: Frequency, steps: number, clock: Clock = UTC): number {
+  const fixed = fixedStepMs(freq, clock);
   if (fixed !== undefined) return time + steps * fixed;
-  const offset = offsetMinutes * MINUTE;
-  const local = time + offset;
+  const local = clock.toLocal(time);
   const days = Math.floor(local / DAY);
   const timeOfDay = local - days * DAY;
+  if (freq.unit === 'day' || freq.unit === 'week') {
+    return clock.fromLocal(local + steps * freq.step * (freq.unit === 'week' ? 7 : 1) * DAY);
+  }
   if (freq.unit === 'business-day') {
     const target = daysFromBusinessIndex(businessIndex(days) + steps * freq.step);
-    return target * DAY + timeOfDay - offset;
+    return clock.fromLocal(target * DAY + timeOfDay);
   }
   const { year, month, day } = civilFromDays(days);
   const months = monthIndex(year, month) + steps * monthsPerStep(freq);
@@ -86,24 +99,25 @@ export function addSteps(time: number, freq: Frequency, steps: number, offsetMin
   const newMonth = months - newYear * 12 + 1;
   const last = daysInMonth(newYear, newMonth);
   const newDay = freq.anchor === 'start' ? 1 : freq.anchor === 'end' ? last : Math.min(day, last);
-  return daysFromCivil(newYear, newMonth, newDay) * DAY + timeOfDay - offset;
+  return clock.fromLocal(daysFromCivil(newYear, newMonth, newDay) * DAY + timeOfDay);
 }
 
 /**
  * How many steps of `freq` lead from `from` to `to`, or NaN when `to` is not on that grid.
  * The inverse of addSteps for times that the grid reaches.
  */
-export function stepsBetween(from: number, to: number, freq: Frequency, offsetMinutes = 0): number {
-  const fixed = fixedStepMs(freq);
+export function stepsBetween(from: number, to: number, freq: Frequency, clock: Clock = UTC): number {
+  const fixed = fixedStepMs(freq, clock);
   if (fixed !== undefined) {
     const steps = (to - from) / fixed;
     return Number.isInteger(steps) ? steps : NaN;
   }
-  const offset = offsetMinutes * MINUTE;
-  const fromDays = Math.floor((from + offset) / DAY);
-  const toDays = Math.floor((to + offset) / DAY);
+  const fromDays = Math.floor(clock.toLocal(from) / DAY);
+  const toDays = Math.floor(clock.toLocal(to) / DAY);
   let steps: number;
-  if (freq.unit === 'business-day') {
+  if (freq.unit === 'day' || freq.unit === 'week') {
+    steps = (toDays - fromDays) / (freq.step * (freq.unit === 'week' ? 7 : 1));
+  } else if (freq.unit === 'business-day') {
     steps = (businessIndex(toDays) - businessIndex(fromDays)) / freq.step;
   } else {
     const a = civilFromDays(fromDays);
@@ -111,7 +125,7 @@ export function stepsBetween(from: number, to: number, freq: Frequency, offsetMi
     steps = (monthIndex(b.year, b.month) - monthIndex(a.year, a.month)) / monthsPerStep(freq);
   }
   if (!Number.isInteger(steps)) return NaN;
-  return addSteps(from, freq, steps, offsetMinutes) === to ? steps : NaN;
+  return addSteps(from, freq, steps, clock) === to ? steps : NaN;
 }
 
 function pad(value: number, width: number): string {
@@ -122,12 +136,16 @@ function formatYear(year: number): string {
   return year < 0 ? `-${pad(-year, 6)}` : year > 9999 ? `+${pad(year, 6)}` : pad(year, 4);
 }
 
-/** A time written in the input's style: YYYY-MM stays YYYY-MM, dates stay dates, offsets kept, epoch stays epoch. */
+/** A time written in the input's style: YYYY-MM stays YYYY-MM, dates stay dates, quarters quarters, offsets kept, epoch stays epoch. */
 export function formatTime(time: number, style: TimeStyle): string {
   if (style.kind === 'epoch-millis') return String(time);
   if (style.kind === 'epoch-seconds') return String(time / 1000);
-  const offset = style.kind === 'datetime' && style.offsetMinutes !== null ? style.offsetMinutes : 0;
-  const local = time + offset * MINUTE;
+  const clock = clockOf(style);
+  const offset = clock.offsetAt(time);
+  const local = time + offset;
+  const written = style.offsetMinutes === null ? null : offset;
+  if (style.kind === 'pattern') return formatPattern(local, style.pattern!, style.letterCase, offset);
+  if (style.kind === 'custom') return formatCustom(local, style.pattern!, written);
   const days = Math.floor(local / DAY);
   const { year, month, day } = civilFromDays(days);
   if (style.kind === 'month') return `${formatYear(year)}-${pad(month, 2)}`;
@@ -140,10 +158,11 @@ export function formatTime(time: number, style: TimeStyle): string {
     const fraction = pad(ms % SECOND, 3);
     text += `.${fraction.padEnd(style.fractionDigits, '0').slice(0, Math.max(style.fractionDigits, 1))}`;
   }
-  if (style.offsetMinutes === null) return text;
-  if (style.zulu && style.offsetMinutes === 0) return `${text}Z`;
-  const sign = style.offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(style.offsetMinutes);
+  if (written === null) return text;
+  const minutes = Math.round(written / MINUTE);
+  if (style.zulu && minutes === 0) return `${text}Z`;
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
   return `${text}${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
 }
 

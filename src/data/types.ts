@@ -9,14 +9,31 @@ export type { FillPolicy };
 
 /** How the time column was written, so written times keep the input's style. */
 export interface TimeStyle {
-  kind: 'date' | 'datetime' | 'month' | 'epoch-seconds' | 'epoch-millis';
-  /** For 'datetime': the UTC offset in minutes the input used (null: no offset written, times are naive/UTC). */
+  /**
+   * ISO 8601 'date', 'datetime' and 'month'; epoch numbers; 'pattern': a form rnncast recognises
+   * itself (years, quarters, weeks, 1/31/2020, Jan 2020 ...), written by `pattern`; 'custom':
+   * --time-format, read and written by Luxon.
+   */
+  kind: 'date' | 'datetime' | 'month' | 'epoch-seconds' | 'epoch-millis' | 'pattern' | 'custom';
+  /**
+   * The UTC offset in minutes the input wrote (of its first time, when it changes); null: no offset
+   * written. Without `zone` it is the clock's fixed offset (null: UTC).
+   */
   offsetMinutes: number | null;
   /** For 'datetime': 'Z' or '+hh:mm' style, seconds shown, separator 'T' or ' ', fractional digits. */
   zulu: boolean;
   separator: 'T' | ' ';
   seconds: boolean;
   fractionDigits: number;
+  /** 'pattern' and 'custom': Luxon-syntax pattern, e.g. 'M/d/yyyy', "yyyy-'Q'q", 'dd.MM.yyyy HH:mm'. */
+  pattern?: string;
+  /** 'pattern': month names and AM/PM as the input wrote them. */
+  letterCase?: 'title' | 'upper' | 'lower';
+  /**
+   * IANA zone whose clock the times are on (--tz, or found from offsets that change at daylight
+   * saving): calendar steps count its local days, written offsets follow its rules. Absent: fixed offset.
+   */
+  zone?: string | null;
 }
 
 /** A regular sampling frequency. `code` is what `--freq` accepts and the model file stores. */
@@ -47,7 +64,8 @@ export interface Series {
 
 export interface ColumnSummary {
   name: string;
-  type: 'time' | 'number' | 'string' | 'empty';
+  /** 'boolean': true/false or yes/no only, read as 1/0. */
+  type: 'time' | 'number' | 'boolean' | 'string' | 'empty';
   missing: number;
 }
 
@@ -57,7 +75,12 @@ export interface Dataset {
   columns: ColumnSummary[];
   rowCount: number;
   timeColumn: string;
+  /** The target column; for a wide file the target columns joined with ',' (as --target takes them). */
   target: string;
+  /** The target columns: several for a wide file (one series each, ids = column names); absent: [target]. */
+  targets?: string[];
+  /** Several target columns of one file (--target a,b or all-numeric): output keeps that shape. Absent: false. */
+  wide?: boolean;
   features: string[];
   idColumn: string | null;
   freq: Frequency;
@@ -65,6 +88,8 @@ export interface Dataset {
   series: Series[];
   /** What filling and sorting did, one line each, for the command to print as warnings. */
   warnings: string[];
+  /** What reading the times did (zone found, daylight-saving gaps), one line each, for notes. */
+  notes?: string[];
   /** Counts behind the warnings. */
   filled: { values: number; timestamps: number };
   /** sha256 of the raw input bytes: the model file's training-data fingerprint. */

@@ -3,6 +3,7 @@
 import { currentStates, forecastInput } from '../data/prepare.js';
 import type { SeriesState } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
+import { clockOf } from '../data/zone.js';
 import type { Dataset } from '../data/types.js';
 import type { ModelCalibration, ModelFile } from '../io/model-file.js';
 import { createWorkspace, networkForward } from '../nn/network.js';
@@ -81,7 +82,7 @@ export function predictSeries(model: ModelFile, network: Network, dataset: Datas
       return { level, lower, upper };
     });
     const times = new Float64Array(horizon);
-    if (freqTimes) for (let step = 0; step < horizon; step++) times[step] = addSteps(state.lastTime, dataset.freq, step + 1, dataset.timeStyle.offsetMinutes ?? 0);
+    if (freqTimes) for (let step = 0; step < horizon; step++) times[step] = addSteps(state.lastTime, dataset.freq, step + 1, clockOf(dataset.timeStyle));
     return { id: state.id, times, forecast, intervals };
   });
 }

@@ -41,6 +41,10 @@ export interface InspectSummary {
   features: string[];
   idColumn: string | null;
   timeFormat: TimeStyle['kind'];
+  /** The pattern the times are read and written by (Luxon tokens), for recognised forms and --time-format. */
+  timePattern?: string;
+  /** The IANA zone whose clock the times are on (--tz, or found from offsets that change). */
+  zone?: string;
   timeRange: { start: string; end: string };
   freq: Frequency & { description: string; season: number };
   gaps: { missingTimestamps: number; seriesWithGaps: number };
@@ -148,7 +152,7 @@ export function summarize(dataset: Dataset): InspectSummary {
   let hint: number | null = null;
   for (const [lag, votes] of lagVotes) if (hint === null || votes > lagVotes.get(hint)! || (votes === lagVotes.get(hint) && lag < hint)) hint = lag;
   const role = (name: string): InspectSummary['columns'][number]['role'] =>
-    name === dataset.timeColumn ? 'time' : name === dataset.target ? 'target' : dataset.features.includes(name) ? 'feature'
+    name === dataset.timeColumn ? 'time' : (dataset.targets ?? [dataset.target]).includes(name) ? 'target' : dataset.features.includes(name) ? 'feature'
       : name === dataset.idColumn ? 'id' : 'unused';
   return {
     source: dataset.source,
@@ -160,6 +164,8 @@ export function summarize(dataset: Dataset): InspectSummary {
     features: dataset.features,
     idColumn: dataset.idColumn,
     timeFormat: dataset.timeStyle.kind,
+    ...(dataset.timeStyle.pattern === undefined ? {} : { timePattern: dataset.timeStyle.pattern }),
+    ...(dataset.timeStyle.zone ? { zone: dataset.timeStyle.zone } : {}),
     timeRange: {
       start: Number.isFinite(first) ? formatTime(first, dataset.timeStyle) : '',
       end: Number.isFinite(last) ? formatTime(last, dataset.timeStyle) : '',

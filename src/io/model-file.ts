@@ -45,7 +45,10 @@ export interface ModelSeries {
 
 export interface ModelData {
   timeColumn: string;
+  /** The target column; for a wide file its target columns joined with ','. */
   target: string;
+  /** Trained on a wide file (several target columns): forecasts are written wide too. */
+  wide?: boolean;
   features: string[];
   idColumn: string | null;
   freq: string;
@@ -254,6 +257,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
   const checkedData: ModelData = {
     timeColumn: stringField(data, 'timeColumn', path, d),
     target,
+    ...(data.wide === true ? { wide: true } : {}),
     features,
     idColumn: idColumn as string | null,
     freq: stringField(data, 'freq', path, d),

@@ -1,11 +1,12 @@
-// Prediction and backtest files: one table, written as csv, json (an array of objects) or ndjson.
+// Prediction and backtest files: one table, written as csv, json (an array of objects) or ndjson
+// (an Excel workbook is workbook.ts's job).
 import type { Writable } from 'node:stream';
 import { writeFileAtomic } from './atomic-write.js';
 
 export type Cell = string | number | null;
-import type { OutputFormat } from '../options/choices.js';
+import type { TextFormat } from '../options/choices.js';
 
-export type { OutputFormat };
+export type { TextFormat };
 
 export interface Table {
   columns: string[];
@@ -31,7 +32,7 @@ function rowObject(columns: string[], row: Cell[]): Record<string, Cell> {
   return object;
 }
 
-export function renderTable(table: Table, format: OutputFormat): string {
+export function renderTable(table: Table, format: TextFormat): string {
   if (format === 'json') return `${JSON.stringify(table.rows.map((row) => rowObject(table.columns, row)), null, 1)}\n`;
   if (format === 'ndjson') return table.rows.map((row) => `${JSON.stringify(rowObject(table.columns, row))}\n`).join('');
   const lines = [table.columns.map(csvField).join(',')];
@@ -40,7 +41,7 @@ export function renderTable(table: Table, format: OutputFormat): string {
 }
 
 /** Standard output for undefined or '-', else an atomic file write. */
-export async function writeOutput(path: string | undefined, content: string, stdout: Writable): Promise<void> {
+export async function writeOutput(path: string | undefined, content: string | Uint8Array, stdout: Writable): Promise<void> {
   if (path === undefined || path === '-') {
     await new Promise<void>((resolve, reject) => {
       stdout.write(content, (error) => (error ? reject(error) : resolve()));

@@ -30,11 +30,6 @@ export function meanMetricSets(sets: readonly MetricSet[]): MetricSet {
   return mean as unknown as MetricSet;
 }
 
-/** "overall": bySeries[s][f] is series s at fold f; each series is averaged over its folds first, so every series weighs the same. */
-export function overallMetrics(bySeries: readonly (readonly MetricSet[])[]): MetricSet {
-  return meanMetricSets(bySeries.map((folds) => meanMetricSets(folds)));
-}
-
 export interface M4Summary {
   /** Mean sMAPE over every (series, fold) forecast with a defined sMAPE. */
   smape: MetricValue;

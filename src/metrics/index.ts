@@ -13,5 +13,5 @@ export {
   type MetricsInput,
   type IntervalInput,
 } from './metric-set.js';
-export { meanMetricSets, overallMetrics, m4Summary, owa, type M4Summary } from './aggregate.js';
+export { meanMetricSets, m4Summary, owa, type M4Summary } from './aggregate.js';
 export { normalCdf, normalQuantile, zForLevel } from './normal.js';

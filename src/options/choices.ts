@@ -23,8 +23,10 @@ export type TransformKind = (typeof TRANSFORMS)[number];
 export const FILL_POLICIES = ['interpolate', 'ffill', 'zero', 'drop', 'error'] as const;
 export type FillPolicy = (typeof FILL_POLICIES)[number];
 
-export const OUTPUT_FORMATS = ['csv', 'json', 'ndjson'] as const;
+/** Text formats first; xlsx (an Excel workbook) and arrow (Arrow IPC) are binary. */
+export const OUTPUT_FORMATS = ['csv', 'json', 'ndjson', 'xlsx', 'arrow'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type TextFormat = Exclude<OutputFormat, 'xlsx' | 'arrow'>;
 
 export const REFITS = ['every', 'once'] as const;
 export type RefitKind = (typeof REFITS)[number];

@@ -1,6 +1,6 @@
 // --config FILE.json: read once (so `--config <(…)` and `--config /dev/stdin` work), at most
 // 1 MB, without blocking the main thread (so SIGINT/SIGTERM still end a run whose pipe never
-// closes). A regular file, or a pipe named the way a shell names one (/dev/stdin, /dev/fd/N);
+// closes). A regular file, or a pipe named the way a shell names one (-, /dev/stdin, /dev/fd/N);
 // a device or a named FIFO is refused before anything is opened.
 import { fstatSync } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -11,11 +11,9 @@ import type { ConfigValues } from './sources.js';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-const STDIN_PATH = /^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/;
-
-/** /dev/stdin and its aliases: the same bytes as `<input>` given as `-`. */
+/** -, /dev/stdin and its aliases: the same bytes as `<input>` given as `-`. */
 export function isStandardInputPath(path: string): boolean {
-  return STDIN_PATH.test(path);
+  return namedDescriptor(path) === 0;
 }
 
 function errorCode(error: unknown): string {
@@ -30,8 +28,8 @@ function cannotRead(path: string, error: unknown): UsageError {
 
 const tooLarge = (path: string): UsageError => new UsageError(`--config ${path}: larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; a config file is a small JSON object of flags`);
 
-async function readRegularFile(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r').catch((error: unknown) => {
+async function readRegularFile(file: string, path: string): Promise<Buffer> {
+  const handle = await open(file, 'r').catch((error: unknown) => {
     throw cannotRead(path, error);
   });
   try {
@@ -87,9 +85,9 @@ function kindOf(stats: Stats): string {
   return 'not a regular file';
 }
 
-/** /dev/stdin, /dev/fd/N, /proc/self/fd/N: the descriptor they name, already open in this process. */
+/** -, /dev/stdin, /dev/fd/N, /proc/self/fd/N: the descriptor they name, already open in this process. */
 function namedDescriptor(path: string): number | undefined {
-  if (path === '/dev/stdin') return 0;
+  if (path === '-' || path === '/dev/stdin') return 0;
   const match = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(path);
   return match ? Number(match[1]) : undefined;
 }
@@ -105,12 +103,14 @@ async function readBytes(path: string, signal: AbortSignal): Promise<Buffer> {
     }
     if (stats.isFIFO() || stats.isSocket()) return readPipe(fd, path, signal);
   }
-  const stats = await stat(path).catch((error: unknown) => {
+  // Standard input redirected from a file: read it as that file.
+  const named = fd === undefined ? path : `/dev/fd/${fd}`;
+  const stats = await stat(named).catch((error: unknown) => {
     throw cannotRead(path, error);
   });
   if (!stats.isFile()) throw new UsageError(`--config ${path}: ${kindOf(stats)}, not a JSON file (a pipe is read when named /dev/stdin or /dev/fd/N)`);
   if (stats.size > MAX_CONFIG_BYTES) throw tooLarge(path);
-  return readRegularFile(path);
+  return readRegularFile(named, path);
 }
 
 function decode(bytes: Buffer, path: string): string {

@@ -13,7 +13,7 @@ import {
 import type { CommandName } from './choices.js';
 import { choice, integer, names, parsed, real, text, toggle } from './spec.js';
 import type { FlagGroup } from './spec.js';
-import { parseDelimiter, parseLevels } from './values.js';
+import { parseDelimiter, parseLevels, parseZone } from './values.js';
 
 const DATA = 'Data:';
 const MODEL = 'Model:';
@@ -38,12 +38,14 @@ export const generalFlags = {
 /** Every command (PRODUCT.md, "Data options"). */
 export const dataFlags = {
   time: column('time column', 'the first column whose values parse as times'),
-  target: column('column to forecast', 'the only numeric column left'),
+  target: column('column to forecast; a,b,c or all-numeric: several columns of a wide file, one series each', 'the only numeric column left'),
   features: names({ describe: 'covariate columns, comma-separated', group: DATA, maxItems: MAX_FEATURES }),
   id: column('series id column of a long-format file'),
   freq: text({ describe: 'frequency: 15min, H, D, B, W, M, Q, Y', defaultText: 'inferred', group: DATA, expected: 'a frequency such as 15min, H, D, W, M, Q, Y' }),
   fill: choice(FILL_POLICIES, { default: 'interpolate', describe: 'missing values and timestamps', group: DATA }),
   delimiter: text({ describe: 'field delimiter', defaultText: 'detected', group: DATA, expected: 'one character', parse: parseDelimiter }),
+  timeFormat: text({ describe: "form of the time column in Luxon tokens, e.g. 'dd/MM/yyyy HH:mm'", defaultText: 'the forms rnncast recognises', group: DATA, expected: 'a Luxon format' }),
+  tz: text({ describe: 'IANA time zone of naive local times, e.g. Europe/Berlin', defaultText: 'times as written', group: DATA, expected: 'an IANA time zone name', parse: parseZone }),
 };
 
 /** train, forecast, backtest (PRODUCT.md, "Model and training options"). */
@@ -95,6 +97,7 @@ export const forecastFlags = {
   levels,
   model: path('model file', 'm', MODEL),
   saveModel: path('keep the model trained on the fly', undefined, MODEL),
+  long: toggle({ default: false, describe: 'a wide input (--target a,b): write the forecast long (series, time, forecast, ...) instead of wide', group: OUTPUT }),
 };
 
 export const backtestFlags = {
@@ -109,7 +112,7 @@ export const backtestFlags = {
   season: integer({ min: 1, max: 100_000, describe: 'season length for seasonal naive and MASE', defaultText: 'inferred', group: BACKTEST }),
   failIfWorseThan: choice(GATE_BASELINES, { describe: 'exit 3 when the model loses to this baseline', group: BACKTEST }),
   gateMetric: choice(GATE_METRICS, { default: 'mase', describe: 'metric for --fail-if-worse-than', group: BACKTEST }),
-  metricsOut: path('write the metrics document (JSON) here', undefined, BACKTEST),
+  metricsOut: path('write the metrics document here (JSON; an Excel workbook for .xlsx)', undefined, BACKTEST),
   json: toggle({ default: false, describe: 'print the metrics document on standard output', group: OUTPUT }),
 };
 

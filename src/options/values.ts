@@ -1,5 +1,6 @@
 // Parsers for flag values that have a syntax of their own. They throw ValueProblem; readFlag
 // turns that into one usage error naming the flag, the value and where it came from.
+import { canonicalZone } from '../data/zone.js';
 import { ValueProblem } from './spec.js';
 
 /** '--delimiter': one character; 'tab' (any case) and '\t' mean a tab. */
@@ -9,6 +10,13 @@ export function parseDelimiter(value: string): string {
     throw new ValueProblem("expected one character other than a quote or a line end (e.g. ',', ';', tab)");
   }
   return value;
+}
+
+/** '--tz': an IANA zone Node knows, in its canonical spelling ('europe/berlin' → 'Europe/Berlin'). */
+export function parseZone(value: string): string {
+  const zone = canonicalZone(value);
+  if (zone === null) throw new ValueProblem('expected an IANA time zone Node knows (e.g. Europe/Berlin, America/New_York, UTC)');
+  return zone;
 }
 
 /**

@@ -1,23 +1,16 @@
 // ASCII line charts (asciichart) as a string for standard error, downsampled to the width.
-import { createRequire } from 'node:module';
+import asciichart from 'asciichart';
 
-interface AsciiChart {
-  plot(series: number[][], config: { height: number; offset: number; format: (x: number) => string; colors?: string[] }): string;
-  cyan: string; magenta: string; green: string; yellow: string; blue: string; red: string; reset: string;
-}
-
-// asciichart is CommonJS without types; loaded once, on first use.
-let asciichart: AsciiChart | undefined;
-function library(): AsciiChart {
-  asciichart ??= createRequire(import.meta.url)('asciichart') as AsciiChart;
-  return asciichart;
-}
-
-export interface ChartOptions {
+/** What every chart needs from the terminal. */
+export interface ChartStyle {
   /** Total width in characters, labels included. */
   width: number;
-  height?: number; // default 10
+  /** Colours (a terminal without NO_COLOR); without them, lines are told apart by solid and dotted. */
   color: boolean;
+}
+
+export interface ChartOptions extends ChartStyle {
+  height?: number; // default 10
   /** One per series: a legend line under the chart. */
   labels?: string[];
 }
@@ -72,9 +65,8 @@ export function lineChart(seriesList: number[][], options: ChartOptions): string
   const plotted = seriesList
     .map((series) => downsample(series, Math.max(1, Math.round((points * series.length) / longest))))
     .filter((series) => series.length > 0);
-  const chart = library();
-  const palette = [chart.cyan, chart.magenta, chart.green, chart.yellow, chart.blue, chart.red];
-  const text = chart.plot(plotted, {
+  const palette = [asciichart.cyan, asciichart.magenta, asciichart.green, asciichart.yellow, asciichart.blue, asciichart.red];
+  const text = asciichart.plot(plotted, {
     height,
     offset: 3,
     format: (x: number) => x.toFixed(decimals).padStart(labelWidth),
@@ -82,7 +74,7 @@ export function lineChart(seriesList: number[][], options: ChartOptions): string
   });
   if (!options.labels || options.labels.length === 0) return text;
   const legend = options.labels
-    .map((label, i) => (options.color ? `${palette[i % palette.length]}──${chart.reset} ${label}` : `── ${label}`))
+    .map((label, i) => (options.color ? `${palette[i % palette.length]}──${asciichart.reset} ${label}` : `── ${label}`))
     .join('   ');
   return `${text}\n${' '.repeat(labelWidth + 2)}${legend}`;
 }

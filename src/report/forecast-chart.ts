@@ -1,9 +1,10 @@
 // The forecast chart on standard error: the last part of each series, its forecast, and the
 // widest interval band, for the first few series of a file.
 import asciichart from 'asciichart';
-import type { CommandContext } from '../cli/context.js';
+import { seriesTitle } from '../data/names.js';
 import type { Dataset } from '../data/types.js';
 import type { SeriesForecast } from '../forecast/predict.js';
+import type { ChartStyle } from './chart.js';
 import { overlayPlot } from './overlay.js';
 
 const MAX_SERIES = 3;
@@ -22,9 +23,9 @@ function colourPlot(mainLines: number[][], bandLines: number[][]): string {
   return asciichart.plot([...bandLines, ...mainLines], { height: HEIGHT, colors });
 }
 
-export function forecastChart(dataset: Dataset, forecasts: SeriesForecast[], context: CommandContext): string {
+export function forecastChart(dataset: Dataset, forecasts: SeriesForecast[], options: ChartStyle): string {
   const shown = forecasts.slice(0, MAX_SERIES);
-  const plotWidth = Math.max(20, Math.min(context.columns, 160) - LABEL_WIDTH);
+  const plotWidth = Math.max(20, Math.min(options.width, 160) - LABEL_WIDTH);
   const out: string[] = [];
   for (const forecast of shown) {
     const series = dataset.series.find((candidate) => candidate.id === forecast.id);
@@ -36,8 +37,8 @@ export function forecastChart(dataset: Dataset, forecasts: SeriesForecast[], con
     const bandUsable = band !== undefined && Array.from(band.lower).every(Number.isFinite) && Array.from(band.upper).every(Number.isFinite);
     const bandLines = bandUsable ? [extend(history, band.lower), extend(history, band.upper)] : [];
     const mainLines = [extend(history, forecast.forecast), history];
-    const title = `${forecast.id === '' ? dataset.target : `${dataset.idColumn} ${forecast.id}`}: last ${historyLength} points and ${horizon} forecast steps${bandUsable ? ` (dotted: the ${band.level}% band)` : ''}`;
-    out.push(title, context.color ? colourPlot(mainLines, bandLines) : overlayPlot(mainLines, bandLines, HEIGHT), '');
+    const title = `${seriesTitle(dataset, forecast.id)}: last ${historyLength} points and ${horizon} forecast steps${bandUsable ? ` (dotted: the ${band.level}% band)` : ''}`;
+    out.push(title, options.color ? colourPlot(mainLines, bandLines) : overlayPlot(mainLines, bandLines, HEIGHT), '');
   }
   if (forecasts.length > shown.length) out.push(`(${forecasts.length - shown.length} more series not drawn)`, '');
   return `${out.join('\n')}\n`;

@@ -1,7 +1,14 @@
 // Training progress on standard error: a cli-progress bar on a terminal, a plain line every few
 // epochs otherwise (cron mail, CI logs), nothing with --quiet.
-import type { CommandContext } from '../cli/context.js';
+import type { Writable } from 'node:stream';
 import type { EpochEvent } from '../train/loop.js';
+
+/** Where progress goes: standard error, a bar only on a terminal, nothing when quiet. */
+export interface ProgressTarget {
+  stderr: Writable;
+  quiet: boolean;
+  interactive: boolean;
+}
 
 export interface TrainingProgress {
   update(event: EpochEvent): void;
@@ -16,7 +23,7 @@ export function plainEpochLine(event: EpochEvent, label: string): string {
 }
 
 /** Plain lines: the first epoch, then about every 10% of the epoch budget or 5 s, whichever is first. */
-function plainProgress(context: CommandContext, label: string): TrainingProgress {
+function plainProgress(context: ProgressTarget, label: string): TrainingProgress {
   let lastLine = -Infinity;
   return {
     update(event) {
@@ -30,7 +37,7 @@ function plainProgress(context: CommandContext, label: string): TrainingProgress
   };
 }
 
-export async function createTrainingProgress(context: CommandContext, label = ''): Promise<TrainingProgress> {
+export async function createTrainingProgress(context: ProgressTarget, label = ''): Promise<TrainingProgress> {
   if (context.quiet) return { update() {}, stop() {} };
   if (!context.interactive) return plainProgress(context, label);
   const { SingleBar } = (await import('cli-progress')).default;

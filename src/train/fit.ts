@@ -162,6 +162,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
     data: {
       timeColumn: dataset.timeColumn,
       target: dataset.target,
+      ...(dataset.wide ? { wide: true } : {}),
       features: dataset.features,
       idColumn: dataset.idColumn,
       freq: dataset.freq.code,

@@ -1,4 +1,5 @@
-// asciichart ships no types; this is the part of its API rnncast uses.
+// asciichart ships no types; this is the part of its API rnncast uses. Every chart loads it the
+// same way: `import asciichart from 'asciichart'`.
 declare module 'asciichart' {
   export interface PlotConfig {
     height?: number;
@@ -10,31 +11,22 @@ declare module 'asciichart' {
     symbols?: string[];
     format?: (value: number, index: number) => string;
   }
-  export function plot(series: number[] | number[][], config?: PlotConfig): string;
-  export const black: string;
-  export const red: string;
-  export const green: string;
-  export const yellow: string;
-  export const blue: string;
-  export const magenta: string;
-  export const cyan: string;
-  export const lightgray: string;
-  export const darkgray: string;
-  export const lightred: string;
-  export const lightgreen: string;
-  export const lightyellow: string;
-  export const lightblue: string;
-  export const lightmagenta: string;
-  export const lightcyan: string;
-  export const white: string;
-  // `default` is a reserved word as an export name in a declaration, so it is reached by index.
-  const asciichart: {
-    plot: typeof plot;
+  interface AsciiChart {
+    plot(series: number[] | number[][], config?: PlotConfig): string;
+    /** The terminal's own colour; `reset` ends a coloured run. */
     default: string;
-    green: string;
-    darkgray: string;
-    blue: string;
+    reset: string;
+    black: string;
     red: string;
-  };
+    green: string;
+    yellow: string;
+    blue: string;
+    magenta: string;
+    cyan: string;
+    lightgray: string;
+    darkgray: string;
+    white: string;
+  }
+  const asciichart: AsciiChart;
   export default asciichart;
 }

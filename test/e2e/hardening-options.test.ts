@@ -4,7 +4,7 @@
 // between words.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { binPath, dataset, repoRoot, runCli, runCliAsync, tempDir } from '../helpers/exec.js';
@@ -110,6 +110,13 @@ describe('hardening: options from the command line, the environment and --config
     const substituted = bash(`$RNNCAST train ${air} -o ${path('subst.json')} --config <(echo '{"epochs": 1, "hidden": 5, "quiet": true}')`);
     assert.equal(substituted.status, 0, substituted.stderr);
     assert.equal(JSON.parse(readFileSync(path('subst.json'), 'utf8')).config.hiddenSize, 5);
+    const dash = bash(`echo '{"epochs": 1, "hidden": 7, "quiet": true}' | $RNNCAST train ${air} -o ${path('dash.json')} --config -`);
+    assert.equal(dash.status, 0, dash.stderr);
+    assert.equal(JSON.parse(readFileSync(path('dash.json'), 'utf8')).config.hiddenSize, 7);
+    writeFileSync(path('from-file.json'), '{"epochs": 1, "hidden": 3, "quiet": true}');
+    const redirected = bash(`$RNNCAST train ${air} -o ${path('redirected.json')} --config - < ${path('from-file.json')}`);
+    assert.equal(redirected.status, 0, redirected.stderr);
+    assert.equal(JSON.parse(readFileSync(path('redirected.json'), 'utf8')).config.hiddenSize, 3, 'standard input redirected from a file');
     const both = bash(`cat ${air} | $RNNCAST forecast - -m ${model} --config /dev/stdin`);
     assertUsage(both, /--config \/dev\/stdin and <input> - would both read standard input/);
   });
@@ -142,7 +149,15 @@ describe('hardening: options from the command line, the environment and --config
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.stdin.write('{"hidden": ');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Signal only once the run waits on the pipe: its event loop watches descriptor 0 (Linux).
+    const watchingStdin = (): boolean => {
+      try {
+        return readdirSync(`/proc/${child.pid}/fdinfo`).some((fd) => /^tfd:\s+0\s/m.test(readFileSync(`/proc/${child.pid}/fdinfo/${fd}`, 'utf8')));
+      } catch {
+        return false;
+      }
+    };
+    for (let waited = 0; !watchingStdin() && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const sent = Date.now();
     child.kill('SIGTERM');
@@ -167,6 +182,21 @@ describe('hardening: options from the command line, the environment and --config
     const refused = await runCliAsync(['forecast', air, '-m', path('over.json'), '--quiet']);
     assert.equal(refused.status, 65, refused.stderr);
     assert.match(refused.stderr, /over\.json: config\.patience is 1000001, expected an integer in \[1, 1000000\]/);
+  });
+
+  test('a model is refused on data of another frequency, read once, from a file or standard input', async () => {
+    const daily = `month,passengers\n${Array.from({ length: 80 }, (_, i) => `${new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10)},${100 + (i % 7)}`).join('\n')}\n`;
+    writeFileSync(path('daily.csv'), daily);
+    const dailyModel = path('daily-model.json');
+    const trained = await runCliAsync(['train', path('daily.csv'), '-o', dailyModel, ...quick, '--quiet']);
+    assert.equal(trained.status, 0, trained.stderr);
+    const fromFile = await runCliAsync(['forecast', air, '-m', dailyModel, '--quiet']);
+    assert.equal(fromFile.status, 65, fromFile.stderr);
+    assert.match(fromFile.stderr, /daily-model\.json: the model was trained with frequency D, but .*air-passengers\.csv has frequency M/);
+    assert.equal(fromFile.stdout, '');
+    const fromStdin = await runCliAsync(['forecast', '-', '-m', dailyModel, '--quiet'], { input: readFileSync(air, 'utf8') });
+    assert.equal(fromStdin.status, 65, fromStdin.stderr);
+    assert.match(fromStdin.stderr, /the model was trained with frequency D, but <stdin> has frequency M|but - has frequency M/);
   });
 
   test('--val-size 0 trains without validation: the intervals are empty, as the short-series hint promises', async () => {

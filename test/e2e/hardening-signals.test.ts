@@ -1,4 +1,4 @@
-// Issue 5: interruptions and concurrent runs lose nothing. SIGTERM (SIGINT is in forecast.test.ts
+// Interruptions and concurrent runs lose nothing. SIGTERM (SIGINT is in forecast.test.ts
 // and backtest.test.ts) during train, forecast and backtest; two runs racing for one output path;
 // SIGKILL, which no handler sees, before the write.
 import assert from 'node:assert/strict';

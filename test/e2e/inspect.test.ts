@@ -1,11 +1,11 @@
 // `rnncast inspect` as a user runs it: real datasets, standard input, and every bad input of
-// issue 2 as one line on standard error with the exit code of PRODUCT.md.
+// ingestion as one line on standard error with the exit code of PRODUCT.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dataset, fixture, runCli } from '../helpers/exec.js';
 
-const csv = (name: string): string => fixture(`csv/${name}`);
+const csv = (name: string): string => fixture(`bad/${name}`);
 
 /** One line on stderr, no stack trace, nothing on stdout. */
 function assertOneLineError(result: { status: number; stdout: string; stderr: string }, status: number, pattern: RegExp): void {
@@ -89,8 +89,8 @@ test('bad input: each one line on stderr with its exit code', () => {
   assertOneLineError(runCli(['inspect', csv('duplicate.csv')]), 65, /duplicate\.csv:4: duplicate time '2020-01-01' \(also on line 2\)/);
   assertOneLineError(runCli(['inspect', csv('mixed-frequency.csv')]), 65, /mixed-frequency\.csv:3: mixed frequencies: '2020-01-02' comes 1d after '2020-01-01' \(line 2\), but most times are weekly/);
   assertOneLineError(runCli(['inspect', csv('gaps.csv'), '--fill', 'error', '--target', 'value']), 65, /--fill error/);
-  assertOneLineError(runCli(['inspect', csv('decimal-comma.csv'), '--target', 'load']), 65,
-    /decimal-comma\.csv:2:2: '1,5' in column 'load' is not a number: it looks like a decimal comma/);
+  assertOneLineError(runCli(['inspect', csv('decimal-comma-semicolons.csv'), '--target', 'load']), 65,
+    /decimal-comma-semicolons\.csv:2:2: '1,5' in column 'load' is not a number: it looks like a decimal comma/);
   // Training needs one target; inspect describes the first and says so (next test).
   assertOneLineError(runCli(['forecast', dataset('airquality.csv')]), 2, /several numeric columns could be the target: ozone, solar_r, wind, temp/);
   assertOneLineError(runCli(['inspect', dataset('air-passengers.csv'), '--freq', 'fortnightly']), 2, /--freq: unknown frequency 'fortnightly'/);

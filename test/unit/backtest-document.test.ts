@@ -2,34 +2,17 @@
 // hand-made fold results whose means can be checked by hand.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { makeFrequency } from '../../src/data/time.js';
 import type { Dataset, Series } from '../../src/data/types.js';
 import type { MetricSet } from '../../src/metrics/index.js';
 import { buildDocument } from '../../src/backtest/document.js';
 import { backtestTable } from '../../src/backtest/file.js';
 import { decideGate } from '../../src/backtest/gate.js';
-import { bestMethods, summaryTable } from '../../src/backtest/report.js';
+import { bestMethods, summaryTable } from '../../src/report/backtest-table.js';
 import type { BacktestResult, FoldCell, Method } from '../../src/backtest/rolling-origin.js';
+import { makeDataset, makeSeries } from '../helpers/dataset.js';
 
-function series(id: string, n: number): Series {
-  return {
-    id,
-    times: Float64Array.from({ length: n }, (_, i) => Date.UTC(2000, i, 1)),
-    values: Float64Array.from({ length: n }, (_, i) => i + 1),
-    features: [],
-    imputed: new Uint8Array(n),
-    lines: new Uint32Array(n),
-  };
-}
-
-function dataset(all: Series[], idColumn: string | null): Dataset {
-  return {
-    source: 't.csv', columns: [], rowCount: 0, timeColumn: 'month', target: 'y', features: [], idColumn,
-    freq: makeFrequency('month', 1, 'start'),
-    timeStyle: { kind: 'month', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
-    series: all, warnings: [], filled: { values: 0, timestamps: 0 }, sha256: '',
-  };
-}
+const series = (id: string, n: number): Series => makeSeries({ id, values: Array.from({ length: n }, (_, i) => i + 1) }, 'M');
+const dataset = (all: Series[], idColumn: string | null): Dataset => makeDataset(all, { grid: 'M', idColumn, source: 't.csv' });
 
 function set(mase: number | null, extra: Partial<Record<string, number | null>> = {}): MetricSet {
   return { mae: mase === null ? null : mase * 10, rmse: mase === null ? null : mase * 11, mape: 5, smape: mase === null ? null : mase * 2, mase, coverage_80: 0.8, width_80: 4, mape_skipped: 1, ...extra } as MetricSet;
@@ -142,6 +125,9 @@ describe('best marks and the gate', () => {
     assert.equal(won.passed, true);
     assert.match(won.message, /model MASE 1.25 beats naive MASE 2/);
     assert.equal(decideGate(overall, 'drift', 'mae').passed, true);
+    const gated = buildDocument(result([[1, 3], [0.5, null]]), 1, { baseline: 'seasonal-naive', metric: 'mase' });
+    assert.deepEqual(gated.gate, lost, 'the document is built once, with the gate decided on its own overall');
+    assert.equal(Object.keys(gated).at(-1), 'gate');
   });
 
   test('a tie passes; an undefined metric fails closed', () => {

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DataError } from '../../src/errors.js';
-import { makeFrequency } from '../../src/data/time.js';
 import type { Dataset, Series } from '../../src/data/types.js';
 import type { BacktestOptions } from '../../src/backtest/options.js';
 import { planBacktest, runBacktest } from '../../src/backtest/rolling-origin.js';
@@ -13,36 +12,15 @@ import { buildDocument, renderDocument } from '../../src/backtest/document.js';
 import { backtestTable } from '../../src/backtest/file.js';
 import { renderTable } from '../../src/io/predictions.js';
 import type { TrainingOptions } from '../../src/train/options.js';
+import { makeDataset, makeSeries } from '../helpers/dataset.js';
 
+/** Monthly, trend + season 12 + a little deterministic noise, phase-shifted per series. */
 function seasonal(id: string, n: number, phase: number): Series {
-  const values = Float64Array.from({ length: n }, (_, i) => 100 + i * 0.5 + 10 * Math.sin((2 * Math.PI * (i + phase)) / 12) + ((i * 7919 + phase) % 5));
-  return {
-    id,
-    times: Float64Array.from({ length: n }, (_, i) => Date.UTC(2000, i, 1)),
-    values,
-    features: [],
-    imputed: new Uint8Array(n),
-    lines: Uint32Array.from({ length: n }, (_, i) => i + 2),
-  };
+  const values = Array.from({ length: n }, (_, i) => 100 + i * 0.5 + 10 * Math.sin((2 * Math.PI * (i + phase)) / 12) + ((i * 7919 + phase) % 5));
+  return makeSeries({ id, values }, 'M');
 }
 
-function dataset(series: Series[]): Dataset {
-  return {
-    source: 'synthetic.csv',
-    columns: [],
-    rowCount: series.reduce((sum, one) => sum + one.values.length, 0),
-    timeColumn: 'month',
-    target: 'y',
-    features: [],
-    idColumn: series.length > 1 ? 'id' : null,
-    freq: makeFrequency('month', 1, 'start'),
-    timeStyle: { kind: 'month', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
-    series,
-    warnings: [],
-    filled: { values: 0, timestamps: 0 },
-    sha256: '0'.repeat(64),
-  };
-}
+const dataset = (series: Series[]): Dataset => makeDataset(series, { grid: 'M', source: 'synthetic.csv' });
 
 const training: TrainingOptions = {
   cell: 'lstm', hiddenSize: 4, numLayers: 1, bidirectional: false, dropout: 0, horizon: 6, lookback: undefined,

@@ -2,40 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DataError, UsageError } from '../../src/errors.js';
-import { makeFrequency } from '../../src/data/time.js';
 import type { Dataset, Series } from '../../src/data/types.js';
 import { foldOrigins, heldOutPoints, planOrigins } from '../../src/backtest/origins.js';
 import { datasetBefore, sliceSeries } from '../../src/backtest/slice.js';
+import { makeDataset, makeSeries } from '../helpers/dataset.js';
 
-function monthly(id: string, values: number[]): Series {
-  const n = values.length;
-  return {
-    id,
-    times: Float64Array.from({ length: n }, (_, i) => Date.UTC(2000, i, 1)),
-    values: Float64Array.from(values),
-    features: [Float64Array.from(values, (v) => v * 2)],
-    imputed: new Uint8Array(n),
-    lines: Uint32Array.from({ length: n }, (_, i) => i + 2),
-  };
-}
-
-function dataset(series: Series[]): Dataset {
-  return {
-    source: 'test.csv',
-    columns: [],
-    rowCount: series.reduce((sum, one) => sum + one.values.length, 0),
-    timeColumn: 'month',
-    target: 'y',
-    features: ['x'],
-    idColumn: series.length > 1 ? 'id' : null,
-    freq: makeFrequency('month', 1, 'start'),
-    timeStyle: { kind: 'month', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
-    series,
-    warnings: ['a warning about the whole file'],
-    filled: { values: 0, timestamps: 0 },
-    sha256: '0'.repeat(64),
-  };
-}
+/** Monthly, with one feature x = 2y. */
+const monthly = (id: string, values: number[]): Series => makeSeries({ id, values, features: [values.map((v) => v * 2)] }, 'M');
+const dataset = (series: Series[]): Dataset => makeDataset(series, { grid: 'M', source: 'test.csv', features: ['x'], warnings: ['a warning about the whole file'] });
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 

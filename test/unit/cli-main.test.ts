@@ -26,6 +26,8 @@ test('usage errors are one line on the context\'s standard error, exit 2', async
   assert.equal(typo.status, 2);
   assert.equal(typo.stderr, 'rnncast: unknown flag: jsn (did you mean --json? see --help)\n');
   assert.equal((await run([])).stderr, 'rnncast: name a command: inspect, train, forecast, backtest\n');
+  assert.equal((await run(['inspect', dataset('nile.csv'), '--hidden', '3'])).stderr, 'rnncast: --hidden is not a flag of inspect (it is one of train, forecast, backtest; see --help)\n');
+  assert.equal((await run(['inspect', dataset('nile.csv'), '-q=maybe'])).stderr, 'rnncast: -q maybe: expected true or false (or yes/no, on/off, 1/0)\n');
   assert.equal((await run(['forcast', 'x.csv'])).stderr, "rnncast: unknown command 'forcast' (did you mean forecast? commands: inspect, train, forecast, backtest, completion)\n");
 });
 
@@ -38,6 +40,12 @@ test('RNNCAST_* come from the context\'s environment, not the process\'s', async
   const bad = await run(['inspect', dataset('nile.csv')], { env: { RNNCAST_JSON: 'maybe' } });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--json maybe: expected true or false .*\(from RNNCAST_JSON\)/);
+});
+
+test('booleans written --flag=value or -f=value', async () => {
+  assert.equal((await run(['inspect', dataset('nile.csv'), '-q=yes'])).stderr, '');
+  assert.equal((await run(['inspect', dataset('nile.csv'), '--json=off', '--quiet=on'])).stdout, '');
+  assert.match((await run(['inspect', dataset('nile.csv'), '--no-json=no', '--no-quiet=TRUE'])).stdout, /^\{/);
 });
 
 test('- reads the context\'s standard input', async () => {

@@ -7,6 +7,7 @@ import {
 import { parseTimeAt, lastTime } from '../../src/data/time-parse.js';
 import { businessIndex, civilFromDays, daysFromBusinessIndex, daysFromCivil } from '../../src/data/calendar.js';
 import type { TimeStyle } from '../../src/data/types.js';
+import { fixedClock } from '../../src/data/zone.js';
 
 const utc = (text: string): number => Date.parse(text);
 const style = (kind: TimeStyle['kind'], extra: Partial<TimeStyle> = {}): TimeStyle => ({
@@ -86,7 +87,7 @@ test('addSteps: fixed units, month start/end, same day clamped, business days, b
   assert.equal(addSteps(utc('2024-05-01T09:30:00Z'), business, 10), utc('2024-05-15T09:30:00Z'), 'keeps the time of day');
   // Calendar steps count in the input's local time: local midnight stays local midnight.
   const local = utc('2020-01-01T00:00:00+01:00');
-  assert.equal(addSteps(local, parseFrequency('MS'), 1, 60), utc('2020-02-01T00:00:00+01:00'));
+  assert.equal(addSteps(local, parseFrequency('MS'), 1, fixedClock(60)), utc('2020-02-01T00:00:00+01:00'));
 });
 
 test('stepsBetween inverts addSteps and refuses off-grid times', () => {

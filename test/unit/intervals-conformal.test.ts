@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyCalibration, conformalQuantiles, conformalRank, fitCalibration } from '../../src/forecast/intervals.js';
+import { conformalQuantiles, conformalRank } from '../../src/forecast/intervals.js';
 
 // n = 9 absolute residuals, unsorted on purpose: sorted they are 0.1 … 0.9.
 const SAMPLE = [0.5, 0.1, 0.3, 0.2, 0.4, 0.9, 0.7, 0.8, 0.6];
@@ -37,44 +37,14 @@ test('conformal quantile from a sketch of many residuals never undershoots', () 
   }
 });
 
-test('fitCalibration: per step and level, JSON-able, flags capped levels', () => {
-  const step1 = SAMPLE;
-  const step2 = SAMPLE.map((r) => -2 * r); // signs are dropped
-  const calibration = fitCalibration([step1, step2, []], [95, 80]);
-  assert.deepEqual(calibration.levels, [80, 95]);
-  assert.deepEqual(calibration.residualCount, [9, 9, 0]);
-  assert.deepEqual(calibration.quantiles['80'], [0.8, 1.6, null]);
-  assert.deepEqual(calibration.quantiles['95'], [0.9, 1.8, null]);
-  assert.deepEqual(calibration.capped['80'], [false, false, true]);
-  assert.deepEqual(calibration.capped['95'], [true, true, true]);
-  assert.equal(calibration.method, 'split-conformal');
-  assert.deepEqual(JSON.parse(JSON.stringify(calibration)), calibration);
-});
-
-test('applyCalibration: forecast ± q per step, NaN where uncalibrated', () => {
-  const calibration = fitCalibration([SAMPLE, SAMPLE.map((r) => 2 * r), []], [80]);
-  const { lower, upper } = applyCalibration([10, 20, 30], calibration, 80);
-  assert.ok(Math.abs(lower[0] - 9.2) < 1e-12 && Math.abs(upper[0] - 10.8) < 1e-12);
-  assert.ok(Math.abs(lower[1] - 18.4) < 1e-12 && Math.abs(upper[1] - 21.6) < 1e-12);
-  assert.ok(Number.isNaN(lower[2]) && Number.isNaN(upper[2]));
-  assert.throws(() => applyCalibration([1], calibration, 95), RangeError);
-  assert.throws(() => applyCalibration([1, 2, 3, 4], calibration, 80), RangeError);
-});
-
-test('intervals are monotone in level', () => {
-  const residuals = Array.from({ length: 200 }, (_, i) => Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1);
+test('conformal quantiles are monotone in level', () => {
+  const residuals = Float64Array.from({ length: 200 }, (_, i) => Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1).sort();
   const levels = [10, 25, 50, 66, 80, 90, 95, 99];
-  const calibration = fitCalibration([residuals, residuals.map((r) => r * 3)], levels);
-  for (let h = 0; h < 2; h++) {
-    for (let j = 1; j < levels.length; j++) {
-      const narrower = calibration.quantiles[String(levels[j - 1])][h]!;
-      const wider = calibration.quantiles[String(levels[j])][h]!;
-      assert.ok(wider >= narrower, `step ${h + 1}: ${levels[j]} ${wider} < ${levels[j - 1]} ${narrower}`);
-    }
+  for (let j = 1; j < levels.length; j++) {
+    const narrower = conformalQuantiles(residuals, levels[j - 1]!);
+    const wider = conformalQuantiles(residuals, levels[j]!);
+    assert.ok(wider >= narrower, `${levels[j]} ${wider} < ${levels[j - 1]} ${narrower}`);
   }
-  const a = applyCalibration([0, 0], calibration, 80);
-  const b = applyCalibration([0, 0], calibration, 95);
-  assert.ok(b.lower[0] <= a.lower[0] && b.upper[1] >= a.upper[1]);
 });
 
 test('split-conformal covers at least the level on exchangeable data (marginally)', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeMetrics, coverageKey, finiteOrNull, metricLoss, widthKey } from '../../src/metrics/metric-set.js';
 import type { MetricSet } from '../../src/metrics/metric-set.js';
-import { m4Summary, meanMetricSets, overallMetrics, owa } from '../../src/metrics/aggregate.js';
+import { m4Summary, meanMetricSets, owa } from '../../src/metrics/aggregate.js';
 
 const close = (actual: number | null, expected: number, tolerance = 1e-12): void => {
   assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
@@ -85,12 +85,6 @@ test('meanMetricSets ignores nulls, sums mape_skipped, keeps key order', () => {
   assert.equal(mean.mape, null);
   assert.equal(mean.coverage_80, 0.5);
   assert.equal(mean.mape_skipped, 3);
-});
-
-test('overallMetrics: mean over series of each series mean over folds', () => {
-  // series A: folds mae 1, 3 → 2; series B: one fold mae 8 → overall (2 + 8)/2 = 5, not (1+3+8)/3
-  const overall = overallMetrics([[set(1, 1, 1), set(3, 1, 1)], [set(8, 1, 1)]]);
-  assert.equal(overall.mae, 5);
 });
 
 test('m4Summary pools every forecast; owa against a reference', () => {

@@ -3,33 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkSeriesLength, chooseLookback } from '../../src/data/defaults.js';
 import { splitWindows, windowCount } from '../../src/data/window.js';
-import type { Dataset, Series } from '../../src/data/types.js';
+import type { Dataset } from '../../src/data/types.js';
+import { makeDataset } from '../helpers/dataset.js';
 
-function makeDataset(lengths: Record<string, number>): Dataset {
-  const series: Series[] = Object.entries(lengths).map(([id, n]) => ({
-    id,
-    times: Float64Array.from({ length: n }, (_, t) => t),
-    values: Float64Array.from({ length: n }, (_, t) => t + 1),
-    features: [],
-    imputed: new Uint8Array(n),
-    lines: Uint32Array.from({ length: n }, (_, t) => t + 2),
-  }));
-  return {
-    source: 'data.csv',
-    columns: [],
-    rowCount: 0,
-    timeColumn: 'date',
-    target: 'y',
-    features: [],
-    idColumn: 'id',
-    freq: { code: 'M', unit: 'month', step: 1, anchor: 'start' },
-    timeStyle: { kind: 'month', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
-    series,
-    warnings: [],
-    filled: { values: 0, timestamps: 0 },
-    sha256: '',
-  };
-}
+/** One monthly series per entry, values 1..n; idColumn 'id' always (the message names the series). */
+const seriesOfLengths = (lengths: Record<string, number>): Dataset =>
+  makeDataset(Object.entries(lengths).map(([id, n]) => ({ id, values: Array.from({ length: n }, (_, t) => t + 1) })), { grid: 'M', idColumn: 'id' });
 
 const trainWindows = (length: number, lookback: number, horizon: number, valSize: number): number =>
   splitWindows(windowCount(length, lookback, horizon), horizon, valSize).train;
@@ -63,23 +42,23 @@ test('chooseLookback, daily (season 7, horizon 14) and other cases', () => {
 });
 
 test('checkSeriesLength names the series and the minimum length', () => {
-  checkSeriesLength(makeDataset({ A: 42 }), 24, 18, 0, 'data.csv');
-  assert.throws(() => checkSeriesLength(makeDataset({ A: 40 }), 24, 18, 0, 'data.csv'), {
+  checkSeriesLength(seriesOfLengths({ A: 42 }), 24, 18, 0, 'data.csv');
+  assert.throws(() => checkSeriesLength(seriesOfLengths({ A: 40 }), 24, 18, 0, 'data.csv'), {
     name: 'DataError',
     message: "data.csv: series 'A' has 40 points; lookback 24 + horizon 18 needs at least 42; try --lookback 22 or a shorter --horizon",
   });
   // diff needs one point more.
-  assert.throws(() => checkSeriesLength(makeDataset({ A: 42 }), 24, 18, 0, 'data.csv', 'diff'), {
+  assert.throws(() => checkSeriesLength(seriesOfLengths({ A: 42 }), 24, 18, 0, 'data.csv', 'diff'), {
     message: "data.csv: series 'A' has 42 points; lookback 24 + horizon 18 + 1 for --transform diff needs at least 43; try --lookback 23 or a shorter --horizon",
   });
   // Validation: 22 windows (4 validation, a gap of 17, 1 training) → 22 + 24 + 18 - 1 = 63 points.
-  checkSeriesLength(makeDataset({ A: 63 }), 24, 18, 0.2, 'data.csv');
-  assert.throws(() => checkSeriesLength(makeDataset({ B: 100, A: 50, C: 10 }), 24, 18, 0.2, 'data.csv'), {
+  checkSeriesLength(seriesOfLengths({ A: 63 }), 24, 18, 0.2, 'data.csv');
+  assert.throws(() => checkSeriesLength(seriesOfLengths({ B: 100, A: 50, C: 10 }), 24, 18, 0.2, 'data.csv'), {
     message:
       "data.csv: series 'A' has 50 points; lookback 24 + horizon 18 needs at least 42, and 63 to also hold out --val-size 0.2 for validation; try --lookback 11, a shorter --horizon or --val-size 0 (1 more series is too short)",
   });
   // A single series file has no id.
-  assert.throws(() => checkSeriesLength(makeDataset({ '': 36 }), 24, 18, 0.2, '-'), {
+  assert.throws(() => checkSeriesLength(seriesOfLengths({ '': 36 }), 24, 18, 0.2, '-'), {
     message:
       '<stdin>: the series has 36 points; lookback 24 + horizon 18 needs at least 42, and 63 to also hold out --val-size 0.2 for validation; try a shorter --horizon',
   });

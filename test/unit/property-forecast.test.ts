@@ -1,4 +1,4 @@
-// Property (issue 5): any valid series — any level, scale, trend, noise, frequency, one or several
+// Property: any valid series — any level, scale, trend, noise, frequency, one or several
 // series, with any small network — gives a forecast table of horizon rows per series with finite
 // forecasts and ordered bands; values too large for the arithmetic (> 1e150) are refused with a
 // typed error instead. In process: loadDataset → fitModel → predictSeries → forecastTable.

@@ -1,4 +1,4 @@
-// Property (issue 5): whatever CSV text arrives — random delimiters, quoting, missing values, junk
+// Property: whatever CSV text arrives — random delimiters, quoting, missing values, junk
 // cells, time formats, line ends, BOMs, raw bytes — ingestion either returns a clean dataset or
 // throws one of our typed errors (exit 2/65/66), never a TypeError or a RangeError (exit 1).
 import assert from 'node:assert/strict';

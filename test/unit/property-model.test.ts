@@ -1,4 +1,4 @@
-// Property (issue 5): a model file round-trips bit-exactly. Any network shape, any float32 weights
+// Property: a model file round-trips bit-exactly. Any network shape, any float32 weights
 // (tiny, huge, subnormal), any scalers and calibration: exportWeights → serializeModel → atomic
 // write → readModelFile (validateModel) → importWeights gives the same bits, and the document
 // written again is the same document.

@@ -3,7 +3,6 @@
 // --metrics-out, --json on stdout, the table and chart on stderr, and last the gate (exit 3).
 import { resolve } from 'node:path';
 import { GateError, InterruptedError, UsageError } from '../../errors.js';
-import { formatTime } from '../../data/time.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
 import type { BacktestOptions } from '../../backtest/options.js';
 import type { DataFlags } from '../../data/options.js';
@@ -15,7 +14,7 @@ import type { GivenFlags } from '../../options/read.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import { toolVersion } from '../../version.js';
-import { loadData, outputOptions, toStdout } from './shared.js';
+import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
 import type { OutputOptions } from './shared.js';
 
 export interface BacktestCommandOptions {
@@ -60,6 +59,7 @@ function backtestOptions(input: string, given: GivenFlags): BacktestCommandOptio
 
 async function runBacktest(command: BacktestCommandOptions, context: CommandContext): Promise<void> {
   const { input, output, writeFile } = command;
+  if (writeFile) refuseBinaryOnTerminal(output, context);
   if (writeFile) checkOutputPath(output.path);
   checkOutputPath(command.metricsOut);
 
@@ -84,36 +84,39 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   if (context.signal.aborted) throw new InterruptedError('interrupted; no backtest output written');
 
   const { buildDocument, renderDocument } = await import('../../backtest/document.js');
-  const { decideGate } = await import('../../backtest/gate.js');
-  const seed = command.backtest.training.seed;
-  const plain = buildDocument(result, seed);
-  const gate = command.gate ? decideGate(plain.overall, command.gate.baseline, command.gate.metric) : undefined;
-  const document = gate ? buildDocument(result, seed, gate) : plain;
-  const { renderTable, writeOutput } = await import('../../io/predictions.js');
+  const document = buildDocument(result, command.backtest.training.seed, command.gate ?? undefined);
+  const { gate } = document;
+  const { writeOutput } = await import('../../io/predictions.js');
 
+  const metricsXlsx = command.metricsOut !== undefined && /\.xlsx$/i.test(command.metricsOut);
   if (writeFile) {
     const { backtestTable } = await import('../../backtest/file.js');
-    await writeOutput(output.path, renderTable(backtestTable(result), output.format), context.stdout);
+    const table = backtestTable(result);
+    const { renderFile } = await import('../../io/render.js');
+    const { backtestSheets } = await import('../../backtest/workbook.js');
+    await writeOutput(output.path, await renderFile(table, output.format, () => backtestSheets(table, dataset, document, input)), context.stdout);
     if (!toStdout(output.path)) note(context, `backtest written to ${output.path}`);
   }
   if (command.metricsOut !== undefined) {
-    await writeOutput(command.metricsOut, renderDocument(document), context.stdout);
+    if (metricsXlsx) {
+      const { renderWorkbook } = await import('../../io/workbook.js');
+      const { metricsSheets } = await import('../../backtest/workbook.js');
+      await writeOutput(command.metricsOut, await renderWorkbook(metricsSheets(dataset, document, input)), context.stdout);
+    } else {
+      await writeOutput(command.metricsOut, renderDocument(document), context.stdout);
+    }
     if (!toStdout(command.metricsOut)) note(context, `metrics written to ${command.metricsOut}`);
   }
   if (command.json) await writeOutput(undefined, renderDocument(document), context.stdout);
 
   if (!context.quiet) {
     if (!command.json) {
-      const { summaryTable } = await import('../../backtest/report.js');
-      const first = result.cells[0]![0]!;
-      const from = formatTime(dataset.series[0]!.times[first.origin]!, dataset.timeStyle);
-      const series = dataset.series.length === 1 ? dataset.target : `${dataset.series.length} series of ${dataset.target}`;
-      const title = `\n${series}: overall over ${result.layout.folds} fold${result.layout.folds === 1 ? '' : 's'} from ${from} (${((performance.now() - started) / 1000).toFixed(1)} s)`;
-      context.stderr.write(summaryTable(document, title));
+      const { summaryTable, summaryTitle } = await import('../../report/backtest-table.js');
+      context.stderr.write(summaryTable(document, `\n${summaryTitle(result, (performance.now() - started) / 1000)}`));
     }
     if (command.chart) {
-      const { backtestChart } = await import('../../backtest/chart.js');
-      context.stderr.write(`\n${backtestChart(result, { columns: context.columns, color: context.color })}`);
+      const { backtestChart } = await import('../../report/backtest-chart.js');
+      context.stderr.write(`\n${backtestChart(result, { width: context.columns, color: context.color })}`);
     }
   }
   if (gate) {

@@ -6,7 +6,7 @@ import type { Dataset } from '../../data/types.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
 import { readModelFile, serializeModel } from '../../io/model-file.js';
 import type { ModelFile } from '../../io/model-file.js';
-import { renderTable, writeOutput } from '../../io/predictions.js';
+import { writeOutput } from '../../io/predictions.js';
 import type { Network } from '../../nn/network.js';
 import { readDataFlags } from '../../options/data.js';
 import { forecastFlags, trainingFlags } from '../../options/flags.js';
@@ -15,36 +15,8 @@ import type { GivenFlags } from '../../options/read.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
-import { loadData, outputOptions, toStdout, trainWithProgress } from './shared.js';
+import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout, trainWithProgress } from './shared.js';
 import type { OutputOptions } from './shared.js';
-
-/** With -m, the data flags default to what the model was trained on (the time column is found anew). */
-function flagsFromModel(flags: DataFlags, model: ModelFile): DataFlags {
-  return {
-    ...flags,
-    target: flags.target ?? model.data.target,
-    features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
-    id: flags.id ?? model.data.idColumn ?? undefined,
-    freq: flags.freq ?? model.data.freq,
-  };
-}
-
-/** A model used on data it does not fit is refused, naming the mismatch (exit 65). */
-export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: string): void {
-  const mismatch = (what: string, modelValue: string, dataValue: string): DataError =>
-    new DataError(`${modelPath}: the model was trained with ${what} ${modelValue}, but ${dataset.source} has ${dataValue}`);
-  if (model.data.target !== dataset.target) throw mismatch('target', `'${model.data.target}'`, `target '${dataset.target}'`);
-  const modelFeatures = model.data.features.join(',') || '(none)';
-  const dataFeatures = dataset.features.join(',') || '(none)';
-  if (modelFeatures !== dataFeatures) throw mismatch('features', modelFeatures, `features ${dataFeatures}`);
-  if ((model.data.idColumn ?? '') !== (dataset.idColumn ?? '')) {
-    throw mismatch('id column', model.data.idColumn ?? '(none)', `id column ${dataset.idColumn ?? '(none)'}`);
-  }
-  if (model.data.freq !== dataset.freq.code) throw mismatch('frequency', model.data.freq, `frequency ${dataset.freq.code}`);
-  const shortest = dataset.series.reduce((min, series) => Math.min(min, series.values.length), Infinity);
-  const needed = model.config.lookback + (model.data.transform === 'diff' ? 1 : 0);
-  if (shortest < needed) throw new DataError(`${dataset.source}: a series has ${shortest} points; the model's lookback needs at least ${needed}`);
-}
 
 export interface ForecastCommandOptions {
   input: string;
@@ -52,6 +24,8 @@ export interface ForecastCommandOptions {
   training: TrainingOptions;
   output: OutputOptions;
   chart: boolean;
+  /** A wide input: write the forecast long instead of wide. */
+  long: boolean;
   /** Interval levels in percent; [] for none. */
   levels: number[];
   /** -m: forecast with this model instead of training one. */
@@ -81,13 +55,13 @@ function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptio
   }
   // Only the command line: an environment or config file shared with `train` is meant to be shared.
   const ignoredWithModel = model === undefined ? [] : flagsGiven(trainingFlags, given).filter((flag) => flag !== 'jobs' && given.get(flag)?.source.kind === 'command line');
-  return { input, data, training, output, chart: flags.chart, levels: flags.levels, model, saveModel, ignoredWithModel };
+  return { input, data, training, output, chart: flags.chart, long: flags.long, levels: flags.levels, model, saveModel, ignoredWithModel };
 }
 
 async function runForecast(options: ForecastCommandOptions, context: CommandContext): Promise<void> {
-  const { input, training, output, chart, levels, saveModel } = options;
+  const { input, training, output, chart, long, levels, saveModel } = options;
   const modelPath = options.model;
-  let dataFlags = options.data;
+  refuseBinaryOnTerminal(output, context);
   checkOutputPath(output.path);
   checkOutputPath(saveModel);
 
@@ -95,26 +69,21 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   let network: Network;
   let dataset: Dataset;
   if (modelPath !== undefined) {
+    const { checkModelFits, dataFlagsForModel, networkOfModel, withModelNeeds } = await import('../../forecast/model-fit.js');
     model = readModelFile(modelPath);
     // The model fixes its shape and training; flags about them would silently do nothing.
     const ignored = options.ignoredWithModel;
     if (ignored.length > 0) warn(context, `ignored with -m (the model file fixes them): ${ignored.map((flag) => `--${flag}`).join(', ')}`);
-    const freqGiven = dataFlags.freq;
-    dataFlags = flagsFromModel(dataFlags, model);
-    const { importWeights } = await import('../../nn/serialize.js');
-    network = importWeightsOrFail(importWeights, model, modelPath);
+    network = networkOfModel(model, modelPath);
     try {
-      dataset = await loadData(input, dataFlags, context);
+      dataset = await loadData(input, dataFlagsForModel(options.data, model), context);
     } catch (error: unknown) {
-      if (!(error instanceof DataError)) throw error;
-      // Data at another frequency does not fit the model's grid: say that, not where the grid broke.
-      if (freqGiven === undefined && input !== '-') await refuseOtherFrequency(input, { ...dataFlags, freq: undefined }, model, modelPath);
-      // Most often the columns the model needs are not there: say which model asked for them.
-      throw new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${model.data.features.length ? `, features ${model.data.features.join(',')}` : ''}, frequency ${model.data.freq})`);
+      throw error instanceof DataError ? withModelNeeds(error, model, modelPath) : error;
     }
     checkModelFits(model, dataset, modelPath);
+    if (model.data.wide) dataset = { ...dataset, wide: true }; // all-numeric may have found one column
   } else {
-    dataset = await loadData(input, dataFlags, context);
+    dataset = await loadData(input, options.data, context);
     const fit = await trainWithProgress(dataset, training, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
       // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short
@@ -133,46 +102,14 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
   const forecasts = predictSeries(model, network, dataset, levels);
-  await writeOutput(output.path, renderTable(forecastTable(dataset, forecasts, levels), output.format), context.stdout);
+  const table = forecastTable(dataset, forecasts, levels, long);
+  const { renderFile } = await import('../../io/render.js');
+  const { forecastSheets } = await import('../../forecast/workbook.js');
+  await writeOutput(output.path, await renderFile(table, output.format, () => forecastSheets(table, dataset, model, forecasts, { input, modelPath, levels })), context.stdout);
   if (output.path !== undefined && output.path !== '-') note(context, `forecast written to ${output.path}`);
   if (chart && !context.quiet) {
     const { forecastChart } = await import('../../report/forecast-chart.js');
-    context.stderr.write(forecastChart(dataset, forecasts, context));
-  }
-}
-
-/** Throws the frequency mismatch if the data, read without the model's --freq, has another one; else returns. */
-async function refuseOtherFrequency(input: string, flags: DataFlags, model: ModelFile, modelPath: string): Promise<void> {
-  const { loadDataset } = await import('../../data/load.js');
-  let freq: string;
-  try {
-    freq = (await loadDataset({ input, ...flags })).freq.code;
-  } catch {
-    return; // broken either way: the first error is the one to show
-  }
-  if (freq !== model.data.freq) {
-    throw new DataError(`${modelPath}: the model was trained with frequency ${model.data.freq}, but ${input} has frequency ${freq}`);
-  }
-}
-
-function importWeightsOrFail(importWeights: typeof import('../../nn/serialize.js').importWeights, model: ModelFile, path: string): Network {
-  try {
-    return importWeights(
-      {
-        cell: model.config.cell,
-        inputSize: model.config.inputs.length,
-        hiddenSize: model.config.hiddenSize,
-        numLayers: model.config.numLayers,
-        bidirectional: model.config.bidirectional,
-        dropout: model.config.dropout,
-        horizon: model.config.horizon,
-      },
-      model.weights,
-      'float32',
-    );
-  } catch (error: unknown) {
-    if (error instanceof DataError) throw new DataError(`${path}: ${error.message}`);
-    throw error;
+    context.stderr.write(forecastChart(dataset, forecasts, { width: context.columns, color: context.color }));
   }
 }
 

@@ -1,7 +1,7 @@
 // `rnncast inspect <input>`: describe a CSV. --json: the summary as one JSON document on stdout;
 // otherwise a readable summary and one chart per series on stderr.
 import type { Command, CommandContext } from '../context.js';
-import { warn } from '../context.js';
+import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import { readDataFlags } from '../../options/data.js';
 import { inspectFlags } from '../../options/flags.js';
@@ -12,15 +12,13 @@ export interface InspectOptions extends DataFlags, OptionsOf<typeof inspectFlags
   input: string;
 }
 
-/** More series than this: charts for the first ones only (a note says so). */
-const MAX_CHARTS = 8;
-
 async function runInspect(options: InspectOptions, context: CommandContext): Promise<void> {
   const { input, json, chart, ...flags } = options;
   const { loadDataset } = await import('../../data/load.js');
   const { summarize } = await import('../../inspect/summary.js');
   // inspect is how users discover their columns: an ambiguous target is a note here, not an error.
   const dataset = await loadDataset({ input, ...flags, stdin: context.stdin, ambiguousTarget: 'first' });
+  for (const line of dataset.notes ?? []) note(context, line);
   for (const line of dataset.warnings) warn(context, line);
   const summary = summarize(dataset);
   if (json) {
@@ -28,18 +26,9 @@ async function runInspect(options: InspectOptions, context: CommandContext): Pro
     return;
   }
   if (context.quiet) return;
-  const { renderSummary } = await import('../../inspect/render.js');
+  const { renderSummary, seriesCharts } = await import('../../report/inspect-summary.js');
   context.stderr.write(`${renderSummary(summary)}\n`);
-  if (!chart) return;
-  const { lineChart } = await import('../../report/chart.js');
-  const shown = dataset.series.slice(0, MAX_CHARTS);
-  for (const series of shown) {
-    const title = series.id === '' ? dataset.target : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
-    context.stderr.write(`\n${title}\n${lineChart([Array.from(series.values)], { width: context.columns, height: 10, color: context.color })}\n`);
-  }
-  if (dataset.series.length > shown.length) {
-    context.stderr.write(`(charts for the first ${shown.length} of ${dataset.series.length} series)\n`);
-  }
+  if (chart) context.stderr.write(seriesCharts(dataset, { width: context.columns, color: context.color }));
 }
 
 export const inspect: Command<InspectOptions> = {

@@ -1,5 +1,6 @@
 // Steps that several commands share: loading data with its warnings, and training with progress,
 // a loss chart and one line saying why training stopped.
+import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
@@ -21,15 +22,24 @@ export const toStdout = (path: string | undefined): boolean => path === undefine
 /** The format from --format, else the extension of -o, else csv. */
 export function outputOptions(path: string | undefined, format: OutputFormat | undefined): OutputOptions {
   if (format !== undefined) return { path, format };
-  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl)$/)?.[1];
-  return { path, format: extension === 'json' ? 'json' : extension === 'ndjson' || extension === 'jsonl' ? 'ndjson' : 'csv' };
+  const extension = path?.toLowerCase().match(/\.(csv|json|ndjson|jsonl|xlsx|arrow|feather|ipc)$/)?.[1];
+  const byExtension: Record<string, OutputFormat> = { json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', xlsx: 'xlsx', arrow: 'arrow', feather: 'arrow', ipc: 'arrow' };
+  return { path, format: (extension === undefined ? undefined : byExtension[extension]) ?? 'csv' };
 }
 
 export async function loadData(input: string, flags: DataFlags, context: CommandContext): Promise<Dataset> {
   const { loadDataset } = await import('../../data/load.js');
   const dataset = await loadDataset({ input, ...flags, stdin: context.stdin });
+  for (const line of dataset.notes ?? []) note(context, line);
   for (const line of dataset.warnings) warn(context, line);
   return dataset;
+}
+
+/** A terminal would show a binary file (--format xlsx or arrow without -o) as garbage. */
+export function refuseBinaryOnTerminal(output: OutputOptions, context: CommandContext): void {
+  if (toStdout(output.path) && (output.format === 'xlsx' || output.format === 'arrow') && (context.stdout as { isTTY?: boolean }).isTTY === true) {
+    throw new UsageError(`--format ${output.format} writes a binary file: give -o FILE.${output.format}, or pipe standard output`);
+  }
 }
 
 export function stopLine(model: ModelFile): string {
@@ -61,7 +71,7 @@ export async function trainWithProgress(dataset: Dataset, options: TrainingOptio
   note(context, `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}${config.bidirectional ? ' bidirectional' : ''}, lookback ${config.lookback}, horizon ${config.horizon}: ${stopLine(fit.model)} (${fit.result.seconds.toFixed(1)} s)`);
   if (chart && !context.quiet && fit.model.training.history.length > 1) {
     const { lossChart } = await import('../../report/loss-chart.js');
-    context.stderr.write(`${lossChart(fit.model.training.history, context)}\n`);
+    context.stderr.write(`${lossChart(fit.model.training.history, { width: context.columns, color: context.color })}\n`);
   }
   return fit;
 }

@@ -2,9 +2,12 @@
 // best value of each metric marked '*', and the M4-style OWA against seasonal naive.
 import { metricLoss } from '../metrics/index.js';
 import type { MetricValue } from '../metrics/index.js';
-import type { MetricsDocument } from './document.js';
-import { METHODS } from './rolling-origin.js';
-import type { Method } from './rolling-origin.js';
+import type { MetricsDocument } from '../backtest/document.js';
+import type { BacktestResult } from '../backtest/rolling-origin.js';
+import { formatTime } from '../data/time.js';
+import { METHODS } from '../backtest/rolling-origin.js';
+import type { Method } from '../backtest/rolling-origin.js';
+import { textTable } from './table.js';
 
 const LABELS: Record<Method, string> = { model: 'model', naive: 'naive', seasonal_naive: 'seasonal naive', drift: 'drift' };
 
@@ -32,8 +35,13 @@ export function bestMethods(values: Record<Method, MetricValue>, key: string): S
   return best;
 }
 
-function pad(text: string, width: number, right: boolean): string {
-  return right ? text.padStart(width) : text.padEnd(width);
+/** "y: overall over 3 folds from 1958-06 (4.2 s)": what the table below it sums up. */
+export function summaryTitle(result: BacktestResult, seconds: number): string {
+  const { dataset, layout } = result;
+  const first = result.cells[0]![0]!;
+  const from = formatTime(dataset.series[0]!.times[first.origin]!, dataset.timeStyle);
+  const series = dataset.series.length === 1 ? dataset.target : `${dataset.series.length} series of ${dataset.target}`;
+  return `${series}: overall over ${layout.folds} fold${layout.folds === 1 ? '' : 's'} from ${from} (${seconds.toFixed(1)} s)`;
 }
 
 export function summaryTable(document: MetricsDocument, title: string): string {
@@ -49,10 +57,8 @@ export function summaryTable(document: MetricsDocument, title: string): string {
   for (const method of METHODS) owaValues[method] = document.m4[method].owa;
   const owaBest = bestMethods(owaValues, 'owa');
   rows.push(['owa', ...METHODS.map((method) => `${formatMetric(owaValues[method])}${owaBest.has(method) ? '*' : ' '}`)]);
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const lines = rows.map((row) => row.map((cell, column) => pad(cell, widths[column]!, column > 0)).join('  ').trimEnd());
   const skipped = document.overall.model.mape_skipped;
   const notes = ['* best; coverage: closest to its level; owa: M4 mean of sMAPE and MASE relative to seasonal naive'];
   if (skipped > 0) notes.push(`mape left out ${skipped} zero actual${skipped === 1 ? '' : 's'}`);
-  return `${title}\n${lines.join('\n')}\n${notes.join('\n')}\n`;
+  return `${title}\n${textTable(rows)}\n${notes.join('\n')}\n`;
 }

@@ -1,17 +1,14 @@
 // The backtest chart on standard error: for the first few series, the actuals over the tested
 // span (and some history before it) with each fold's forecast drawn from its origin.
 import asciichart from 'asciichart';
-import { overlayPlot } from '../report/overlay.js';
-import type { BacktestResult } from './rolling-origin.js';
+import { seriesTitle } from '../data/names.js';
+import type { BacktestResult } from '../backtest/rolling-origin.js';
+import type { ChartStyle } from './chart.js';
+import { overlayPlot } from './overlay.js';
 
 const MAX_SERIES = 3;
 const LABEL_WIDTH = 13; // asciichart's 11-character labels plus the axis
 const FOLD_COLORS = [asciichart.green, asciichart.blue, asciichart.red];
-
-export interface ChartOptions {
-  columns: number;
-  color: boolean;
-}
 
 /** Every k-th point from `first`, the same positions for every line, so the tested span fits the terminal. */
 function every(values: number[], k: number, first: number): number[] {
@@ -21,9 +18,9 @@ function every(values: number[], k: number, first: number): number[] {
   return kept;
 }
 
-export function backtestChart(result: BacktestResult, options: ChartOptions): string {
+export function backtestChart(result: BacktestResult, options: ChartStyle): string {
   const { dataset } = result;
-  const plotWidth = Math.max(20, Math.min(options.columns, 160) - LABEL_WIDTH);
+  const plotWidth = Math.max(20, Math.min(options.width, 160) - LABEL_WIDTH);
   const out: string[] = [];
   const shown = result.cells.slice(0, MAX_SERIES);
   shown.forEach((folds, seriesIndex) => {
@@ -48,7 +45,7 @@ export function backtestChart(result: BacktestResult, options: ChartOptions): st
     });
     lines.push(every(actual, k, firstKept));
     colors.push(asciichart.default);
-    const name = series.id === '' ? dataset.target : `${dataset.idColumn} ${series.id}`;
+    const name = seriesTitle(dataset, series.id);
     const thinned = k > 1 ? `, every ${k}th point` : '';
     const dotted = options.color ? '' : ' (solid: actuals, dotted: forecasts)';
     out.push(`${name}: actuals and the model's forecast from each of ${folds.length} origin${folds.length === 1 ? '' : 's'}${thinned}${dotted}`);

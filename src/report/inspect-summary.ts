@@ -1,12 +1,15 @@
-// The readable form of an InspectSummary, for standard error.
-import type { InspectSummary } from './summary.js';
+// The readable form of an InspectSummary.
+import type { Dataset } from '../data/types.js';
+import { seriesTitle } from '../data/names.js';
+import type { InspectSummary } from '../inspect/summary.js';
+import { lineChart } from './chart.js';
+import type { ChartStyle } from './chart.js';
+import { textTable } from './table.js';
 
-function table(rows: string[][], indent = '  '): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  return rows
-    .map((row) => indent + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd())
-    .join('\n');
-}
+/** More series than this: charts for the first ones only (a note says so). */
+const MAX_CHARTS = 8;
+
+const table = (rows: string[][]): string => textTable(rows, '  ');
 
 function number(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -23,7 +26,8 @@ export function renderSummary(summary: InspectSummary): string {
   out.push(table(summary.columns.map((column) => [
     column.name, column.type, column.role, column.missing > 0 ? `${column.missing} missing` : '',
   ])));
-  out.push(`time       ${summary.timeRange.start} … ${summary.timeRange.end} (${summary.timeFormat})`);
+  const form = `${summary.timePattern ?? summary.timeFormat}${summary.zone === undefined ? '' : `, ${summary.zone}`}`;
+  out.push(`time       ${summary.timeRange.start} … ${summary.timeRange.end} (${form})`);
   out.push(`frequency  ${summary.freq.code}: ${summary.freq.description}, season ${summary.freq.season}`);
   const gaps = summary.gaps.missingTimestamps;
   out.push(`gaps       ${gaps === 0 ? 'none' : `${gaps} missing timestamps in ${summary.gaps.seriesWithGaps} series`}`);
@@ -37,4 +41,15 @@ export function renderSummary(summary: InspectSummary): string {
     number(s.min), number(s.mean), number(s.max), number(s.std), s.seasonality.lag === null ? '-' : String(s.seasonality.lag),
   ])]));
   return out.join('\n');
+}
+
+/** One chart per series, titled, for the first few series. */
+export function seriesCharts(dataset: Dataset, style: ChartStyle): string {
+  const shown = dataset.series.slice(0, MAX_CHARTS);
+  const out = shown.map((series) => {
+    const title = series.id === '' || dataset.wide ? seriesTitle(dataset, series.id) : `${dataset.target} — ${dataset.idColumn} ${series.id}`;
+    return `\n${title}\n${lineChart([Array.from(series.values)], { ...style, height: 10 })}\n`;
+  });
+  if (dataset.series.length > shown.length) out.push(`(charts for the first ${shown.length} of ${dataset.series.length} series)\n`);
+  return out.join('');
 }
