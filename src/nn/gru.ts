@@ -52,7 +52,7 @@ export function gruBackward(
     const t = stepAt(s, T, reverse), prev = previousStep(t, reverse);
     step.gruBackwardPointwise(dGates, t * B * G, dHGates, t * B * G, dh, 0, dOut, t * B * ldo + outCol, ldo, dhRec, 0,
       gates, t * B * G, hn, t * B * H, s > 0 ? out : null, prev * B * ldo + outCol, B, H);
-    if (s > 0) for (let k = 0; k < B * H; k++) dhRec[k] = dh[k]!; // z·dh reaches hPrev directly
+    if (s > 0) dhRec.set(dh.subarray(0, B * H)); // z·dh reaches hPrev directly
     stepInputGradients(dx, dhRec, params, w, dGates, dHGates, t, s > 0, B, H, G);
   }
   addWeightGradients(grads, w, dGates, dHGates, x, out, outCol, ldo, scratch.pack, reverse, B, T, H, G);
