@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { clipGradNorm } from '../src/nn/clip.js';
 import { directions, gateCount } from '../src/nn/layout.js';
 import { lossForwardBackward } from '../src/nn/loss.js';
+import { freeArrays } from '../src/nn/arena.js';
 import {
-  createNetwork, createWorkspace, networkForward, zeroGrads, type CellKind, type NetworkConfig,
+  createNetwork, createWorkspace, networkForward, releaseNetwork, releaseWorkspace, zeroGrads, type CellKind, type NetworkConfig,
 } from '../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../src/nn/optimizer.js';
 import { chunkCount, createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../src/nn/parallel/data-parallel.js';
@@ -100,7 +101,8 @@ function timeBox(seconds: number, warmup: number, body: () => void, least = 3): 
 /** One training step of `config` on a batch, through the data-parallel path on `jobs` threads. */
 async function trainingStep(config: NetworkConfig, c: BenchConfig, jobs: number): Promise<{ step: () => void; threads: number; release: () => void }> {
   const net = createNetwork(config, { seed: 42, dtype: 'float32' });
-  const dp = await createDataParallel(net, createWorkspace(net, c.batch, c.lookback), { jobs });
+  const ws = createWorkspace(net, c.batch, c.lookback);
+  const dp = await createDataParallel(net, ws, { jobs });
   const rng = createRng(1);
   const x = Float32Array.from({ length: c.batch * c.lookback }, () => rng.nextFloat() * 2 - 1);
   const y = Float32Array.from({ length: c.batch * c.horizon }, () => rng.nextFloat() * 2 - 1);
@@ -114,7 +116,14 @@ async function trainingStep(config: NetworkConfig, c: BenchConfig, jobs: number)
     clipGradNorm(net, 1.0);
     optimizerStep(opt, net);
   };
-  return { step, threads: dp.threads, release: () => releaseDataParallel(dp) };
+  // Rounds build many large trainers: their arena memory goes back at once, not when a collection happens to run.
+  const release = (): void => {
+    releaseDataParallel(dp);
+    releaseWorkspace(ws);
+    releaseNetwork(net);
+    freeArrays(opt.m, opt.v);
+  };
+  return { step, threads: dp.threads, release };
 }
 
 export async function benchOne(
@@ -137,6 +146,8 @@ export async function benchOne(
   const ws1 = createWorkspace(net, 1, c.lookback);
   const window = Float32Array.from({ length: c.lookback }, (_, k) => Math.sin(k));
   const inferMs = median(timeBox(inferSeconds, 20, () => { networkForward(net, ws1, window, 1, { training: false }); }).wall);
+  releaseWorkspace(ws1);
+  releaseNetwork(net);
   return {
     suite: 'engine',
     name: c.name,

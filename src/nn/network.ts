@@ -11,7 +11,7 @@
 
 import { UsageError } from '../errors.js';
 import { CELLS } from '../options/choices.js';
-import { allocate, type DType } from './arena.js';
+import { allocate, freeArrays, type DType } from './arena.js';
 import { packPanels, type FloatArray } from './gemm.js';
 import { gruBackward, gruForward } from './gru.js';
 import { headBackward, headForward, transposeHeadWeight } from './head.js';
@@ -24,7 +24,7 @@ import { createRng, type Rng } from './rng.js';
 import { viewOf, type Workspace } from './workspace.js';
 
 export type { CellKind, DType, NetworkConfig, TensorView, FloatArray, Workspace };
-export { createWorkspace } from './workspace.js';
+export { createWorkspace, releaseWorkspace } from './workspace.js';
 
 /** The most parameters we will allocate (50M floats: 200 MB of float32 before gradients and moments). */
 export const MAX_PARAMS = 50_000_000;
@@ -114,6 +114,11 @@ export function createNetwork(config: NetworkConfig, options: InitOptions): Netw
     for (let k = 0; k < tensor.size; k++) net.params[tensor.offset + k] = (2 * rng.nextFloat() - 1) * bound;
   }
   return net;
+}
+
+/** Returns the network's arena memory now (see freeArrays); it must not be used afterwards. */
+export function releaseNetwork(net: Network): void {
+  freeArrays(net.params, net.grads);
 }
 
 export function zeroGrads(net: Network): void {

@@ -12,7 +12,7 @@
 
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { GEMM_BLOCK_DEPTH, GEMM_BLOCK_ROWS, MAX_PAGES } from './wasm-limits.js';
+import { ARENA_START, GEMM_BLOCK_DEPTH, GEMM_BLOCK_ROWS, MAX_PAGES } from './wasm-limits.js';
 
 /** Which build of the kernels runs: fused multiply-add (relaxed SIMD) or SIMD only. */
 export type KernelVariant = 'relaxed-simd' | 'simd';
@@ -26,6 +26,8 @@ export interface WasmKernels {
   gemm(c: number, ldc: number, a: number, ars: number, acs: number, b: number, ldb: number, bps: number, M: number, N: number, K: number, pack: number): void;
   /** Floats a gemm `pack` buffer holds. */
   packFloats(): number;
+  /** The byte address where the kernels' static data ends. */
+  dataEnd(): number;
   /** y (M) += A (M, K) · x (K); rows of A and x contiguous, y with stride incy. */
   gemv(y: number, incy: number, a: number, lda: number, x: number, M: number, K: number): void;
   /** Every row of C (M, N) = v (N). */
@@ -67,7 +69,8 @@ function instantiate(which: KernelVariant, mem: WasmMemory): WasmKernels | null 
     if (which === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd'); // on by default from Node 22
     const bytes = readFileSync(new URL(`../../assembly/${FILES[which]}`, import.meta.url));
     const k = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } }).exports as unknown as WasmKernels;
-    return k.packFloats() === GEMM_BLOCK_ROWS * GEMM_BLOCK_DEPTH ? k : null; // a stale build with other blocks: not used
+    // A build whose blocks or static data do not fit what this side assumes is not used.
+    return k.packFloats() === GEMM_BLOCK_ROWS * GEMM_BLOCK_DEPTH && k.dataEnd() <= ARENA_START ? k : null;
   } catch {
     return null; // not built, or this runtime lacks (relaxed) SIMD or shared memory
   }

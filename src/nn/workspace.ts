@@ -10,7 +10,7 @@
 // Size legend: B batch, T steps, I input size, H hidden size, D directions, L layers,
 // G gates (4 LSTM, 3 GRU), F horizon, E head inputs.
 
-import { allocate } from './arena.js';
+import { allocate, freeArrays } from './arena.js';
 import type { BackwardScratch, CellBuffers } from './cell-types.js';
 import { packFloats, panelFloats, type FloatArray } from './gemm.js';
 import { directions, gateCount, headInputCount, type NetworkConfig } from './layout.js';
@@ -154,6 +154,17 @@ export function carveWorkspace(whole: Workspace, own: Workspace, r0: number, r1:
     ? follow(own, path)
     : follow(whole, path).subarray(r0 * size.perRow, r1 * size.perRow)));
   return assemble(buffers, r1 - r0, whole.lookback, whole.sizes);
+}
+
+/** Returns the workspace's arena memory now (see freeArrays); it must not be used afterwards. Carved workspaces own nothing. */
+export function releaseWorkspace(ws: Workspace): void {
+  const arrays: FloatArray[] = [];
+  mapSizes(ws.sizes, (_size, path) => {
+    const array = follow(ws, path);
+    arrays.push(array);
+    return array;
+  });
+  freeArrays(...arrays);
 }
 
 /** A cached view of the first `length` elements (made once per distinct length, so forward allocates nothing). */

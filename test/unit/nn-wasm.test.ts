@@ -7,7 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arenaFloat32, arenaUsage } from '../../src/nn/arena.js';
 import { gemmAB, gemmAtB, gemmTs, packFloats, packPanels, panelFloats } from '../../src/nn/gemm.js';
-import { createNetwork, createWorkspace, networkForward, networkBackward, zeroGrads } from '../../src/nn/network.js';
+import {
+  createNetwork, createWorkspace, networkForward, networkBackward, releaseNetwork, releaseWorkspace, zeroGrads,
+} from '../../src/nn/network.js';
+import { createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../../src/nn/parallel/data-parallel.js';
 import { lossForwardBackward } from '../../src/nn/loss.js';
 import { createRng } from '../../src/nn/rng.js';
 import { kernelVariant, kernelVariants, setKernelVariant, setWasmEnabled, wasmKernels, type KernelVariant } from '../../src/nn/wasm.js';
@@ -104,6 +107,25 @@ for (const cell of ['lstm', 'gru'] as const) test(`float32 ${cell}: the same out
     console.log(`${cell} ${r.a.which} vs ${r.b.which}: outputs ${outs.toExponential(1)}, gradients ${grads.toExponential(1)}`);
     assert.ok(outs <= NETWORK_TOLERANCE && grads <= NETWORK_TOLERANCE, `${r.a.which} vs ${r.b.which}: outputs ${outs}, gradients ${grads}`);
   }
+});
+
+test('released workspaces, networks and trainers give their arena memory back at once', { skip }, async () => {
+  const config = { cell: 'lstm' as const, inputSize: 2, hiddenSize: 32, numLayers: 2, bidirectional: false, dropout: 0.1, horizon: 4 };
+  const inUse = (): number => arenaUsage().top - arenaUsage().free;
+  const cycle = async (): Promise<void> => {
+    const net = createNetwork(config, { seed: 1 });
+    const ws = createWorkspace(net, 64, 24);
+    const dp = await createDataParallel(net, ws, { jobs: 1, minChunkFlops: 1 });
+    zeroGrads(net);
+    dataParallelBackward(dp, Float32Array.from(dataParallelForward(dp, new Float32Array(64 * 24 * 2).fill(0.5), 64, createRng(1))), 64);
+    releaseDataParallel(dp);
+    releaseWorkspace(ws);
+    releaseNetwork(net);
+  };
+  await cycle();
+  const before = inUse();
+  for (let k = 0; k < 5; k++) await cycle();
+  assert.ok(inUse() <= before, `${inUse() - before} more bytes in use after five more trainers`);
 });
 
 test('arena blocks are reused, zeroed, once their arrays are collected', { skip }, async () => {

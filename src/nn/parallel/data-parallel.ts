@@ -24,12 +24,12 @@
 // G gates, F horizon, E head inputs.
 
 import { isMainThread } from 'node:worker_threads';
-import { allocate, arenaFloat32 } from '../arena.js';
+import { allocate, arenaFloat32, freeArrays } from '../arena.js';
 import { directions, gateCount, headInputCount, type NetworkConfig } from '../layout.js';
 import { checkHeadOptions, networkBackward, networkForward, type HeadOptions, type Network } from '../network.js';
 import type { Rng } from '../rng.js';
 import { inArena, kernelVariant, sharedMemory } from '../wasm.js';
-import { allocateWorkspace, type Workspace } from '../workspace.js';
+import { allocateWorkspace, releaseWorkspace, type Workspace } from '../workspace.js';
 import { CONTROL, COMMAND, takeChunks, type ChunkSet } from './chunk.js';
 import { awaitWorker, ensureWorkers, issue, setupWorker, type ChunkWorker } from './pool.js';
 import { chunkBounds, describeShared, shareFloatArrays, shareable, sharedFloat32 } from './share.js';
@@ -151,7 +151,11 @@ export async function createDataParallel(net: Network, whole: Workspace, options
   return dp;
 }
 
-/** Lets the workers drop their views of this trainer's buffers. */
+/**
+ * Lets the workers drop their views of this trainer's buffers, then returns the memory the
+ * trainer allocated (the chunks' gradients and fixed buffers, the batch's copies). The network
+ * and the caller's workspace stay the caller's.
+ */
 export function releaseDataParallel(dp: DataParallel): void {
   for (const w of dp.workers) {
     w.control[CONTROL.TRAINER] = dp.id;
@@ -159,6 +163,11 @@ export function releaseDataParallel(dp: DataParallel): void {
     awaitWorker(w);
   }
   dp.workers = [];
+  const set = dp.set;
+  if (set === null) return;
+  dp.set = null;
+  for (const ws of set.own) releaseWorkspace(ws);
+  freeArrays(...set.nets.map((n) => n.grads), set.input, set.headInput, set.dPrediction);
 }
 
 function runChunks(dp: DataParallel, command: number, count: number, chunks: number, dropout: boolean, everyStep: boolean): void {
