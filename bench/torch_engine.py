@@ -23,12 +23,12 @@ stdin gets one JSON line on stdout; "ready" is printed once torch is imported.
 BLAS matters a lot: Debian's python3-torch is built with BLAS_INFO=generic and
 calls whatever libblas.so.3 the alternatives system points at. With only the
 reference (netlib) BLAS installed, the medium and large configurations run
-about 20x slower than with OpenBLAS, which would make PyTorch a straw man. For a
-fair comparison install the OpenMP build of OpenBLAS first (it follows
-torch.set_num_threads, unlike the pthread build):
-    apt-get install -y python3-torch libopenblas0-openmp
-(with libopenblas0-pthread OpenBLAS keeps its own threads and spins in them, which on a busy
-machine makes the 2-thread figure collapse; the better of 1 and 2 threads is reported either way).
+about 20x slower than with OpenBLAS, which would make PyTorch a straw man. Install
+OpenBLAS first (either build; its thread count is set beside torch's through
+openblas_set_num_threads, so "1 thread" is one):
+    apt-get install -y python3-torch libopenblas0-pthread
+The pthread build spins in its threads while it waits, so on a busy machine its 2-thread
+figure collapses; the better of 1 and 2 threads is what the bench compares with.
 The BLAS library actually loaded is printed on stderr.
 """
 
