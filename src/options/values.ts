@@ -19,6 +19,11 @@ export function parseZone(value: string): string {
   return zone;
 }
 
+/** '--lock-timeout': 0 (do not wait) or a duration, as --max-time takes it. */
+export function parseWait(text: string): number {
+  return /^\s*0+(\.0*)?\s*s?\s*$/i.test(text) ? 0 : parseDuration(text);
+}
+
 /**
  * '--level': "80,95" → [80, 95] (ascending, duplicates dropped, so the lower_/upper_ columns
  * always come in the same order); "none" → []. Each level is a percent in (0, 100).
@@ -36,4 +41,17 @@ export function parseLevels(text: string): number[] {
     levels.push(level);
   }
   return [...new Set(levels)].sort((a, b) => a - b);
+}
+
+/** '--max-time': '90s', '10m', '1h30m', '2h', or plain seconds → seconds (above 0). */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim().toLowerCase();
+  let seconds = Number.NaN;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) seconds = Number(trimmed);
+  else {
+    const parts = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(trimmed);
+    if (parts !== null && trimmed !== '') seconds = Number(parts[1] ?? 0) * 3600 + Number(parts[2] ?? 0) * 60 + Number(parts[3] ?? 0);
+  }
+  if (!(seconds > 0 && seconds <= 1e7)) throw new ValueProblem('expected a duration above 0, such as 90s, 10m or 1h30m');
+  return seconds;
 }

@@ -14,7 +14,7 @@ import type { GivenFlags } from '../../options/read.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import { toolVersion } from '../../version.js';
-import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
+import { fileOutputs, loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
 import type { OutputOptions } from './shared.js';
 
 export interface BacktestCommandOptions {
@@ -86,6 +86,7 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   const { buildDocument, renderDocument } = await import('../../backtest/document.js');
   const document = buildDocument(result, command.backtest.training.seed, command.gate ?? undefined);
   const { gate } = document;
+  context.run?.metrics({ overall: document.overall, gate: gate ?? null });
   const { writeOutput } = await import('../../io/predictions.js');
 
   const metricsXlsx = command.metricsOut !== undefined && /\.xlsx$/i.test(command.metricsOut);
@@ -125,4 +126,8 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   }
 }
 
-export const backtest: Command<BacktestCommandOptions> = { options: backtestOptions, run: runBacktest };
+export const backtest: Command<BacktestCommandOptions> = {
+  options: backtestOptions,
+  run: runBacktest,
+  files: (options) => ({ outputs: fileOutputs(options.writeFile ? options.output.path : undefined, options.metricsOut) }),
+};

@@ -19,6 +19,11 @@ export interface OutputOptions {
 
 export const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
 
+/** The paths that are files (standard output is not), in order: a run's outputs for the lock and --if-changed. */
+export function fileOutputs(...paths: (string | undefined)[]): string[] {
+  return paths.filter((path): path is string => !toStdout(path));
+}
+
 /** The format from --format, else the extension of -o, else csv. */
 export function outputOptions(path: string | undefined, format: OutputFormat | undefined): OutputOptions {
   if (format !== undefined) return { path, format };
@@ -30,6 +35,8 @@ export function outputOptions(path: string | undefined, format: OutputFormat | u
 export async function loadData(input: string, flags: DataFlags, context: CommandContext): Promise<Dataset> {
   const { loadDataset } = await import('../../data/load.js');
   const dataset = await loadDataset({ input, ...flags, stdin: context.stdin });
+  // Under --if-changed this ends the run when nothing changed: before warnings that would repeat each run.
+  context.run?.loaded(dataset);
   for (const line of dataset.notes ?? []) note(context, line);
   for (const line of dataset.warnings) warn(context, line);
   return dataset;

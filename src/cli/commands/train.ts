@@ -10,7 +10,7 @@ import { readGroup } from '../../options/read.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { Command, CommandContext } from '../context.js';
 import { note } from '../context.js';
-import { loadData, trainWithProgress } from './shared.js';
+import { fileOutputs, loadData, trainWithProgress } from './shared.js';
 
 export interface TrainCommandOptions {
   input: string;
@@ -25,6 +25,7 @@ async function runTrain({ input, data, training, output, chart }: TrainCommandOp
   checkOutputPath(output);
   const dataset = await loadData(input, data, context);
   const fit = await trainWithProgress(dataset, training, context, chart);
+  context.run?.model(fit.model, output === '-' ? null : output);
   await writeOutput(output, serializeModel(fit.model), context.stdout);
   if (fit.model.training.stoppedBy === 'interrupted') {
     throw new InterruptedError(`interrupted: saved the best model so far (epoch ${fit.model.training.bestEpoch}) to ${output}`);
@@ -39,4 +40,5 @@ export const train: Command<TrainCommandOptions> = {
     return { input, data: readDataFlags(given), training: readGroup(trainingFlags, given), output, chart };
   },
   run: runTrain,
+  files: ({ output }) => ({ outputs: fileOutputs(output) }),
 };
