@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Dataset } from '../data/types.js';
 import type { Staleness } from '../forecast/staleness.js';
 import { checkOutputPath } from '../io/atomic-write.js';
-import { acquireLock } from '../io/lock.js';
+import { acquireLock, lockableOutput } from '../io/lock.js';
 import type { ModelFile } from '../io/model-file.js';
 import { appendRunLog, statusOf } from '../io/run-log.js';
 import type { RunRecord } from '../io/run-log.js';
@@ -37,6 +37,7 @@ export class RunGuard implements RunReport {
   private files: RunFiles = { outputs: [] };
   private key: RunKey | null = null;
   private skipped: string | null = null;
+  private logUnwritable = false;
   private readonly record: Omit<RunRecord, 'time' | 'status' | 'exitCode' | 'message' | 'seconds'>;
 
   constructor(
@@ -62,13 +63,21 @@ export class RunGuard implements RunReport {
     if (this.flags.ifChanged && first === undefined) {
       throw new UsageError('--if-changed keeps what the last run read next to its output file, and this run writes only to standard output: give -o FILE');
     }
-    checkOutputPath(this.flags.logJson);
-    const lock = this.flags.lock && first !== undefined
-      ? await acquireLock(first, {
+    try {
+      checkOutputPath(this.flags.logJson);
+    } catch (error: unknown) {
+      this.logUnwritable = true; // said once, by this error
+      throw error;
+    }
+    // The lock sits beside the first output: a missing folder is named as the output's problem, not the lock's.
+    for (const output of files.outputs) checkOutputPath(output);
+    const lockable = this.flags.lock && first !== undefined ? lockableOutput(first) : null;
+    const lock = lockable !== null
+      ? await acquireLock(lockable, {
         command: this.record.command,
         timeoutSeconds: this.flags.lockTimeout,
         signal: this.context.signal,
-        onWait: (holder) => note(this.context, `waiting up to ${this.flags.lockTimeout} s for ${first}: locked by pid ${holder.pid}${holder.host === hostname() ? '' : ` on ${holder.host}`} (rnncast ${holder.command})`),
+        onWait: (holder) => note(this.context, `waiting up to ${this.flags.lockTimeout} s for ${lockable}: locked by pid ${holder.pid}${holder.host === hostname() ? '' : ` on ${holder.host}`} (rnncast ${holder.command})`),
       })
       : null;
     try {
@@ -140,7 +149,7 @@ export class RunGuard implements RunReport {
       message: this.skipped ?? errorLine, seconds: Number(((Date.now() - this.started.getTime()) / 1000).toFixed(3)),
     };
     let code = exitCode;
-    if (this.flags.logJson !== undefined) {
+    if (this.flags.logJson !== undefined && !this.logUnwritable) {
       try {
         appendRunLog(this.flags.logJson, record);
       } catch (error: unknown) {

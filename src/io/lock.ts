@@ -10,7 +10,7 @@
 // A guard left by a breaker that died between those few system calls is moved aside by an atomic
 // rename and checked to be the file found (a live guard moved by mistake is linked back at once).
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InterruptedError, LockHeldError, OutputError } from '../errors.js';
@@ -45,6 +45,26 @@ export interface LockOptions {
 /** The lock file for an output: `forecast.csv` → `forecast.csv.lock`, in the same folder. */
 export function lockPathFor(output: string): string {
   return join(dirname(output), `${basename(output)}.lock`);
+}
+
+/**
+ * The file to lock for an output: itself, or the file a symlink points to (two links to one file
+ * are one output); null for a device, pipe or socket (`-o /dev/stdout`, `-o >(gzip)`), which is
+ * written into, not replaced, and beside which nothing may be created.
+ */
+export function lockableOutput(output: string): string | null {
+  let stat;
+  try {
+    stat = statSync(output);
+  } catch {
+    return output; // not there yet: a new file
+  }
+  if (!stat.isFile()) return null;
+  try {
+    return realpathSync(output);
+  } catch {
+    return output;
+  }
 }
 
 // Locks this process holds, so a second Ctrl-C (which exits at once) can still remove them.
@@ -89,7 +109,7 @@ export function holderAlive(holder: LockHolder): boolean {
   return true;
 }
 
-interface Found {
+export interface Found {
   inode: number;
   /** null: the file exists but does not hold a readable holder (being written, or damaged). */
   holder: LockHolder | null;
@@ -114,7 +134,7 @@ function parseHolder(text: string): LockHolder | null {
 }
 
 /** The lock file as it is now, read through one descriptor so inode and content belong together; null when absent. */
-function inspect(path: string): Found | null {
+export function inspectLock(path: string): Found | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -131,13 +151,14 @@ function inspect(path: string): Found | null {
 }
 
 /** Creates `path` holding `content` if it does not exist; its inode, or null when someone else has it. */
-function createExclusive(path: string, content: string): number | null {
+function createExclusive(path: string, content: string, output: string): number | null {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o644);
   } catch (error: unknown) {
     if (errorCode(error) === 'EEXIST') return null;
-    throw new OutputError(`cannot create the lock ${path}: ${whyNotWritable(error, path)}`);
+    // The output's folder refuses new files: the output could not be written either; say so before any work.
+    throw new OutputError(`cannot write ${output}: ${whyNotWritable(error, path)} (its lock ${basename(path)})`);
   }
   try {
     const bytes = Buffer.from(content, 'utf8');
@@ -196,17 +217,17 @@ function isStale(found: Found): boolean {
   return found.holder === null ? found.ageMs > UNREADABLE_STALE_MS : !holderAlive(found.holder);
 }
 
-/** Breaks the stale lock found (inode), under the guard; false when the guard is busy (try again soon). */
-function breakStale(path: string, stale: Found, me: string): boolean {
+/** Breaks the stale lock found (that inode, no other), under the guard; false when the guard is busy (try again soon). */
+export function breakStale(path: string, stale: Found, me: string): boolean {
   const guardPath = `${path}.break`;
-  const guard = createExclusive(guardPath, me);
+  const guard = createExclusive(guardPath, me, path);
   if (guard === null) {
-    const other = inspect(guardPath);
+    const other = inspectLock(guardPath);
     if (other !== null && (other.ageMs > GUARD_STALE_MS || (other.holder !== null && !holderAlive(other.holder)))) removeIfSame(guardPath, other.inode);
     return false;
   }
   try {
-    const now = inspect(path);
+    const now = inspectLock(path);
     if (now !== null && now.inode === stale.inode && isStale(now)) unlinkSync(path);
   } finally {
     removeIfOurs(guardPath, guard);
@@ -252,7 +273,7 @@ export async function acquireLock(output: string, options: LockOptions): Promise
   let announced = false;
   for (;;) {
     if (options.signal?.aborted) throw new InterruptedError(`interrupted while waiting for the lock on ${output}`);
-    const inode = createExclusive(path, content);
+    const inode = createExclusive(path, content, output);
     if (inode !== null) {
       heldLocks.set(path, inode);
       return {
@@ -263,7 +284,7 @@ export async function acquireLock(output: string, options: LockOptions): Promise
         },
       };
     }
-    const found = inspect(path);
+    const found = inspectLock(path);
     if (found === null) continue; // released between our attempt and our look: try again at once
     if (isStale(found)) {
       if (breakStale(path, found, content)) continue;
