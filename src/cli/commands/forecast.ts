@@ -84,6 +84,10 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
     if (model.data.wide) dataset = { ...dataset, wide: true }; // all-numeric may have found one column
   } else {
     dataset = await loadData(input, options.data, context);
+    if (dataset.series.length === 0) {
+      await writeEmptyForecast(options, dataset, context);
+      return;
+    }
     const fit = await trainWithProgress(dataset, training, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
       // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short
@@ -99,6 +103,10 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   }
   if (context.signal.aborted) throw new InterruptedError('interrupted; no forecast written');
 
+  if (dataset.series.length === 0) {
+    await writeEmptyForecast(options, dataset, context);
+    return;
+  }
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
   const forecasts = predictSeries(model, network, dataset, levels);
@@ -111,6 +119,17 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
     const { forecastChart } = await import('../../report/forecast-chart.js');
     context.stderr.write(forecastChart(dataset, forecasts, { width: context.columns, color: context.color }));
   }
+}
+
+/** An empty shard: the forecast file with its header and no rows; nothing trained, so no --save-model. */
+async function writeEmptyForecast(options: ForecastCommandOptions, dataset: Dataset, context: CommandContext): Promise<void> {
+  const { output, levels, long, saveModel } = options;
+  const { forecastTable } = await import('../../forecast/table.js');
+  const { renderFile } = await import('../../io/render.js');
+  const table = forecastTable(dataset, [], levels, long);
+  await writeOutput(output.path, await renderFile(table, output.format, () => [{ name: 'forecast', tables: [table] }]), context.stdout);
+  if (saveModel !== undefined) warn(context, `no series to train on: ${saveModel} left as it was`);
+  if (!toStdout(output.path)) note(context, `empty forecast written to ${output.path}`);
 }
 
 export const forecast: Command<ForecastCommandOptions> = { options: forecastOptions, run: runForecast };
