@@ -11,7 +11,7 @@
 // --keep (keep the generated data), --json (one JSON object per row).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeHourlyPanel, writeMonthlyPanel } from './scale-data.js';
@@ -218,7 +218,9 @@ function cells(run: Measured | null): string {
 }
 
 function printHeader(previous: string): void {
+  const load = loadavg().map((value) => value.toFixed(1)).join(' ');
   console.log(`scale: wall seconds, peak resident MiB (worker threads included), backtest MASE of the model; previous approach: ${previous}`);
+  console.log(`(${availableParallelism()} cores, load average ${load} at the start: times grow with what else runs)`);
   console.log(`${'scenario'.padEnd(44)}${'goal'.padEnd(20)}${'now s'.padStart(8)}${'MiB'.padStart(8)}${'MASE'.padStart(7)}  │${'prev s'.padStart(8)}${'MiB'.padStart(8)}${'MASE'.padStart(7)}  │ verdict`);
 }
 
