@@ -1,6 +1,6 @@
 // --shard from a Kubernetes Indexed Job: every pod gets JOB_COMPLETION_INDEX (0, 1, ... n-1) from
 // the control plane; JOB_COMPLETIONS (n) is not set by Kubernetes, so the manifest sets it to
-// spec.completions (README, "Sharding"). Pod k runs shard k+1 of n. They count only when --shard is
+// spec.completions (README, "Many machines"). Pod k runs shard k+1 of n. They count only when --shard is
 // given nowhere else (command line, RNNCAST_SHARD, --config).
 import { UsageError } from '../errors.js';
 import type { Given } from './read.js';
