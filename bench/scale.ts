@@ -60,6 +60,8 @@ export interface Measured {
   exitCode: number | null;
   seconds: number;
   peakMiB: number | null;
+  /** The run was killed before it could report: peakMiB is the high-water mark last seen in /proc. */
+  peakSeenOnly?: boolean;
   /** Backtests: overall.model.mase of the metrics document. */
   mase: number | null;
   /** The last line rnncast wrote on standard error, when it failed. */
@@ -161,6 +163,13 @@ export async function measure(command: Command, input: string, args: string[], c
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   let timedOut = false;
   let killer: NodeJS.Timeout | undefined;
+  // A run killed at the cap cannot report its peak: watch the kernel's high-water mark too (Linux).
+  let seenKB = 0;
+  const watch = setInterval(() => {
+    const status = child.pid === undefined ? null : readProcStatus(child.pid);
+    const match = status === null ? null : /^VmHWM:\s+(\d+) kB/m.exec(status);
+    if (match) seenKB = Math.max(seenKB, Number(match[1]));
+  }, 1000);
   const cap = setTimeout(() => {
     timedOut = true;
     child.kill('SIGTERM');
@@ -170,8 +179,10 @@ export async function measure(command: Command, input: string, args: string[], c
   const seconds = (performance.now() - started) / 1000;
   clearTimeout(cap);
   clearTimeout(killer);
+  clearInterval(watch);
   const usage = existsSync(usageFile) ? (JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKB: number }) : null;
-  const peakMiB = usage === null ? null : usage.maxRssKB / 1024;
+  const peakSeenOnly = usage === null && seenKB > 0;
+  const peakMiB = usage !== null ? usage.maxRssKB / 1024 : peakSeenOnly ? seenKB / 1024 : null;
   let mase: number | null = null;
   if (command === 'backtest' && exitCode === 0) {
     const document = JSON.parse(readFileSync(stdoutFile, 'utf8')) as { overall?: { model?: { mase?: number | null } } };
@@ -179,7 +190,15 @@ export async function measure(command: Command, input: string, args: string[], c
   }
   const status = timedOut ? 'timeout' : exitCode === 0 ? 'ok' : 'failed';
   const why = status === 'failed' ? stderr.trim().split('\n').pop() : undefined;
-  return { status, exitCode, seconds: timedOut ? capSeconds : seconds, peakMiB, mase, ...(why === undefined ? {} : { why }) };
+  return { status, exitCode, seconds: timedOut ? capSeconds : seconds, peakMiB, ...(peakSeenOnly ? { peakSeenOnly } : {}), mase, ...(why === undefined ? {} : { why }) };
+}
+
+function readProcStatus(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null; // not Linux, or the process has just ended
+  }
 }
 
 /** Whether this build takes every --flag of `flags` for `command` (the previous approach needs --steps). */
@@ -214,7 +233,8 @@ const seconds = (run: Measured): string => (run.status === 'timeout' ? `>${run.s
 
 function cells(run: Measured | null): string {
   if (run === null) return `${'-'.padStart(8)}${'-'.padStart(8)}${'-'.padStart(7)}`;
-  return `${seconds(run).padStart(8)}${number(run.peakMiB, 0, 8)}${number(run.mase, 3, 7)}`;
+  const peak = run.peakSeenOnly === true ? `≥${run.peakMiB!.toFixed(0)}` : number(run.peakMiB, 0, 0);
+  return `${seconds(run).padStart(8)}${peak.padStart(8)}${number(run.mase, 3, 7)}`;
 }
 
 function printHeader(previous: string): void {
