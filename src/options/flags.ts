@@ -13,7 +13,7 @@ import {
 import type { CommandName } from './choices.js';
 import { choice, integer, names, parsed, real, text, toggle } from './spec.js';
 import type { FlagGroup } from './spec.js';
-import { parseDelimiter, parseLevels, parseWait, parseZone } from './values.js';
+import { parseDelimiter, parseLevels, parseShard, parseWait, parseZone } from './values.js';
 
 const DATA = 'Data:';
 const MODEL = 'Model:';
@@ -47,6 +47,14 @@ export const dataFlags = {
   delimiter: text({ describe: 'field delimiter', defaultText: 'detected', group: DATA, expected: 'one character', parse: parseDelimiter }),
   timeFormat: text({ describe: "form of the time column in Luxon tokens, e.g. 'dd/MM/yyyy HH:mm'", defaultText: 'the forms rnncast recognises', group: DATA, expected: 'a Luxon format' }),
   tz: text({ describe: 'IANA time zone of naive local times, e.g. Europe/Berlin', defaultText: 'times as written', group: DATA, expected: 'an IANA time zone name', parse: parseZone }),
+  // Also from JOB_COMPLETION_INDEX and JOB_COMPLETIONS (src/options/job-shard.ts), below every other source.
+  shard: text({
+    describe: "this run's part of a panel, i of n (from 1): series split by a hash of the id",
+    defaultText: 'every series, or JOB_COMPLETION_INDEX+1 / JOB_COMPLETIONS when set',
+    group: DATA,
+    expected: 'i/n such as 1/4',
+    parse: parseShard,
+  }),
 };
 
 /** train, forecast, backtest (PRODUCT.md, "Model and training options"). */

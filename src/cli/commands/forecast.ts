@@ -97,6 +97,10 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
     }
   } else {
     dataset = await loadData(input, options.data, context);
+    if (dataset.series.length === 0) {
+      await writeEmptyForecast(options, dataset, context);
+      return;
+    }
     const fit = await trainWithProgress(dataset, training, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
       // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short
@@ -113,6 +117,10 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   }
   if (context.signal.aborted) throw new InterruptedError('interrupted; no forecast written');
 
+  if (dataset.series.length === 0) {
+    await writeEmptyForecast(options, dataset, context);
+    return;
+  }
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
   const forecasts = predictSeries(model, network, dataset, levels);
@@ -127,8 +135,20 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   }
 }
 
+/** An empty shard: the forecast file with its header and no rows; nothing trained, so no --save-model. */
+async function writeEmptyForecast(options: ForecastCommandOptions, dataset: Dataset, context: CommandContext): Promise<void> {
+  const { output, levels, long, saveModel } = options;
+  const { forecastTable } = await import('../../forecast/table.js');
+  const { renderFile } = await import('../../io/render.js');
+  const table = forecastTable(dataset, [], levels, long);
+  await writeOutput(output.path, await renderFile(table, output.format, () => [{ name: 'forecast', tables: [table] }]), context.stdout);
+  if (saveModel !== undefined) warn(context, `no series to train on: ${saveModel} left as it was`);
+  if (!toStdout(output.path)) note(context, `empty forecast written to ${output.path}`);
+}
+
 export const forecast: Command<ForecastCommandOptions> = {
   options: forecastOptions,
   run: runForecast,
   files: (options) => ({ outputs: fileOutputs(options.output.path, options.saveModel), model: options.model }),
 };
+

@@ -9,7 +9,7 @@ import { trainFlags, trainingFlags } from '../../options/flags.js';
 import { readGroup } from '../../options/read.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { Command, CommandContext } from '../context.js';
-import { note } from '../context.js';
+import { note, warn } from '../context.js';
 import { fileOutputs, loadData, trainWithProgress } from './shared.js';
 
 export interface TrainCommandOptions {
@@ -24,6 +24,11 @@ export interface TrainCommandOptions {
 async function runTrain({ input, data, training, output, chart }: TrainCommandOptions, context: CommandContext): Promise<void> {
   checkOutputPath(output);
   const dataset = await loadData(input, data, context);
+  if (dataset.series.length === 0) {
+    // An empty shard: exit 0 so the cron job or pod succeeds; an earlier model file stays as it was.
+    warn(context, `no series to train on: ${output === '-' ? 'no model written' : `${output} not written`}`);
+    return;
+  }
   const fit = await trainWithProgress(dataset, training, context, chart);
   context.run?.model(fit.model, output === '-' ? null : output);
   await writeOutput(output, serializeModel(fit.model), context.stdout);
