@@ -1,21 +1,28 @@
-// npm run bench [-- --json] [--suite engine|ingest|cli|backtest] [--quick]
-// Runs the suites in turn. The engine table sits side by side with PyTorch when Debian's
-// python3-torch is installed (bench/torch_engine.py --serve, same configurations, same step),
-// each configuration measured on both sides in turn, in several rounds, medians reported.
+// npm run bench [-- --json] [--suite engine|ingest|cli|backtest|scale] [--quick] [SUITE ...]
+// Runs the suites in turn (`npm run bench -- scale` runs one). The engine table sits side by side
+// with PyTorch when Debian's python3-torch is installed (bench/torch_engine.py --serve, same
+// configurations, same step), each configuration measured on both sides in turn, in several
+// rounds, medians reported. The scale suite's own options are in bench/scale.ts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_CONFIGS, benchOne } from './engine.js';
 import type { EngineResult } from './engine.js';
+import { SCALE_VALUE_FLAGS } from './scale.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
+const SUITES = ['ingest', 'engine', 'cli', 'backtest', 'scale'];
+const valueFlags = new Set(['--suite', ...SCALE_VALUE_FLAGS]);
 const suiteAt = args.indexOf('--suite');
-const only = suiteAt >= 0 ? args[suiteAt + 1]?.split(',') : undefined;
-const wanted = (suite: string): boolean => only === undefined || only.includes(suite);
+const only = [
+  ...(suiteAt >= 0 ? args[suiteAt + 1]?.split(',') ?? [] : []),
+  ...args.filter((arg, index) => SUITES.includes(arg) && !valueFlags.has(args[index - 1] ?? '')),
+];
+const wanted = (suite: string): boolean => only.length === 0 || only.includes(suite);
 
 interface TorchRow {
   name: string;
@@ -143,4 +150,9 @@ if (wanted('backtest')) {
   if (!json) console.log('\nbacktest');
   const { runBacktestBench } = await import('./backtest.js');
   await runBacktestBench({ json });
+}
+if (wanted('scale')) {
+  if (!json) console.log('\nscale (long: every run with default flags, and again with the previous approach; `npm run bench -- --suite engine,cli` leaves it out)');
+  const { runScaleBench, scaleOptionsFrom } = await import('./scale.js');
+  await runScaleBench(scaleOptionsFrom(args));
 }

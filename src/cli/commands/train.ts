@@ -9,8 +9,8 @@ import { trainFlags, trainingFlags } from '../../options/flags.js';
 import { readGroup } from '../../options/read.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { Command, CommandContext } from '../context.js';
-import { note } from '../context.js';
-import { loadData, trainWithProgress } from './shared.js';
+import { note, warn } from '../context.js';
+import { fileOutputs, loadData, trainWithProgress } from './shared.js';
 
 export interface TrainCommandOptions {
   input: string;
@@ -24,7 +24,13 @@ export interface TrainCommandOptions {
 async function runTrain({ input, data, training, output, chart }: TrainCommandOptions, context: CommandContext): Promise<void> {
   checkOutputPath(output);
   const dataset = await loadData(input, data, context);
+  if (dataset.series.length === 0) {
+    // An empty shard: exit 0 so the cron job or pod succeeds; an earlier model file stays as it was.
+    warn(context, `no series to train on: ${output === '-' ? 'no model written' : `${output} not written`}`);
+    return;
+  }
   const fit = await trainWithProgress(dataset, training, context, chart);
+  context.run?.model(fit.model, output === '-' ? null : output);
   await writeOutput(output, serializeModel(fit.model), context.stdout);
   if (fit.model.training.stoppedBy === 'interrupted') {
     throw new InterruptedError(`interrupted: saved the best model so far (epoch ${fit.model.training.bestEpoch}) to ${output}`);
@@ -39,4 +45,5 @@ export const train: Command<TrainCommandOptions> = {
     return { input, data: readDataFlags(given), training: readGroup(trainingFlags, given), output, chart };
   },
   run: runTrain,
+  files: ({ output }) => ({ outputs: fileOutputs(output) }),
 };
