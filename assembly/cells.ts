@@ -1,50 +1,77 @@
 // WebAssembly SIMD kernels for the pointwise part of one LSTM or GRU time step (float32):
 // the gate nonlinearities and the state update, four units at a time. exp is a Cephes-style
-// polynomial (about 2 ulp), so results differ from the TypeScript path (Math.exp) in the last
-// bits but are the same on every platform.
+// polynomial (about 2 ulp), so results differ from the TypeScript reference (src/nn/pointwise.ts,
+// Math.exp) in the last bits; the relaxed-SIMD build fuses its multiply-adds.
 // Pointers are byte addresses; a zero pointer for the previous state means "zeros" (first step).
 
+import { madd } from './simd';
+
+// The constants, one float32 each in a static table, read with a broadcast load: V8 builds a
+// v128 constant with three instructions at every use, which made them most of the work. The
+// table sits below the arena (src/nn/wasm-limits.ts ARENA_START, checked against dataEnd()).
+const CONSTANTS = memory.data<f32>([
+  -87.3, 88.0, // 0, 1: the range of x for which 2^n stays a normal float32
+  1.44269504088896341, // 2: 1/ln 2
+  12582912.0, // 3: 1.5·2^23: added to a float below 2^22, it leaves the nearest integer in the low mantissa bits
+  -0.693359375, 2.12194440e-4, // 4, 5: −ln 2 in two parts (Cody–Waite)
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, // 6–11: exp's polynomial
+  1.0, 2.0, // 12, 13
+  12582785.0, // 14: 12582912 − 127, whose bits subtracted from a rounded value's give n + 127
+  0.390625, // 15: 0.625², where tanh switches form
+  -5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1, // 16–20: tanh's polynomial
+]);
+const EXP_LO = 0, EXP_HI = 1, LOG2E = 2, ROUNDER = 3, LN2_HI = 4, LN2_LO = 5, EXP_P = 6, ONE = 12, TWO = 13, EXPONENT_BIAS = 14;
+const TANH_SWITCH = 15, TANH_P = 16;
+
+/** Where the kernels' static data ends: the arena must start above it. */
+export function dataEnd(): usize {
+  return __data_end;
+}
+
 // @ts-ignore: decorator
-@inline function splat(x: f32): v128 {
-  return f32x4.splat(x);
+@inline function k(index: i32): v128 {
+  return v128.load32_splat(CONSTANTS + (<usize>index << 2));
 }
 
 // @ts-ignore: decorator
 @inline function exp4(x: v128): v128 {
-  // Keep 2^n a normal float32: n in [−126, 127].
-  const xc = f32x4.min(f32x4.max(x, splat(-87.3)), splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(xc, splat(1.44269504088896341)));
+  // Keep 2^n a normal float32: n in [−126, 127]. pmin/pmax are one instruction each (NaN aside).
+  const xc = f32x4.pmin(f32x4.pmax(x, k(EXP_LO)), k(EXP_HI));
+  // n = round(x / ln2), by the rounder rather than nearest + trunc_sat (several instructions each in V8).
+  const t = madd(xc, k(LOG2E), k(ROUNDER));
+  const n = f32x4.sub(t, k(ROUNDER));
   // r = x − n·ln2 in two parts (Cody–Waite), so r is exact enough.
-  let r = f32x4.sub(xc, f32x4.mul(n, splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
-  let p = splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  let r = madd(n, k(LN2_HI), xc);
+  r = madd(n, k(LN2_LO), r);
+  let p = k(EXP_P);
+  p = madd(p, r, k(EXP_P + 1));
+  p = madd(p, r, k(EXP_P + 2));
+  p = madd(p, r, k(EXP_P + 3));
+  p = madd(p, r, k(EXP_P + 4));
+  p = madd(p, r, k(EXP_P + 5));
+  p = f32x4.add(madd(f32x4.mul(p, r), r, r), k(ONE));
+  // 2^n: n + 127 in the exponent field, from t's low bits.
+  const scale = i32x4.shl(i32x4.sub(t, k(EXPONENT_BIAS)), 23);
   return f32x4.mul(p, scale);
 }
 
 // @ts-ignore: decorator
 @inline function sigmoid4(x: v128): v128 {
-  return f32x4.div(splat(1), f32x4.add(splat(1), exp4(f32x4.neg(x))));
+  return f32x4.div(k(ONE), f32x4.add(k(ONE), exp4(f32x4.sub(f32x4.splat(0), x))));
 }
 
 // @ts-ignore: decorator
 @inline function tanh4(x: v128): v128 {
   // Cephes' tanhf: 1 − 2/(e^{2x} + 1) above |x| = 0.625, an odd minimax polynomial below it,
   // where that form would cancel. About 2 ulp everywhere.
-  const big = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(exp4(f32x4.add(x, x)), splat(1))));
+  const big = f32x4.sub(k(ONE), f32x4.div(k(TWO), f32x4.add(exp4(f32x4.add(x, x)), k(ONE))));
   const z = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(splat(-5.70498872745e-3), z), splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  return v128.bitselect(small, big, f32x4.lt(f32x4.abs(x), splat(0.625)));
+  let p = madd(k(TANH_P), z, k(TANH_P + 1));
+  p = madd(p, z, k(TANH_P + 2));
+  p = madd(p, z, k(TANH_P + 3));
+  p = madd(p, z, k(TANH_P + 4));
+  const small = madd(f32x4.mul(p, z), x, x);
+  return v128.bitselect(small, big, f32x4.lt(z, k(TANH_SWITCH)));
 }
 
 // @ts-ignore: decorator
@@ -65,8 +92,8 @@
   const gg = tanh4(load4(pg, j, tail));
   const og = sigmoid4(load4(po, j, tail));
   store4(pi, j, ig, tail); store4(pf, j, fg, tail); store4(pg, j, gg, tail); store4(po, j, og, tail);
-  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
-  const cn = f32x4.add(f32x4.mul(fg, prev), f32x4.mul(ig, gg));
+  const prev = pp == 0 ? f32x4.splat(0) : load4(pp, j, tail);
+  const cn = madd(fg, prev, f32x4.mul(ig, gg));
   const tc = tanh4(cn);
   store4(pc, j, cn, tail); store4(pt, j, tc, tail); store4(pout, j, f32x4.mul(og, tc), tail);
 }
@@ -94,7 +121,7 @@ export function lstmPointwise(gates: usize, c: usize, tanhC: usize, cPrev: usize
   const hnv = load4(qn, j, tail);
   const n = tanh4(f32x4.add(load4(pn, j, tail), f32x4.mul(r, hnv)));
   store4(pr, j, r, tail); store4(pz, j, z, tail); store4(pn, j, n, tail); store4(phn, j, hnv, tail);
-  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
+  const prev = pp == 0 ? f32x4.splat(0) : load4(pp, j, tail);
   store4(pout, j, f32x4.add(f32x4.mul(f32x4.sub(prev, n), z), n), tail);
 }
 
@@ -119,12 +146,12 @@ export function gruPointwise(gates: usize, hGates: usize, hn: usize, hPrev: usiz
 // @ts-ignore: decorator
 @inline function lstmBackUnits(pdo: usize, prec: usize, pi: usize, pf: usize, pg: usize, po: usize, pt: usize, pp: usize, pdc: usize,
   di: usize, df: usize, dg: usize, dout: usize, j: i32, tail: bool): void {
-  const one = splat(1);
+  const one = k(ONE);
   const dh = f32x4.add(load4(pdo, j, tail), load4(prec, j, tail));
   const ig = load4(pi, j, tail), fg = load4(pf, j, tail), gg = load4(pg, j, tail), og = load4(po, j, tail);
   const tc = load4(pt, j, tail);
   const dc = f32x4.add(load4(pdc, j, tail), f32x4.mul(f32x4.mul(dh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
-  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
+  const prev = pp == 0 ? f32x4.splat(0) : load4(pp, j, tail);
   store4(pdc, j, f32x4.mul(dc, fg), tail);
   store4(di, j, f32x4.mul(f32x4.mul(f32x4.mul(dc, gg), ig), f32x4.sub(one, ig)), tail);
   store4(df, j, f32x4.mul(f32x4.mul(f32x4.mul(dc, prev), fg), f32x4.sub(one, fg)), tail);
@@ -153,10 +180,10 @@ export function lstmBackwardPointwise(dGates: usize, dc: usize, dOut: usize, ldo
 // @ts-ignore: decorator
 @inline function gruBackUnits(pdo: usize, prec: usize, pr: usize, pz: usize, pn: usize, phn: usize, pp: usize,
   xr: usize, xz: usize, xn: usize, hr: usize, hz: usize, hnn: usize, pdh: usize, j: i32, tail: bool): void {
-  const one = splat(1);
+  const one = k(ONE);
   const dh = f32x4.add(load4(pdo, j, tail), load4(prec, j, tail));
   const r = load4(pr, j, tail), z = load4(pz, j, tail), n = load4(pn, j, tail);
-  const prev = pp == 0 ? splat(0) : load4(pp, j, tail);
+  const prev = pp == 0 ? f32x4.splat(0) : load4(pp, j, tail);
   const dan = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
   const dar = f32x4.mul(f32x4.mul(f32x4.mul(dan, load4(phn, j, tail)), r), f32x4.sub(one, r));
   const daz = f32x4.mul(f32x4.mul(f32x4.mul(dh, f32x4.sub(prev, n)), z), f32x4.sub(one, z));

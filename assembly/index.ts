@@ -1,3 +1,3 @@
 // Entry point of the WebAssembly module: the float32 kernels src/nn/wasm.ts loads.
-export { gemm, gemv, setRows, addColumnSums } from './gemm';
-export { lstmPointwise, gruPointwise, lstmBackwardPointwise, gruBackwardPointwise } from './cells';
+export { gemm, gemv, setRows, addColumnSums, packFloats } from './gemm';
+export { lstmPointwise, gruPointwise, lstmBackwardPointwise, gruBackwardPointwise, dataEnd } from './cells';

@@ -10,14 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { clipGradNorm } from '../src/nn/clip.js';
 import { directions, gateCount } from '../src/nn/layout.js';
 import { lossForwardBackward } from '../src/nn/loss.js';
+import { freeArrays } from '../src/nn/arena.js';
 import {
-  createNetwork, createWorkspace, networkForward, zeroGrads, type CellKind, type NetworkConfig,
+  createNetwork, createWorkspace, networkForward, releaseNetwork, releaseWorkspace, zeroGrads, type CellKind, type NetworkConfig,
 } from '../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../src/nn/optimizer.js';
 import { chunkCount, createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../src/nn/parallel/data-parallel.js';
 import { shutdownWorkers } from '../src/nn/parallel/pool.js';
 import { createRng } from '../src/nn/rng.js';
-import { wasmKernels } from '../src/nn/wasm.js';
+import { kernelVariant, wasmKernels } from '../src/nn/wasm.js';
 
 export interface EngineResult {
   suite: 'engine';
@@ -27,10 +28,11 @@ export interface EngineResult {
   threads: number; // threads that ran the chunks (the default: one per core)
   chunks: number; // chunks each batch is cut into (chunkCount: from the work alone)
   singleThreadSamplesPerSec: number; // the same chunks on one thread (--jobs 1)
+  singleThreadCpuSamplesPerSec: number; // on one thread, per CPU-second: what a busy machine disturbs least
   torchSamplesPerSec: number | null; // filled in by the PyTorch side
   inferMs: number;
   gflops: number; // matrix-product GFLOP/s achieved in training, on `threads` threads
-  kernel: 'wasm-simd' | 'typescript'; // which matrix-product kernel ran
+  kernel: 'wasm-relaxed-simd' | 'wasm-simd' | 'typescript'; // which build of the kernels ran
 }
 
 interface BenchConfig { name: string; lookback: number; hidden: number; layers: number; batch: number; horizon: number }
@@ -63,29 +65,44 @@ export function trainingFlops(config: NetworkConfig, batch: number, lookback: nu
   return forward + backward;
 }
 
+function kernelName(): EngineResult['kernel'] {
+  return wasmKernels() === null ? 'typescript' : `wasm-${kernelVariant()}`;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Runs body for about `seconds` (and `least` times) after a warm-up of up to `warmup` calls (cut short for slow bodies). */
-function timeBox(seconds: number, warmup: number, body: () => void, least = 3): number[] {
+/** The process's CPU time in ms (all its threads). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Runs body for about `seconds` (and `least` times) after a warm-up of up to `warmup` calls (cut
+ * short for slow bodies); the wall and CPU milliseconds of each call (CPU: the whole process's).
+ */
+function timeBox(seconds: number, warmup: number, body: () => void, least = 3): { wall: number[]; cpu: number[] } {
   const warmEnd = performance.now() + seconds * 200;
   for (let k = 0; k < warmup && (k === 0 || performance.now() < warmEnd); k++) body();
-  const times: number[] = [];
+  const wall: number[] = [], cpu: number[] = [];
   const end = performance.now() + seconds * 1000;
-  while (performance.now() < end || times.length < least) {
-    const start = performance.now();
+  while (performance.now() < end || wall.length < least) {
+    const start = performance.now(), startCpu = cpuMs();
     body();
-    times.push(performance.now() - start);
+    wall.push(performance.now() - start);
+    cpu.push(cpuMs() - startCpu);
   }
-  return times;
+  return { wall, cpu };
 }
 
 /** One training step of `config` on a batch, through the data-parallel path on `jobs` threads. */
 async function trainingStep(config: NetworkConfig, c: BenchConfig, jobs: number): Promise<{ step: () => void; threads: number; release: () => void }> {
   const net = createNetwork(config, { seed: 42, dtype: 'float32' });
-  const dp = await createDataParallel(net, createWorkspace(net, c.batch, c.lookback), { jobs });
+  const ws = createWorkspace(net, c.batch, c.lookback);
+  const dp = await createDataParallel(net, ws, { jobs });
   const rng = createRng(1);
   const x = Float32Array.from({ length: c.batch * c.lookback }, () => rng.nextFloat() * 2 - 1);
   const y = Float32Array.from({ length: c.batch * c.horizon }, () => rng.nextFloat() * 2 - 1);
@@ -99,7 +116,14 @@ async function trainingStep(config: NetworkConfig, c: BenchConfig, jobs: number)
     clipGradNorm(net, 1.0);
     optimizerStep(opt, net);
   };
-  return { step, threads: dp.threads, release: () => releaseDataParallel(dp) };
+  // Rounds build many large trainers: their arena memory goes back at once, not when a collection happens to run.
+  const release = (): void => {
+    releaseDataParallel(dp);
+    releaseWorkspace(ws);
+    releaseNetwork(net);
+    freeArrays(opt.m, opt.v);
+  };
+  return { step, threads: dp.threads, release };
 }
 
 export async function benchOne(
@@ -108,10 +132,12 @@ export async function benchOne(
   const config: NetworkConfig = { cell, inputSize: 1, hiddenSize: c.hidden, numLayers: c.layers, bidirectional: false, dropout: 0, horizon: c.horizon };
   const one = await trainingStep(config, c, 1);
   const many = await trainingStep(config, c, jobs);
-  const oneTimes: number[] = [], manyTimes: number[] = [];
+  const oneTimes: number[] = [], oneCpu: number[] = [], manyTimes: number[] = [];
   for (let slice = 0; slice < SLICES; slice++) {
-    oneTimes.push(...timeBox(trainSeconds / SLICES, slice === 0 ? 3 : 0, one.step, 1));
-    manyTimes.push(...timeBox(trainSeconds / SLICES, slice === 0 ? 3 : 0, many.step, 1));
+    const single = timeBox(trainSeconds / SLICES, slice === 0 ? 3 : 0, one.step, 1);
+    oneTimes.push(...single.wall);
+    oneCpu.push(...single.cpu); // the other trainer's workers sleep meanwhile: this thread's time
+    manyTimes.push(...timeBox(trainSeconds / SLICES, slice === 0 ? 3 : 0, many.step, 1).wall);
   }
   one.release();
   many.release();
@@ -119,7 +145,9 @@ export async function benchOne(
   const net = createNetwork(config, { seed: 42, dtype: 'float32' });
   const ws1 = createWorkspace(net, 1, c.lookback);
   const window = Float32Array.from({ length: c.lookback }, (_, k) => Math.sin(k));
-  const inferMs = median(timeBox(inferSeconds, 20, () => { networkForward(net, ws1, window, 1, { training: false }); }));
+  const inferMs = median(timeBox(inferSeconds, 20, () => { networkForward(net, ws1, window, 1, { training: false }); }).wall);
+  releaseWorkspace(ws1);
+  releaseNetwork(net);
   return {
     suite: 'engine',
     name: c.name,
@@ -128,17 +156,18 @@ export async function benchOne(
     threads: many.threads,
     chunks: chunkCount(config, c.batch, c.lookback),
     singleThreadSamplesPerSec: c.batch / (oneStepMs / 1000),
+    singleThreadCpuSamplesPerSec: c.batch / (median(oneCpu) / 1000),
     torchSamplesPerSec: null,
     inferMs,
     gflops: trainingFlops(config, c.batch, c.lookback) / (stepMs / 1000) / 1e9,
-    kernel: wasmKernels() === null ? 'typescript' : 'wasm-simd',
+    kernel: kernelName(),
   };
 }
 
 export async function runEngineBench(options: { json: boolean }): Promise<EngineResult[]> {
   const results: EngineResult[] = [];
   if (!options.json) {
-    console.log(`engine kernel: ${wasmKernels() === null ? 'TypeScript (dist/assembly/kernels.wasm not built)' : 'WebAssembly SIMD'}`);
+    console.log(`engine kernels: ${kernelName()}`);
     console.log('engine  config  cell   1 thread/s  threads   samples/s  chunks   infer ms   GFLOP/s');
   }
   for (const c of ENGINE_CONFIGS) {

@@ -2,28 +2,37 @@
 """PyTorch side of the engine benchmark: the same configurations as the TS bench.
 
 Usage: /usr/bin/python3 bench/torch_engine.py [--quick]
+       /usr/bin/python3 bench/torch_engine.py --serve [--quick]
 
 For each cell (lstm, gru) and size (small, medium, large) it measures, in float32:
 - training throughput: samples/s = batch / median time of one step
   (zero_grad, forward, MSE, backward, clip_grad_norm_(1.0), Adam step),
-  after a warm-up, in a time box of about 2.5 s (0.3 s with --quick);
+  after a warm-up, in a time box of about 1.5 s (0.3 s with --quick); on one thread also per
+  CPU-second (batch / median process time of a step), which a busy machine disturbs far less;
 - inference latency: median ms of one forward pass on a single window (batch 1, no_grad).
-Both are measured with 1 and with 2 threads and the better of each is reported.
+Both are measured with 1 and with 2 threads (torch's and OpenBLAS's) and the better of each is reported.
 
 Prints one JSON object per line on stdout:
 {"suite":"engine-torch","name":"small","cell":"lstm","samplesPerSec":...,"threads":...,"inferMs":...,...}
 and the torch version and build/BLAS configuration on stderr.
 
+With --serve it measures one configuration per request instead, so bench/run.ts can interleave
+PyTorch and rnncast on a shared machine (both see the same load): each line "<cell> <name>" on
+stdin gets one JSON line on stdout; "ready" is printed once torch is imported.
+
 BLAS matters a lot: Debian's python3-torch is built with BLAS_INFO=generic and
 calls whatever libblas.so.3 the alternatives system points at. With only the
 reference (netlib) BLAS installed, the medium and large configurations run
-about 20x slower than with OpenBLAS, which would make PyTorch a straw man. For a
-fair comparison install the OpenMP build of OpenBLAS first (it follows
-torch.set_num_threads, unlike the pthread build):
-    apt-get install -y python3-torch libopenblas0-openmp
+about 20x slower than with OpenBLAS, which would make PyTorch a straw man. Install
+OpenBLAS first (either build; its thread count is set beside torch's through
+openblas_set_num_threads, so "1 thread" is one):
+    apt-get install -y python3-torch libopenblas0-pthread
+The pthread build spins in its threads while it waits, so on a busy machine its 2-thread
+figure collapses; the better of 1 and 2 threads is what the bench compares with.
 The BLAS library actually loaded is printed on stderr.
 """
 
+import ctypes
 import json
 import os
 import statistics
@@ -60,16 +69,43 @@ class Net(nn.Module):
 
 
 def time_boxed(fn, warmup, seconds, min_runs):
-    """Median wall time in seconds of fn() over a time box, after `warmup` calls."""
-    for _ in range(warmup):
+    """Median wall and CPU (process) time in seconds of fn() over a time box, after up to `warmup`
+    calls (cut short for slow bodies)."""
+    warm_end = time.perf_counter() + seconds / 2
+    for k in range(warmup):
+        if k > 0 and time.perf_counter() > warm_end:
+            break
         fn()
-    times = []
+    times, cpu = [], []
     start = time.perf_counter()
     while len(times) < min_runs or time.perf_counter() - start < seconds:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), len(times)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu), len(times)
+
+
+_openblas = None
+
+
+def set_threads(threads):
+    """torch's threads and OpenBLAS's: the pthread build of OpenBLAS keeps a pool of its own
+    (one per core) that torch.set_num_threads does not reach, so "1 thread" would not be one."""
+    global _openblas
+    torch.set_num_threads(threads)
+    if _openblas is None:
+        _openblas = False
+        for lib in loaded_blas().split(", "):
+            try:
+                candidate = ctypes.CDLL(lib)
+                candidate.openblas_set_num_threads  # raises AttributeError when absent
+                _openblas = candidate
+                break
+            except (OSError, AttributeError):
+                continue
+    if _openblas:
+        _openblas.openblas_set_num_threads(threads)
 
 
 def bench_train(cfg, cell, seconds, warmup, min_runs):
@@ -88,8 +124,8 @@ def bench_train(cfg, cell, seconds, warmup, min_runs):
         nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
 
-    step_s, runs = time_boxed(step, warmup=warmup, seconds=seconds, min_runs=min_runs)
-    return cfg["batch"] / step_s, step_s, runs
+    step_s, cpu_s, runs = time_boxed(step, warmup=warmup, seconds=seconds, min_runs=min_runs)
+    return cfg["batch"] / step_s, step_s, runs, cfg["batch"] / cpu_s
 
 
 def bench_infer(cfg, cell, seconds):
@@ -101,7 +137,7 @@ def bench_infer(cfg, cell, seconds):
         with torch.no_grad():
             net(x)
 
-    infer_s, runs = time_boxed(forward, warmup=10, seconds=seconds, min_runs=10)
+    infer_s, _, runs = time_boxed(forward, warmup=10, seconds=seconds, min_runs=10)
     return infer_s * 1000.0, runs
 
 
@@ -117,16 +153,44 @@ def loaded_blas():
     return ", ".join(resolved) or "none"
 
 
+def measure(cfg, cell, train_seconds, warmup, min_runs, infer_seconds):
+    """The better of 1 and 2 threads for training and for inference, as one JSON-ready dict."""
+    best_train = None  # (samples/s, threads, step seconds, runs)
+    best_infer = None  # (ms, threads)
+    cpu_rate = None  # samples per CPU-second on one thread
+    for threads in THREADS:
+        set_threads(threads)
+        sps, step_s, runs, per_cpu = bench_train(cfg, cell, train_seconds, warmup, min_runs)
+        if threads == 1:
+            cpu_rate = per_cpu
+        infer_ms, _ = bench_infer(cfg, cell, infer_seconds)
+        print(f"{cell} {cfg['name']} threads={threads}: {sps:.0f} samples/s "
+              f"({step_s * 1000:.2f} ms/step over {runs} steps), infer {infer_ms:.3f} ms",
+              file=sys.stderr)
+        if best_train is None or sps > best_train[0]:
+            best_train = (sps, threads, step_s, runs)
+        if best_infer is None or infer_ms < best_infer[0]:
+            best_infer = (infer_ms, threads)
+    return {
+        "suite": "engine-torch", "name": cfg["name"], "cell": cell,
+        "samplesPerSec": round(best_train[0], 1), "threads": best_train[1],
+        "singleThreadCpuSamplesPerSec": round(cpu_rate, 1),
+        "inferMs": round(best_infer[0], 4), "inferThreads": best_infer[1],
+        "stepMs": round(best_train[2] * 1000, 3),
+        "lookback": cfg["lookback"], "hidden": cfg["hidden"], "layers": cfg["layers"],
+        "batch": cfg["batch"], "horizon": cfg["horizon"],
+        "torch": torch.__version__,
+    }
+
+
 def main():
     args = sys.argv[1:]
-    unknown = [a for a in args if a != "--quick"]
+    unknown = [a for a in args if a not in ("--quick", "--serve")]
     if unknown:
-        print(f"usage: {sys.argv[0]} [--quick]  (unknown: {' '.join(unknown)})", file=sys.stderr)
+        print(f"usage: {sys.argv[0]} [--quick] [--serve]  (unknown: {' '.join(unknown)})", file=sys.stderr)
         return 2
     quick = "--quick" in args
-    train_seconds = 0.3 if quick else 2.5
-    warmup, min_runs = (2, 3) if quick else (5, 5)
-    infer_seconds = 0.1 if quick else 0.5
+    timing = (0.3, 2, 3, 0.1) if quick else (1.5, 3, 5, 0.3)  # train seconds, warm-up, min runs, infer seconds
 
     torch.set_default_dtype(torch.float32)
     print(f"torch {torch.__version__}", file=sys.stderr)
@@ -134,30 +198,20 @@ def main():
     print(f"parallel info:\n{torch.__config__.parallel_info().rstrip()}", file=sys.stderr)
     print(f"BLAS library loaded: {loaded_blas()}", file=sys.stderr)
 
+    if "--serve" in args:
+        by_name = {cfg["name"]: cfg for cfg in CONFIGS}
+        print("ready", flush=True)
+        for line in sys.stdin:
+            words = line.split()
+            if len(words) != 2 or words[0] not in CELLS or words[1] not in by_name:
+                print(json.dumps({"error": f"expected '<cell> <name>', got {line.strip()!r}"}), flush=True)
+                continue
+            print(json.dumps(measure(by_name[words[1]], words[0], *timing)), flush=True)
+        return 0
+
     for cell in CELLS:
         for cfg in CONFIGS:
-            best_train = None  # (samples/s, threads, step seconds, runs)
-            best_infer = None  # (ms, threads)
-            for threads in THREADS:
-                torch.set_num_threads(threads)
-                sps, step_s, runs = bench_train(cfg, cell, train_seconds, warmup, min_runs)
-                infer_ms, _ = bench_infer(cfg, cell, infer_seconds)
-                print(f"{cell} {cfg['name']} threads={threads}: {sps:.0f} samples/s "
-                      f"({step_s * 1000:.2f} ms/step over {runs} steps), infer {infer_ms:.3f} ms",
-                      file=sys.stderr)
-                if best_train is None or sps > best_train[0]:
-                    best_train = (sps, threads, step_s, runs)
-                if best_infer is None or infer_ms < best_infer[0]:
-                    best_infer = (infer_ms, threads)
-            print(json.dumps({
-                "suite": "engine-torch", "name": cfg["name"], "cell": cell,
-                "samplesPerSec": round(best_train[0], 1), "threads": best_train[1],
-                "inferMs": round(best_infer[0], 4), "inferThreads": best_infer[1],
-                "stepMs": round(best_train[2] * 1000, 3),
-                "lookback": cfg["lookback"], "hidden": cfg["hidden"], "layers": cfg["layers"],
-                "batch": cfg["batch"], "horizon": cfg["horizon"],
-                "torch": torch.__version__,
-            }), flush=True)
+            print(json.dumps(measure(cfg, cell, *timing)), flush=True)
     return 0
 
 

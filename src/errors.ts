@@ -1,7 +1,7 @@
 // The error family. Commands and the core throw these; only src/cli/main.ts turns them into
 // exit codes (PRODUCT.md, "Exit codes"). Anything else that reaches main is a bug (exit 1).
 
-export type ExitCode = 0 | 1 | 2 | 3 | 65 | 66 | 73 | 75 | 130;
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5 | 65 | 66 | 73 | 75 | 130;
 
 export abstract class RnncastError extends Error {
   abstract readonly exitCode: ExitCode;
@@ -39,6 +39,16 @@ export class DivergedError extends RnncastError {
 /** A quality gate failed (exit 3); outputs were still written. */
 export class GateError extends RnncastError {
   readonly exitCode = 3 as const;
+}
+
+/** forecast -m --strict: the data has run past the model by more than --max-age periods (exit 4); nothing written. */
+export class StaleModelError extends RnncastError {
+  readonly exitCode = 4 as const;
+}
+
+/** --lock: another live run holds the lock on the first output (exit 5); nothing done. */
+export class LockHeldError extends RnncastError {
+  readonly exitCode = 5 as const;
 }
 
 /** SIGINT or SIGTERM (exit 130). */

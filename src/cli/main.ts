@@ -4,16 +4,18 @@
 import { RnncastError, UsageError } from '../errors.js';
 import { closestName } from '../data/names.js';
 import { removePendingTempFiles } from '../io/atomic-write.js';
+import { releaseHeldLocks } from '../io/lock.js';
 import { COMMANDS } from '../options/choices.js';
 import type { CommandName } from '../options/choices.js';
 import { isStandardInputPath, readConfigFile } from '../options/config-file.js';
-import { generalFlags } from '../options/flags.js';
+import { generalFlags, runFlags } from '../options/flags.js';
 import { readBoolean, ValueProblem } from '../options/spec.js';
 import { readFlag, readGroup } from '../options/read.js';
 import type { Given, GivenFlags } from '../options/read.js';
 import { commandFlags, ENV_PREFIX, gatherFlags } from '../options/sources.js';
 import type { Command, CommandContext } from './context.js';
 import { buildParser, ParseError, STDIO_ARGUMENT } from './parser.js';
+import { RunGuard } from './run-guard.js';
 
 export interface MainOptions {
   argv: string[];
@@ -133,11 +135,25 @@ export async function main({ argv, context }: MainOptions): Promise<number> {
     debug = general.debug;
     if (debug) for (const line of ignored) context.stderr.write(`rnncast: ${line}\n`);
     const module = await commands[command]();
-    const options = module.options(inputArgument(parsed), given);
-    await module.run(options, { ...context, quiet: general.quiet });
-    return 0;
+    const input = inputArgument(parsed);
+    const commandContext = { ...context, quiet: general.quiet };
+    if (module.files === undefined) {
+      await module.run(module.options(input, given), commandContext);
+      return 0;
+    }
+    // A command that writes files runs under the guard: lock, --if-changed, --log-json, the summary line.
+    const guard = new RunGuard(command, input, given, readGroup(runFlags, given), commandContext);
+    let failure: Reported | null = null;
+    try {
+      const options = module.options(input, given);
+      const files = module.files(options);
+      await guard.run(files, (run) => module.run(options, { ...commandContext, run }));
+    } catch (error: unknown) {
+      failure = report(error, context, debug, argv);
+    }
+    return guard.finish(failure?.code ?? 0, failure?.line ?? null);
   } catch (error: unknown) {
-    return report(error, context, debug, argv);
+    return report(error, context, debug, argv).code;
   }
 }
 
@@ -177,26 +193,28 @@ function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ').trim();
 }
 
-function report(error: unknown, context: CommandContext, debug: boolean, args: string[]): number {
-  const stack = (): void => {
-    if (debug && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
-  };
+interface Reported {
+  code: number;
+  /** The line printed, without the 'rnncast: ' prefix. */
+  line: string;
+}
+
+/** Prints the error as one line (the stack only with --debug) and gives its exit code. */
+function report(error: unknown, context: CommandContext, debug: boolean, args: string[]): Reported {
+  let reported: Reported;
   if (error instanceof RnncastError) {
     // One line, always: a cron mail or a log grep must not see half a message.
-    context.stderr.write(`rnncast: ${oneLine(error.message)}\n`);
-    stack();
-    return error.exitCode;
+    reported = { code: error.exitCode, line: oneLine(error.message) };
+  } else if (error instanceof ParseError || (error instanceof Error && error.name === 'YError')) {
+    // yargs' own validation errors (unknown argument, invalid choice, missing argument) are usage errors.
+    reported = { code: 2, line: usageMessage(oneLine(error.message), args) };
+  } else {
+    const message = oneLine(error instanceof Error ? error.message : String(error));
+    reported = { code: 1, line: `internal error: ${message} — this is a bug, please report it (run again with --debug for the stack)` };
   }
-  // yargs' own validation errors (unknown argument, invalid choice, missing argument) are usage errors.
-  if (error instanceof ParseError || (error instanceof Error && error.name === 'YError')) {
-    context.stderr.write(`rnncast: ${usageMessage(oneLine(error.message), args)}\n`);
-    stack();
-    return 2;
-  }
-  const message = oneLine(error instanceof Error ? error.message : String(error));
-  context.stderr.write(`rnncast: internal error: ${message} — this is a bug, please report it (run again with --debug for the stack)\n`);
-  stack();
-  return 1;
+  context.stderr.write(`rnncast: ${reported.line}\n`);
+  if (debug && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
+  return reported;
 }
 
 function processContext(signal: AbortSignal): CommandContext {
@@ -221,6 +239,7 @@ export async function runAsBinary(): Promise<void> {
   const onSignal = (): void => {
     if (signalled) {
       removePendingTempFiles();
+      releaseHeldLocks();
       // The cron mail should still say why the run ended, in one line.
       process.stderr.write('rnncast: interrupted twice: stopped at once, without saving anything\n');
       process.exit(130);

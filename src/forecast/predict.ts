@@ -12,11 +12,15 @@ import type { ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.
 import { zForLevel } from '../metrics/normal.js';
 import { clockOf } from '../data/zone.js';
 import { createWorkspace, networkForward } from '../nn/network.js';
+import { releaseWorkspace } from '../nn/workspace.js';
 import type { Network } from '../nn/network.js';
 import { fitScaler } from '../data/scale.js';
 import { conformalQuantiles, conformalRank } from './intervals.js';
 import { baselineForecast } from '../backtest/baselines.js';
 import type { ForecastMethod } from './methods.js';
+
+/** Windows per forward pass when forecasting: big panels go through in slices of this many series. */
+const PREDICT_BATCH = 512;
 
 export interface IntervalBand {
   level: number;
@@ -168,22 +172,31 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     const longest = dataset.series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
     throw new DataError(`${where(dataset.source)}: ${dataset.series.length === 1 ? 'the series' : 'the longest series'} has ${longest.values.length} points; the model's lookback needs at least ${Math.max(reach, lookback)}`);
   }
-  const outputs = new Float64Array(frames.length * horizon);
-  const batch = createBatch(Math.max(1, frames.length), spec);
-  if (frames.length > 0) {
-    const refs: WindowRefs = { count: frames.length, series: new Uint32Array(frames.length), origin: new Uint32Array(frames.length) };
-    frames.forEach((frame, k) => {
-      refs.series[k] = k;
-      refs.origin[k] = frame.values.length;
+  // Forecast from just past the end of every framed series, a few hundred windows per forward pass.
+  const outputs = new Float64Array(frames.length * horizon); // (S, H)
+  const base = new Float64Array(frames.length * horizon); // (S, H) the baseline in the transformed space
+  const chunk = Math.max(1, Math.min(PREDICT_BATCH, frames.length));
+  const refs: WindowRefs = { count: frames.length, series: new Uint32Array(frames.length), origin: new Uint32Array(frames.length) };
+  frames.forEach((frame, k) => {
+    refs.series[k] = k;
+    refs.origin[k] = frame.values.length;
+  });
+  const batch = createBatch(chunk, spec);
+  const workspaces = networks.map((network) => createWorkspace(network, chunk, lookback));
+  const perMember = networks.map(() => new Float64Array(chunk * horizon));
+  for (let start = 0; start < frames.length; start += chunk) {
+    const count = Math.min(chunk, frames.length - start);
+    gatherBatch(frames, spec, refs, null, start, count, batch);
+    networks.forEach((network, k) => {
+      const prediction = networkForward(network, workspaces[k]!, batch.inputs, count, { training: false, headInput: batch.headInput });
+      for (let i = 0; i < count * horizon; i++) perMember[k]![i] = prediction[i]!;
     });
-    gatherBatch(frames, spec, refs, null, 0, frames.length, batch);
-    const perMember = networks.map((network) => {
-      const workspace = createWorkspace(network, frames.length, lookback);
-      return Float64Array.from(networkForward(network, workspace, batch.inputs, frames.length, { training: false, headInput: batch.headInput }).subarray(0, frames.length * horizon));
-    });
-    outputs.set(medianOf(perMember));
-    weighOutputs(outputs, model.data.correctionWeight);
+    const median = medianOf(perMember.map((member) => member.subarray(0, count * horizon)));
+    outputs.set(median, start * horizon);
+    base.set(batch.base.subarray(0, count * horizon), start * horizon);
   }
+  for (const workspace of workspaces) releaseWorkspace(workspace);
+  weighOutputs(outputs, model.data.correctionWeight);
 
   const approximated = new Set<number>();
   const widths = model.calibration === null ? null : levels.map((level) => {
@@ -203,17 +216,17 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     const position = framePosition.get(index)!;
     const frame = frames[position]!;
     const forecast = new Float64Array(horizon);
-    for (let h = 0; h < horizon; h++) forecast[h] = toDataUnits(outputs[position * horizon + h]!, batch.base[position * horizon + h]!, frame.state);
+    for (let h = 0; h < horizon; h++) forecast[h] = toDataUnits(outputs[position * horizon + h]!, base[position * horizon + h]!, frame.state);
     const intervals = levels.map((level, l): IntervalBand => {
       const lower = new Float64Array(horizon);
       const upper = new Float64Array(horizon);
       for (let h = 0; h < horizon; h++) {
         const q = widths === null ? Number.NaN : widths[l]!.perStep[h]!;
         const output = outputs[position * horizon + h]!;
-        const base = batch.base[position * horizon + h]!;
+        const baseline = base[position * horizon + h]!;
         // g⁻¹ is increasing, so the band's ends map to the band's ends.
-        lower[h] = toDataUnits(output - q, base, frame.state);
-        upper[h] = toDataUnits(output + q, base, frame.state);
+        lower[h] = toDataUnits(output - q, baseline, frame.state);
+        upper[h] = toDataUnits(output + q, baseline, frame.state);
       }
       return { level, lower, upper };
     });

@@ -18,7 +18,8 @@ export function removePendingTempFiles(): void {
   pendingTempFiles.clear();
 }
 
-function describe(error: unknown, path: string): string {
+/** Why `path` could not be written or created, in words ('permission denied', 'the folder does not exist'). */
+export function whyNotWritable(error: unknown, path: string): string {
   if (error && typeof error === 'object' && 'code' in error) {
     const code = String((error as { code: unknown }).code);
     // /proc and friends exist but refuse new files with ENOENT.
@@ -78,7 +79,7 @@ function writeSpecial(path: string, bytes: Uint8Array): void {
         // the write error is the one to report
       }
     }
-    throw new OutputError(`cannot write ${path}: ${describe(error, path)}`);
+    throw new OutputError(`cannot write ${path}: ${whyNotWritable(error, path)}`);
   }
 }
 
@@ -125,6 +126,6 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
       }
       pendingTempFiles.delete(temp);
     }
-    throw new OutputError(`cannot write ${path}: ${describe(error, temp)}`);
+    throw new OutputError(`cannot write ${path}: ${whyNotWritable(error, temp)}`);
   }
 }

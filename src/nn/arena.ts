@@ -1,23 +1,26 @@
 // The allocator for float32 arrays inside the kernels' WebAssembly memory (src/nn/wasm.ts), and
 // `allocate`, which every engine buffer comes from.
 //
-// Blocks are 64-byte aligned and returned to a free list when their typed array is
-// garbage-collected, so refitting many networks does not leak. Views of a block (subarrays) do
-// not keep it alive: whoever hands out views keeps the array itself.
+// Blocks are 64-byte aligned and returned to a free list by freeArrays, or else when their typed
+// array is garbage-collected. The collector alone is not enough: the arrays are small objects whose
+// memory the JavaScript heap does not see, so it feels no pressure to collect them, and a process
+// that builds many large networks would fill the arena (then every new buffer falls back to plain
+// memory and the TypeScript kernels). Views of a block (subarrays) do not keep it alive: whoever
+// hands out views keeps the array itself.
 
 import type { FloatArray } from './gemm.js';
-import { PAGE_BYTES } from './wasm-limits.js';
+import { ARENA_START, PAGE_BYTES } from './wasm-limits.js';
 import { noteMemoryBuffer, ownMemory } from './wasm.js';
 
 export type DType = 'float32' | 'float64';
 
 const ALIGN = 64;
-const ARENA_START = 64; // keep address 0 unused: the kernels read 0 as "no previous state"
 
 let top = ARENA_START;
 let highWater = ARENA_START; // bytes at and above this were never handed out: still zero
 const freeBlocks: Array<{ ptr: number; size: number }> = []; // sorted by ptr
 const registry = new FinalizationRegistry<{ ptr: number; size: number }>((block) => release(block));
+const blocks = new WeakMap<Float32Array, { ptr: number; size: number }>(); // the arena's live arrays
 
 function release(block: { ptr: number; size: number }): void {
   let at = 0;
@@ -85,8 +88,25 @@ export function arenaFloat32(length: number): Float32Array | null {
   }
   const array = new Float32Array(memory.buffer, ptr, length);
   if (reused) array.fill(0); // fresh memory is zero already; reused blocks hold old values
-  registry.register(array, { ptr, size });
+  const block = { ptr, size };
+  registry.register(array, block, array);
+  blocks.set(array, block);
   return array;
+}
+
+/**
+ * Returns the arena blocks of these arrays to the free list now (arrays from elsewhere, views and
+ * arrays already freed are ignored). The arrays must not be used afterwards.
+ */
+export function freeArrays(...arrays: Array<Float32Array | Float64Array>): void {
+  for (const array of arrays) {
+    if (!(array instanceof Float32Array)) continue;
+    const block = blocks.get(array);
+    if (block === undefined) continue;
+    blocks.delete(array);
+    registry.unregister(array);
+    release(block);
+  }
 }
 
 /**

@@ -20,8 +20,8 @@ export interface GruActivations<A = FloatArray> {
 
 /** The weights of one direction rearranged for the forward products, refreshed every forward. */
 export interface TransposedWeights<A = FloatArray> {
-  wih: A; // (I, G·H) W_ihᵀ
-  whh: A; // (H, G·H) W_hhᵀ
+  wih: A; // (I, G·H) W_ihᵀ in panels of 8 columns (packPanels: read with ldb 8, bps 8·I)
+  whh: A; // (H, G·H) W_hhᵀ in panels of 8 columns (bps 8·H)
   bias: A; // (G·H) b_ih + b_hh (LSTM)
 }
 
@@ -37,4 +37,5 @@ export interface BackwardScratch<A = FloatArray> {
   dh: A; // (B, H) gradient reaching h at the current step
   dhRec: A; // (B, H) gradient flowing to hPrev through the recurrence
   dc: A; // (B, H) LSTM only: gradient flowing to cPrev
+  pack: A; // where the matrix kernel packs blocks of A for the weight gradients (gemmAtB)
 }

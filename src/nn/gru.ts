@@ -13,7 +13,7 @@ import type { BackwardScratch, GruActivations, TransposedWeights } from './cell-
 import { addColumnSums, gemmAB, setRows, type FloatArray } from './gemm.js';
 import type { CellOffsets } from './layout.js';
 import { pointwiseFor } from './pointwise.js';
-import { addWeightGradients, previousStep, stepAt } from './recurrence.js';
+import { addWeightGradients, previousStep, stepAt, stepInputGradients } from './recurrence.js';
 
 export function gruForward(
   out: FloatArray, outCol: number, ldo: number, // (T, B, ldo): this direction writes H columns at outCol
@@ -24,13 +24,13 @@ export function gruForward(
 ): void {
   const I = w.layerInput, G = 3 * H;
   const { gates, hn, hGates } = act;
-  setRows(gates, 0, G, params, w.bih, T * B, G);
-  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, G, T * B, G, I);
   const step = pointwiseFor(gates, hn, hGates, out);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse), prev = previousStep(t, reverse);
+    setRows(gates, t * B * G, G, params, w.bih, B, G);
+    gemmAB(gates, t * B * G, G, x, t * B * I, I, wT.wih, 0, 8, B, G, I, 8 * I);
     setRows(hGates, 0, G, params, w.bhh, B, G);
-    if (s > 0) gemmAB(hGates, 0, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, G, B, G, H);
+    if (s > 0) gemmAB(hGates, 0, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, 8, B, G, H, 8 * H);
     step.gruPointwise(gates, t * B * G, hGates, 0, hn, t * B * H, s > 0 ? out : null, prev * B * ldo + outCol, out, t * B * ldo + outCol, ldo, B, H);
   }
 }
@@ -52,12 +52,10 @@ export function gruBackward(
     const t = stepAt(s, T, reverse), prev = previousStep(t, reverse);
     step.gruBackwardPointwise(dGates, t * B * G, dHGates, t * B * G, dh, 0, dOut, t * B * ldo + outCol, ldo, dhRec, 0,
       gates, t * B * G, hn, t * B * H, s > 0 ? out : null, prev * B * ldo + outCol, B, H);
-    if (s > 0) {
-      for (let k = 0; k < B * H; k++) dhRec[k] = dh[k]!;
-      gemmAB(dhRec, 0, H, dHGates, t * B * G, G, params, w.whh, H, B, H, G);
-    }
+    if (s > 0) dhRec.set(dh.subarray(0, B * H)); // z·dh reaches hPrev directly
+    stepInputGradients(dx, dhRec, params, w, dGates, dHGates, t, s > 0, B, H, G);
   }
-  addWeightGradients(dx, grads, params, w, dGates, dHGates, x, out, outCol, ldo, reverse, B, T, H, G);
+  addWeightGradients(grads, w, dGates, dHGates, x, out, outCol, ldo, scratch.pack, reverse, B, T, H, G);
   addColumnSums(grads, w.bih, dGates, 0, G, T * B, G);
   addColumnSums(grads, w.bhh, dHGates, 0, G, T * B, G);
 }

@@ -46,10 +46,11 @@ export function headBackward(
   h: FloatArray, hOff: number, // (R, DH) as in forward, row stride ldh
   extra: FloatArray | null, // (R, E)
   params: FloatArray, layout: ParamLayout, { R, DH, E, F }: HeadShape,
+  pack: FloatArray | null = null, // gemmAtB's packing buffer
 ): void {
   const ldw = DH + E;
-  gemmAtB(grads, layout.headWeight, ldw, dOut, 0, F, h, hOff, ldh, F, DH, R);
-  if (E > 0) gemmAtB(grads, layout.headWeight + DH, ldw, dOut, 0, F, extra!, 0, E, F, E, R);
+  gemmAtB(grads, layout.headWeight, ldw, dOut, 0, F, h, hOff, ldh, F, DH, R, pack);
+  if (E > 0) gemmAtB(grads, layout.headWeight + DH, ldw, dOut, 0, F, extra!, 0, E, F, E, R, pack);
   addColumnSums(grads, layout.headBias, dOut, 0, F, R, F);
   gemmAB(dh, dhOff, ldh, dOut, 0, F, params, layout.headWeight, ldw, R, DH, F);
 }

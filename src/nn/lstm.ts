@@ -13,7 +13,7 @@ import type { BackwardScratch, LstmActivations, TransposedWeights } from './cell
 import { addColumnSums, gemmAB, setRows, type FloatArray } from './gemm.js';
 import type { CellOffsets } from './layout.js';
 import { pointwiseFor } from './pointwise.js';
-import { addWeightGradients, previousStep, stepAt } from './recurrence.js';
+import { addWeightGradients, previousStep, stepAt, stepInputGradients } from './recurrence.js';
 
 export function lstmForward(
   out: FloatArray, outCol: number, ldo: number, // (T, B, ldo): this direction writes H columns at outCol
@@ -23,12 +23,13 @@ export function lstmForward(
 ): void {
   const I = w.layerInput, G = 4 * H;
   const { gates, c, tanhC } = act;
-  setRows(gates, 0, G, wT.bias, 0, T * B, G);
-  gemmAB(gates, 0, G, x, 0, I, wT.wih, 0, G, T * B, G, I);
   const step = pointwiseFor(gates, c, tanhC, out);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse), prev = previousStep(t, reverse);
-    if (s > 0) gemmAB(gates, t * B * G, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, G, B, G, H);
+    // Step t's gates: both products into the same rows while they are in cache.
+    setRows(gates, t * B * G, G, wT.bias, 0, B, G);
+    gemmAB(gates, t * B * G, G, x, t * B * I, I, wT.wih, 0, 8, B, G, I, 8 * I);
+    if (s > 0) gemmAB(gates, t * B * G, G, out, prev * B * ldo + outCol, ldo, wT.whh, 0, 8, B, G, H, 8 * H);
     step.lstmPointwise(gates, t * B * G, c, t * B * H, tanhC, t * B * H, s > 0 ? c : null, prev * B * H, out, t * B * ldo + outCol, ldo, B, H);
   }
 }
@@ -51,12 +52,10 @@ export function lstmBackward(
     const t = stepAt(s, T, reverse), prev = previousStep(t, reverse);
     step.lstmBackwardPointwise(dGates, t * B * G, dc, 0, dOut, t * B * ldo + outCol, ldo, dhRec, 0, gates, t * B * G, tanhC, t * B * H,
       s > 0 ? c : null, prev * B * H, B, H);
-    if (s > 0) {
-      dhRec.fill(0, 0, B * H);
-      gemmAB(dhRec, 0, H, dGates, t * B * G, G, params, w.whh, H, B, H, G);
-    }
+    if (s > 0) dhRec.fill(0, 0, B * H);
+    stepInputGradients(dx, dhRec, params, w, dGates, dGates, t, s > 0, B, H, G);
   }
-  addWeightGradients(dx, grads, params, w, dGates, dGates, x, out, outCol, ldo, reverse, B, T, H, G);
+  addWeightGradients(grads, w, dGates, dGates, x, out, outCol, ldo, scratch.pack, reverse, B, T, H, G);
   // Both biases enter every gate the same way: one column sum serves both.
   dBias.fill(0, 0, G);
   addColumnSums(dBias, 0, dGates, 0, G, T * B, G);

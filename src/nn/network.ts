@@ -11,8 +11,8 @@
 
 import { UsageError } from '../errors.js';
 import { CELLS } from '../options/choices.js';
-import { allocate, type DType } from './arena.js';
-import { transposeInto, type FloatArray } from './gemm.js';
+import { allocate, freeArrays, type DType } from './arena.js';
+import { packPanels, type FloatArray } from './gemm.js';
 import { gruBackward, gruForward } from './gru.js';
 import { headBackward, headForward, transposeHeadWeight } from './head.js';
 import {
@@ -24,7 +24,7 @@ import { createRng, type Rng } from './rng.js';
 import { viewOf, type Workspace } from './workspace.js';
 
 export type { CellKind, DType, NetworkConfig, TensorView, FloatArray, Workspace };
-export { createWorkspace } from './workspace.js';
+export { createWorkspace, releaseWorkspace } from './workspace.js';
 
 /** The most parameters we will allocate (50M floats: 200 MB of float32 before gradients and moments). */
 export const MAX_PARAMS = 50_000_000;
@@ -116,6 +116,11 @@ export function createNetwork(config: NetworkConfig, options: InitOptions): Netw
   return net;
 }
 
+/** Returns the network's arena memory now (see freeArrays); it must not be used afterwards. */
+export function releaseNetwork(net: Network): void {
+  freeArrays(net.params, net.grads);
+}
+
 export function zeroGrads(net: Network): void {
   net.grads.fill(0);
 }
@@ -191,8 +196,8 @@ export function networkForward(net: Network, ws: Workspace, input: FloatArray, b
     const { out, cells } = ws.layers[l]!;
     for (let d = 0; d < D; d++) {
       const w = layout.cells[l]![d]!, cell = cells[d]!, wT = cell.weightsT;
-      transposeInto(wT.wih, 0, params, w.wih, w.layerInput, GH, w.layerInput);
-      transposeInto(wT.whh, 0, params, w.whh, H, GH, H);
+      packPanels(wT.wih, params, w.wih, GH, w.layerInput);
+      packPanels(wT.whh, params, w.whh, GH, H);
       for (let j = 0; j < GH; j++) wT.bias[j] = params[w.bih + j]! + params[w.bhh + j]!;
       if (config.cell === 'lstm') lstmForward(out, d * H, DH, cell, wT, x, w, d === 1, B, T, H);
       else gruForward(out, d * H, DH, cell, wT, x, params, w, d === 1, B, T, H);
@@ -253,11 +258,11 @@ export function networkBackward(net: Network, ws: Workspace, dOutput: FloatArray
   if (ws.everyStep) {
     // The head's gradient reaches the output of every step at once.
     toTimeMajor(ws.headOut, dOutput, B, T, F);
-    headBackward(dOut, 0, DH, grads, ws.headOut, ws.layers[L - 1]!.out, 0, ws.headX, params, layout, { R: T * B, DH, E, F });
+    headBackward(dOut, 0, DH, grads, ws.headOut, ws.layers[L - 1]!.out, 0, ws.headX, params, layout, { R: T * B, DH, E, F }, ws.scratch.pack);
   } else {
     const dhFinal = ws.dhFinal;
     dhFinal.fill(0, 0, B * DH);
-    headBackward(dhFinal, 0, DH, grads, dOutput, ws.hFinal, 0, ws.headX, params, layout, { R: B, DH, E, F });
+    headBackward(dhFinal, 0, DH, grads, dOutput, ws.hFinal, 0, ws.headX, params, layout, { R: B, DH, E, F }, ws.scratch.pack);
     for (let b = 0; b < B; b++) {
       const fwd = ((T - 1) * B + b) * DH, bwd = b * DH + H, src = b * DH;
       for (let j = 0; j < H; j++) dOut[fwd + j] = dhFinal[src + j]!;

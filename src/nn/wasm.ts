@@ -1,5 +1,8 @@
 // The optional WebAssembly SIMD kernels (assembly/, compiled at build time to
-// dist/assembly/kernels.wasm) and the one shared WebAssembly.Memory they work on.
+// dist/assembly/kernels.wasm and kernels-relaxed.wasm) and the one shared WebAssembly.Memory they
+// work on. The relaxed-SIMD build (fused multiply-add) runs where the runtime has relaxed SIMD —
+// Node 20's V8 behind a flag this module sets before compiling — else the SIMD build; both are
+// instantiated on the same memory, so tests can compare them on the same arrays.
 //
 // The kernels can only read their own linear memory, so float32 parameters, gradients and
 // workspaces are allocated inside it (src/nn/arena.ts). The memory is shared: growing an ordinary
@@ -8,11 +11,23 @@
 // and the TypeScript reference kernels run (src/nn/gemm.ts, src/nn/pointwise.ts).
 
 import { readFileSync } from 'node:fs';
-import { MAX_PAGES } from './wasm-limits.js';
+import { setFlagsFromString } from 'node:v8';
+import { ARENA_START, GEMM_BLOCK_DEPTH, GEMM_BLOCK_ROWS, MAX_PAGES } from './wasm-limits.js';
+
+/** Which build of the kernels runs: fused multiply-add (relaxed SIMD) or SIMD only. */
+export type KernelVariant = 'relaxed-simd' | 'simd';
+const FILES: Record<KernelVariant, string> = { 'relaxed-simd': 'kernels-relaxed.wasm', simd: 'kernels.wasm' };
 
 export interface WasmKernels {
-  /** C (M, N) += A (M, K) · B (K, N); byte addresses, strides in elements; B has contiguous columns. */
-  gemm(c: number, ldc: number, a: number, ars: number, acs: number, b: number, ldb: number, M: number, N: number, K: number): void;
+  /**
+   * C (M, N) += A (M, K) · B (K, N); byte addresses, strides in elements; B(k, j) at (j >> 3)·bps +
+   * k·ldb + (j & 7); pack: a buffer of packFloats() floats to copy blocks of A into, or 0.
+   */
+  gemm(c: number, ldc: number, a: number, ars: number, acs: number, b: number, ldb: number, bps: number, M: number, N: number, K: number, pack: number): void;
+  /** Floats a gemm `pack` buffer holds. */
+  packFloats(): number;
+  /** The byte address where the kernels' static data ends. */
+  dataEnd(): number;
   /** y (M) += A (M, K) · x (K); rows of A and x contiguous, y with stride incy. */
   gemv(y: number, incy: number, a: number, lda: number, x: number, M: number, K: number): void;
   /** Every row of C (M, N) = v (N). */
@@ -38,7 +53,9 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-let kernels: WasmKernels | null = null;
+const instances: Partial<Record<KernelVariant, WasmKernels>> = {};
+let variant: KernelVariant = 'simd';
+let kernels: WasmKernels | null = null; // instances[variant] once loaded
 let memory: WasmMemory | null = null;
 let enabled = true;
 let loaded = false;
@@ -46,22 +63,40 @@ let borrowed = false; // a worker thread running on the main thread's memory: it
 /** Every SharedArrayBuffer object the memory has had (one per growth): the test of membership. */
 const memoryBuffers = new Set<ArrayBufferLike>();
 
-function instantiate(mem: WasmMemory): void {
+/** The build's kernels on `mem`, or null when it is missing or this runtime cannot compile it. */
+function instantiate(which: KernelVariant, mem: WasmMemory): WasmKernels | null {
   try {
-    const bytes = readFileSync(new URL('../../assembly/kernels.wasm', import.meta.url));
-    const instance = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } });
-    kernels = instance.exports as unknown as WasmKernels;
+    if (which === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd'); // on by default from Node 22
+    const bytes = readFileSync(new URL(`../../assembly/${FILES[which]}`, import.meta.url));
+    const k = new WA.Instance(new WA.Module(bytes), { env: { memory: mem } }).exports as unknown as WasmKernels;
+    // A build whose blocks or static data do not fit what this side assumes is not used.
+    return k.packFloats() === GEMM_BLOCK_ROWS * GEMM_BLOCK_DEPTH && k.dataEnd() <= ARENA_START ? k : null;
+  } catch {
+    return null; // not built, or this runtime lacks (relaxed) SIMD or shared memory
+  }
+}
+
+/** The build on `mem`, instantiated once. */
+function instanceOf(which: KernelVariant, mem: WasmMemory): WasmKernels | null {
+  const k = instances[which] ?? instantiate(which, mem);
+  if (k !== null) instances[which] = k;
+  return k;
+}
+
+/** Runs `only`, or the preferred build this runtime can compile (relaxed SIMD, else SIMD; neither: the TypeScript kernels). */
+function attach(mem: WasmMemory, only?: KernelVariant): void {
+  variant = only ?? (instanceOf('relaxed-simd', mem) !== null ? 'relaxed-simd' : 'simd');
+  kernels = instanceOf(variant, mem);
+  if (kernels !== null) {
     memory = mem;
     memoryBuffers.add(mem.buffer);
-  } catch {
-    kernels = null; // not built, or this runtime lacks SIMD or shared memory: the TypeScript kernels run
   }
 }
 
 function load(): void {
   loaded = true;
   try {
-    instantiate(new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true }));
+    attach(new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true }));
   } catch {
     kernels = null;
   }
@@ -79,6 +114,29 @@ export function setWasmEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** The build that runs (meaningful while wasmKernels() is not null). */
+export function kernelVariant(): KernelVariant {
+  wasmKernels();
+  return variant;
+}
+
+/** The builds this runtime runs: 'simd', and 'relaxed-simd' where it has relaxed SIMD (none when the kernels are off). */
+export function kernelVariants(): KernelVariant[] {
+  if (wasmKernels() === null || memory === null) return [];
+  const mem = memory;
+  return (['relaxed-simd', 'simd'] as const).filter((which) => instanceOf(which, mem) !== null);
+}
+
+/** Runs the given build from now on (tests and the bench compare them); false when this runtime cannot. */
+export function setKernelVariant(which: KernelVariant): boolean {
+  if (wasmKernels() === null || memory === null) return false;
+  const k = instanceOf(which, memory);
+  if (k === null) return false;
+  variant = which;
+  kernels = k;
+  return true;
+}
+
 /** The memory the arena may allocate in: null when the kernels are off or this thread only borrows it. */
 export function ownMemory(): WasmMemory | null {
   return wasmKernels() === null || borrowed ? null : memory;
@@ -90,13 +148,14 @@ export function sharedMemory(): object | null {
 }
 
 /**
- * In a worker thread: runs the kernels on the main thread's shared memory (from sharedMemory).
- * The worker only makes views of blocks the main thread allocated (memoryView); it never allocates.
+ * In a worker thread: runs the main thread's build of the kernels (kernelVariant) on its shared
+ * memory (from sharedMemory), so a chunk gives the same bits on either thread. The worker only
+ * makes views of blocks the main thread allocated (memoryView); it never allocates.
  */
-export function attachMemory(shared: object): boolean {
+export function attachMemory(shared: object, which: KernelVariant): boolean {
   loaded = true;
   borrowed = true;
-  instantiate(shared as WasmMemory);
+  attach(shared as WasmMemory, which);
   return kernels !== null;
 }
 

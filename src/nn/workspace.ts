@@ -10,9 +10,9 @@
 // Size legend: B batch, T steps, I input size, H hidden size, D directions, L layers,
 // G gates (4 LSTM, 3 GRU), F horizon, E head inputs.
 
-import { allocate } from './arena.js';
+import { allocate, freeArrays } from './arena.js';
 import type { BackwardScratch, CellBuffers } from './cell-types.js';
-import type { FloatArray } from './gemm.js';
+import { packFloats, panelFloats, type FloatArray } from './gemm.js';
 import { directions, gateCount, headInputCount, type NetworkConfig } from './layout.js';
 import type { Network } from './network.js';
 
@@ -72,7 +72,7 @@ export function declareWorkspace(config: NetworkConfig, T: number): WorkspaceBuf
       tanhC: row(lstm ? T * H : 0),
       hn: row(lstm ? 0 : T * H),
       hGates: row(lstm ? 0 : GH),
-      weightsT: { wih: fixed((l === 0 ? I : DH) * GH), whh: fixed(H * GH), bias: fixed(GH) },
+      weightsT: { wih: fixed(panelFloats(l === 0 ? I : DH, GH)), whh: fixed(panelFloats(H, GH)), bias: fixed(GH) },
     })),
   }));
   return {
@@ -87,6 +87,7 @@ export function declareWorkspace(config: NetworkConfig, T: number): WorkspaceBuf
       dh: row(H),
       dhRec: row(H),
       dc: row(lstm ? H : 0),
+      pack: fixed(packFloats(Math.max(GH, F))), // the weight gradients' products have G·H rows, the head's F
     },
     dOutA: row(T * DH),
     dOutB: row(T * DH),
@@ -153,6 +154,17 @@ export function carveWorkspace(whole: Workspace, own: Workspace, r0: number, r1:
     ? follow(own, path)
     : follow(whole, path).subarray(r0 * size.perRow, r1 * size.perRow)));
   return assemble(buffers, r1 - r0, whole.lookback, whole.sizes);
+}
+
+/** Returns the workspace's arena memory now (see freeArrays); it must not be used afterwards. Carved workspaces own nothing. */
+export function releaseWorkspace(ws: Workspace): void {
+  const arrays: FloatArray[] = [];
+  mapSizes(ws.sizes, (_size, path) => {
+    const array = follow(ws, path);
+    arrays.push(array);
+    return array;
+  });
+  freeArrays(...arrays);
 }
 
 /** A cached view of the first `length` elements (made once per distinct length, so forward allocates nothing). */

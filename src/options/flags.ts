@@ -13,7 +13,7 @@ import {
 import type { CommandName } from './choices.js';
 import { choice, integer, names, parsed, real, text, toggle } from './spec.js';
 import type { FlagGroup } from './spec.js';
-import { parseDelimiter, parseDuration, parseLevels, parseZone } from './values.js';
+import { parseDelimiter, parseDuration, parseLevels, parseShard, parseWait, parseZone } from './values.js';
 
 const DATA = 'Data:';
 const MODEL = 'Model:';
@@ -21,6 +21,7 @@ const TRAINING = 'Training:';
 const OUTPUT = 'Output:';
 const BACKTEST = 'Backtest:';
 const GENERAL = 'Options:';
+const RUNS = 'Unattended runs:';
 
 /** A model's inputs are the target and at most this many features. */
 export const MAX_FEATURES = 999;
@@ -46,6 +47,14 @@ export const dataFlags = {
   delimiter: text({ describe: 'field delimiter', defaultText: 'detected', group: DATA, expected: 'one character', parse: parseDelimiter }),
   timeFormat: text({ describe: "form of the time column in Luxon tokens, e.g. 'dd/MM/yyyy HH:mm'", defaultText: 'the forms rnncast recognises', group: DATA, expected: 'a Luxon format' }),
   tz: text({ describe: 'IANA time zone of naive local times, e.g. Europe/Berlin', defaultText: 'times as written', group: DATA, expected: 'an IANA time zone name', parse: parseZone }),
+  // Also from JOB_COMPLETION_INDEX and JOB_COMPLETIONS (src/options/job-shard.ts), below every other source.
+  shard: text({
+    describe: "this run's part of a panel, i of n (from 1): series split by a hash of the id",
+    defaultText: 'every series, or JOB_COMPLETION_INDEX+1 / JOB_COMPLETIONS when set',
+    group: DATA,
+    expected: 'i/n such as 1/4',
+    parse: parseShard,
+  }),
 };
 
 /** train, forecast, backtest (PRODUCT.md, "Model and training options"). */
@@ -103,6 +112,8 @@ export const forecastFlags = {
   model: path('model file', 'm', MODEL),
   saveModel: path('keep the model trained on the fly', undefined, MODEL),
   long: toggle({ default: false, describe: 'a wide input (--target a,b): write the forecast long (series, time, forecast, ...) instead of wide', group: OUTPUT }),
+  maxAge: integer({ min: 0, max: 1_000_000_000, describe: 'with -m: periods the data may run past the model before a warning', defaultText: 'one season', group: MODEL }),
+  strict: toggle({ default: false, describe: 'with -m: a model older than --max-age is an error (exit 4), nothing is written', group: MODEL }),
 };
 
 export const backtestFlags = {
@@ -121,10 +132,18 @@ export const backtestFlags = {
   json: toggle({ default: false, describe: 'print the metrics document on standard output', group: OUTPUT }),
 };
 
+/** The commands that write files: no overlapping runs, a record of every run, skipping unchanged input. */
+export const runFlags = {
+  lock: toggle({ default: true, describe: 'lock the first output file (FILE.lock) so two runs never write it at once; --no-lock turns it off', group: RUNS }),
+  lockTimeout: parsed({ default: 0, defaultText: '0: exit 5 at once', describe: 'how long to wait for a lock another run holds, e.g. 30s, 10m', group: RUNS, expected: 'a duration such as 0, 30s, 10m or 1h', parse: parseWait }),
+  logJson: text({ describe: 'append one JSON line about the run to this file, also when it fails', group: RUNS, expected: 'a file path' }),
+  ifChanged: toggle({ default: false, describe: 'do nothing (exit 0) when the input, the model and the flags are those of the last successful run', group: RUNS }),
+};
+
 /** The groups each command reads, in --help order. A flag of another command is ignored, not refused. */
 export const COMMAND_FLAGS: Record<CommandName, readonly FlagGroup[]> = {
   inspect: [dataFlags, inspectFlags, generalFlags],
-  train: [dataFlags, trainingFlags, trainFlags, generalFlags],
-  forecast: [dataFlags, trainingFlags, forecastFlags, generalFlags],
-  backtest: [dataFlags, trainingFlags, backtestFlags, generalFlags],
+  train: [dataFlags, trainingFlags, trainFlags, runFlags, generalFlags],
+  forecast: [dataFlags, trainingFlags, forecastFlags, runFlags, generalFlags],
+  backtest: [dataFlags, trainingFlags, backtestFlags, runFlags, generalFlags],
 };

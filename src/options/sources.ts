@@ -1,7 +1,8 @@
 // Where flag values come from, and which wins: the command line, then RNNCAST_* variables, then
-// the --config file, then the defaults. One environment or one config file can serve every
-// command: a key that belongs to another rnncast command is ignored (--debug says so); only a key
-// that no command knows is refused, with the closest flag and where the key came from.
+// the --config file, then (--shard only) a Kubernetes Indexed Job's variables, then the defaults.
+// One environment or one config file can serve every command: a key that belongs to another
+// rnncast command is ignored (--debug says so); only a key that no command knows is refused, with
+// the closest flag and where the key came from.
 import { UsageError } from '../errors.js';
 import { closestName } from '../data/names.js';
 import { COMMANDS } from './choices.js';
@@ -9,6 +10,7 @@ import type { CommandName } from './choices.js';
 import { COMMAND_FLAGS } from './flags.js';
 import { flagName } from './spec.js';
 import type { FlagSpec } from './spec.js';
+import { JOB_INDEX_VARIABLE, shardFromJob } from './job-shard.js';
 import { describeSource } from './read.js';
 import type { Given, GivenFlags, Source } from './read.js';
 
@@ -98,6 +100,15 @@ export function gatherFlags({ command, commandLine, env, config }: FlagSources):
   }
   for (const flag of flags.keys()) {
     if (commandLine[flag] !== undefined) given.set(flag, { raw: commandLine[flag], source: { kind: 'command line' } });
+  }
+  if (flags.has('shard')) {
+    const shard = given.get('shard');
+    if (shard === undefined) {
+      const job = shardFromJob(env);
+      if (job !== undefined) given.set('shard', job);
+    } else if (env[JOB_INDEX_VARIABLE] !== undefined) {
+      ignored.push(`ignored ${JOB_INDEX_VARIABLE}: --shard was given ${describeSource(shard.source)}`);
+    }
   }
   return { given, ignored };
 }

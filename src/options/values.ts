@@ -1,7 +1,11 @@
 // Parsers for flag values that have a syntax of their own. They throw ValueProblem; readFlag
 // turns that into one usage error naming the flag, the value and where it came from.
+import type { Shard } from '../data/shard.js';
 import { canonicalZone } from '../data/zone.js';
 import { ValueProblem } from './spec.js';
+
+/** More shards than this is surely a typo. */
+export const MAX_SHARDS = 100_000;
 
 /** '--delimiter': one character; 'tab' (any case) and '\t' mean a tab. */
 export function parseDelimiter(value: string): string {
@@ -17,6 +21,11 @@ export function parseZone(value: string): string {
   const zone = canonicalZone(value);
   if (zone === null) throw new ValueProblem('expected an IANA time zone Node knows (e.g. Europe/Berlin, America/New_York, UTC)');
   return zone;
+}
+
+/** '--lock-timeout': 0 (do not wait) or a duration, as --max-time takes it. */
+export function parseWait(text: string): number {
+  return /^\s*0+(\.0*)?\s*s?\s*$/i.test(text) ? 0 : parseDuration(text);
 }
 
 /**
@@ -49,4 +58,15 @@ export function parseDuration(text: string): number {
   }
   if (!(seconds > 0 && seconds <= 1e7)) throw new ValueProblem('expected a duration above 0, such as 90s, 10m or 1h30m');
   return seconds;
+}
+
+/** '--shard': "i/n" with 1 ≤ i ≤ n, both whole numbers; shards are numbered from 1. */
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!(count >= 1 && count <= MAX_SHARDS && index >= 1 && index <= count)) {
+    throw new ValueProblem(`expected i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, e.g. 1/4 (shards are numbered from 1)`);
+  }
+  return { index, count };
 }

@@ -7,16 +7,10 @@ import type { BacktestResult } from '../backtest/rolling-origin.js';
 import { formatTime } from '../data/time.js';
 import { METHODS } from '../backtest/rolling-origin.js';
 import type { Method } from '../backtest/rolling-origin.js';
-import { textTable } from './table.js';
+import { formatMetric, textTable } from './table.js';
 
 const LABELS: Record<Method, string> = { model: 'model', naive: 'naive', seasonal_naive: 'seasonal naive', drift: 'drift' };
 
-/** 4 significant digits, no exponent for everyday sizes. */
-export function formatMetric(value: MetricValue): string {
-  if (value === null) return '-';
-  if (Math.abs(value) >= 1e6 || (value !== 0 && Math.abs(value) < 1e-4)) return value.toExponential(3);
-  return String(Number(value.toPrecision(4)));
-}
 
 /** Methods holding the best value of a metric; none when no value is defined. Widths are not marked: narrower is only better at equal coverage. */
 export function bestMethods(values: Record<Method, MetricValue>, key: string): Set<Method> {

@@ -13,6 +13,7 @@ import { clipGradNorm, clipGradValue } from '../nn/clip.js';
 import { lossForwardBackward } from '../nn/loss.js';
 import type { Network, NetworkConfig, Workspace } from '../nn/network.js';
 import { createNetwork, createWorkspace, networkForward, zeroGrads } from '../nn/network.js';
+import { releaseWorkspace } from '../nn/workspace.js';
 import { createOptimizer, optimizerStep } from '../nn/optimizer.js';
 import { createDataParallel, dataParallelBackward, dataParallelForward, releaseDataParallel } from '../nn/parallel/data-parallel.js';
 import { createRng, shuffleInPlace } from '../nn/rng.js';
@@ -267,6 +268,9 @@ export async function trainNetwork(data: TrainData, config: NetworkConfig, optio
     }
   } finally {
     releaseDataParallel(parallel);
+    // Arena memory comes back now, not when the collector happens to run: later trainings need it.
+    releaseWorkspace(workspace);
+    releaseWorkspace(evalWorkspace);
   }
   if (!stopping.hasBest && stoppedBy !== 'interrupted') {
     throw new DivergedError(`training diverged: the loss was not finite before any usable epoch (try a smaller --lr, --clip-norm, or --scale standard)`);

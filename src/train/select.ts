@@ -6,6 +6,7 @@
 import { baseValue, createBatch, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
 import { createWorkspace } from '../nn/network.js';
+import { releaseWorkspace } from '../nn/workspace.js';
 import type { Network } from '../nn/network.js';
 import type { FallbackPolicy, ForecastMethod } from '../forecast/methods.js';
 import { medianOf } from '../forecast/predict.js';
@@ -28,6 +29,7 @@ export async function ensembleOutputs(networks: readonly Network[], frames: read
     const finished = await forEachPrediction(networks[k]!, workspace, { frames, spec }, refs, batch, (filled, prediction, start) => {
       for (let i = 0; i < filled.count * horizon; i++) out[start * horizon + i] = prediction[i]!;
     }, signal);
+    releaseWorkspace(workspace);
     if (!finished) return null;
   }
   return medianOf(perMember);

@@ -232,7 +232,7 @@ describe('hardening: outputs that cannot be written exit 73 before any work', { 
     });
   }
 
-  test('a folder that exists but refuses new files (/proc): 73 after training, nothing left', async () => {
+  test('a folder that exists but refuses new files (/proc): 73 before training (its lock cannot be created either)', async () => {
     const result = await runAsync(['forecast', air, ...quick, '--horizon', '3', '--lookback', '6', '-o', '/proc/rnncast-hardening.csv']);
     assertOneLine(result, 73, /cannot write \/proc\/rnncast-hardening\.csv: cannot create a file in that folder/);
   });

@@ -115,7 +115,8 @@ describe('hardening: interruptions and concurrent runs', () => {
     assert.deepEqual(readdirSync(dir).sort(), ['bt.csv', 'metrics.json']);
   });
 
-  test('four forecasts racing for one path: the file is one run\'s complete output, no temp files', async () => {
+  // --no-lock: these runs overlap on purpose, to show the atomic write alone keeps files whole.
+  test('four forecasts racing for one path (--no-lock): the file is one run\'s complete output, no temp files', async () => {
     const dir = folder();
     const output = join(dir, 'race.csv');
     writeFileSync(output, EARLIER);
@@ -123,7 +124,7 @@ describe('hardening: interruptions and concurrent runs', () => {
     const levels = ['80,95', '50', '99', 'none'];
     const expected = levels.map((level) => runCli(['forecast', air, '-m', model, '--quiet', '--level', level]).stdout);
     for (let round = 0; round < 3; round++) {
-      const results = await Promise.all(levels.map((level) => runAsync(['forecast', air, '-m', model, '--quiet', '--level', level, '-o', output])));
+      const results = await Promise.all(levels.map((level) => runAsync(['forecast', air, '-m', model, '--quiet', '--level', level, '-o', output, '--no-lock'])));
       for (const result of results) assert.equal(result.status, 0, result.stderr);
       const written = readFileSync(output, 'utf8');
       assert.ok(expected.includes(written), `round ${round}: not one run's complete output:\n${written.slice(0, 300)}`);
@@ -135,10 +136,10 @@ describe('hardening: interruptions and concurrent runs', () => {
     }
   });
 
-  test('two trainings racing for one model path: a complete, loadable model of one of them', async () => {
+  test('two trainings racing for one model path (--no-lock): a complete, loadable model of one of them', async () => {
     const dir = folder();
     const output = join(dir, 'model.json');
-    const results = await Promise.all(['1', '2'].map((seed) => runAsync(['train', air, '-o', output, '--epochs', '3', '--hidden', '16', '--seed', seed, '--quiet'])));
+    const results = await Promise.all(['1', '2'].map((seed) => runAsync(['train', air, '-o', output, '--epochs', '3', '--hidden', '16', '--seed', seed, '--quiet', '--no-lock'])));
     for (const result of results) assert.equal(result.status, 0, result.stderr);
     const saved = JSON.parse(readFileSync(output, 'utf8'));
     assert.ok([1, 2].includes(saved.training.seed));
@@ -147,7 +148,7 @@ describe('hardening: interruptions and concurrent runs', () => {
     assert.deepEqual(readdirSync(dir), ['model.json']);
   });
 
-  test('SIGKILL while training: no partial file, the old one or none', async () => {
+  test('SIGKILL while training: no partial file, the old one or none; the next run breaks the dead run\'s lock', async () => {
     const dir = folder();
     const kept = join(dir, 'kept.csv');
     const fresh = join(dir, 'fresh.model.json');
@@ -159,6 +160,9 @@ describe('hardening: interruptions and concurrent runs', () => {
     for (const result of killed) assert.equal(result.status, 128, `killed by the signal, no exit code; stderr: ${result.stderr}`);
     assert.equal(readFileSync(kept, 'utf8'), EARLIER);
     assert.equal(existsSync(fresh), false);
-    assert.deepEqual(readdirSync(dir), ['kept.csv'], 'no partial or temp file');
+    assert.deepEqual(readdirSync(dir).sort(), ['fresh.model.json.lock', 'kept.csv', 'kept.csv.lock'], 'no partial or temp file; the killed runs\' locks');
+    const next = await runAsync(['forecast', air, '-m', model, '-o', kept, '--quiet']);
+    assert.equal(next.status, 0, next.stderr);
+    assert.deepEqual(readdirSync(dir).sort(), ['fresh.model.json.lock', 'kept.csv'], 'the stale lock was broken, and released at the end');
   });
 });

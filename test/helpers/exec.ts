@@ -31,7 +31,8 @@ export interface RunOptions {
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
   // Flags from the developer's own environment must not leak into the tests.
-  for (const key of Object.keys(env)) if (key.startsWith('RNNCAST_') && !(key in extra)) delete env[key];
+  // Nor a Kubernetes Indexed Job's, which rnncast reads as --shard.
+  for (const key of Object.keys(env)) if ((key.startsWith('RNNCAST_') || key.startsWith('JOB_COMPLETION')) && !(key in extra)) delete env[key];
   return env;
 }
 

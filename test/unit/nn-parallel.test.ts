@@ -16,7 +16,7 @@ import { chunkBounds } from '../../src/nn/parallel/share.js';
 import { createRng } from '../../src/nn/rng.js';
 import { uniform } from '../helpers/uniform.js';
 import { arenaUsage } from '../../src/nn/arena.js';
-import { setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
+import { kernelVariants, setKernelVariant, setWasmEnabled, wasmKernels, type KernelVariant } from '../../src/nn/wasm.js';
 import { fitFrame, inputSize, windowRefs, type PipelineSpec } from '../../src/data/prepare.js';
 import { makeDataset } from '../helpers/dataset.js';
 import { defaults } from '../helpers/training.js';
@@ -147,6 +147,21 @@ for (const kernels of kernelModes) {
   }
 }
 
+test('the worker threads run the build of the kernels the main thread runs', { skip: wasmKernels() === null || !kernelVariants().includes('relaxed-simd') ? 'one build of the kernels' : false }, async () => {
+  const c = cases[2]!;
+  const run = async (which: KernelVariant, jobs: number): Promise<StepResult[]> => {
+    setKernelVariant(which);
+    try {
+      return await parallelSteps(c, jobs);
+    } finally {
+      setKernelVariant('relaxed-simd');
+    }
+  };
+  // With fused multiply-adds the builds round differently: a worker on the other build would show.
+  const one = await run('simd', 1), two = await run('simd', 2);
+  for (let k = 0; k < one.length; k++) assert.deepEqual(bits(two[k]!.grads), bits(one[k]!.grads));
+});
+
 test('whole batches run exactly as networkForward/networkBackward', async () => {
   const c = cases[0]!;
   const net = createNetwork(c.config, { seed: 5 });
@@ -165,7 +180,7 @@ test('whole batches run exactly as networkForward/networkBackward', async () => 
 });
 
 test('chunks live inside the caller\'s workspace: little new memory, and the workspace still serves whole batches', { skip: wasmKernels() === null ? 'no kernels: no arena to measure' : false }, async () => {
-  const c = cases[1]!;
+  const c = { ...cases[1]!, B: 64, T: 12 }; // a batch whose buffers outweigh the fixed ones (weights, packing) each chunk has
   const net = createNetwork(c.config, { seed: 5 });
   const inUse = (): number => arenaUsage().top - arenaUsage().free;
   const before = inUse();

@@ -1,15 +1,16 @@
-// Each pointwise step of the WebAssembly kernels (assembly/cells.ts) against its TypeScript
-// reference (src/nn/pointwise.ts), through the same signature: random rows with a tail of units
+// Each pointwise step of the WebAssembly kernels (assembly/cells.ts), in each build the runtime
+// loads (relaxed SIMD and SIMD only), against its TypeScript reference (src/nn/pointwise.ts),
+// through the same signature: random rows with a tail of units
 // (H not a multiple of 4), an output row stride wider than H, with and without a previous state.
 // The forward inputs span the ranges where the kernels' exp and tanh approximations change form:
 // tiny |x| (tanh's odd series below 1/16), moderate, and saturated (|x| up to 40, the clamp).
-// Skipped when dist/assembly/kernels.wasm has not been built.
+// None when dist/assembly/kernels.wasm has not been built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arenaFloat32 } from '../../src/nn/arena.js';
 import { pointwiseFor, pointwiseTs } from '../../src/nn/pointwise.js';
 import { createRng, type Rng } from '../../src/nn/rng.js';
-import { wasmKernels } from '../../src/nn/wasm.js';
+import { kernelVariant, kernelVariants, setKernelVariant, wasmKernels, type KernelVariant } from '../../src/nn/wasm.js';
 
 /**
  * Forward values: |wasm − ts| ≤ FORWARD_ULPS float32 ulps — of the reference for the LSTM gates,
@@ -22,7 +23,7 @@ const FORWARD_ULPS = 8;
 /** Backward values, O(1) products of a few roundings each: |wasm − ts| ≤ BACKWARD_TOLERANCE · max(1, |ts|). */
 const BACKWARD_TOLERANCE = 1e-6;
 
-const skip = wasmKernels() === null ? 'dist/assembly/kernels.wasm is not built' : false;
+const variants: KernelVariant[] = wasmKernels() === null ? [] : kernelVariants();
 const B = 5, H = 11, ldo = 2 * H + 3, outCol = H; // a bidirectional layer's reverse half, padded
 
 /** float32 ulps between a and the reference r (ulp of max(|r|, floor)). */
@@ -75,28 +76,37 @@ function compareBackward(name: string, wasm: Float32Array, ts: Float32Array): nu
   return worst;
 }
 
-for (const first of [true, false]) {
-  const prevNote = first ? 'first step (no previous state)' : 'with a previous state';
+for (const which of variants) for (const first of [true, false]) {
+  const prevNote = `${which}, ${first ? 'first step (no previous state)' : 'with a previous state'}`;
+  const withVariant = (body: () => void) => (): void => {
+    const before = kernelVariant();
+    setKernelVariant(which);
+    try {
+      body();
+    } finally {
+      setKernelVariant(before);
+    }
+  };
 
-  test(`lstmPointwise: kernel = reference, ${prevNote}`, { skip }, () => {
+  test(`lstmPointwise: kernel = reference, ${prevNote}`, withVariant(() => {
     const gates = arena(B * 4 * H, preActivation, 1), c = arena(B * H, unit, 2), tanhC = arena(B * H, unit, 3);
     const cPrev = arena(B * H, (r) => 3 * unit(r), 4), out = arena(B * ldo, unit, 5);
     const [w, t] = both([gates, c, tanhC, cPrev, out], (s, [g, cc, tc, cp, o]) =>
       s.lstmPointwise(g!, 0, cc!, 0, tc!, 0, first ? null : cp!, 0, o!, outCol, ldo, B, H));
     const worst = ['gates', 'c', 'tanhC', 'cPrev', 'out'].map((name, k) => compareForward(name, w[k]!, t[k]!, name !== 'gates'));
     console.log(`lstmPointwise ${prevNote}: max ${Math.max(...worst).toFixed(2)} ulps`);
-  });
+  }));
 
-  test(`gruPointwise: kernel = reference, ${prevNote}`, { skip }, () => {
+  test(`gruPointwise: kernel = reference, ${prevNote}`, withVariant(() => {
     const gates = arena(B * 3 * H, preActivation, 11), hGates = arena(B * 3 * H, preActivation, 12), hn = arena(B * H, unit, 13);
     const hPrev = arena(B * ldo, unit, 14), out = arena(B * ldo, unit, 15);
     const [w, t] = both([gates, hGates, hn, hPrev, out], (s, [g, q, n, p, o]) =>
       s.gruPointwise(g!, 0, q!, 0, n!, 0, first ? null : p!, outCol, o!, outCol, ldo, B, H));
     const worst = ['gates', 'hGates', 'hn', 'hPrev', 'out'].map((name, k) => compareForward(name, w[k]!, t[k]!, name === 'gates' || name === 'out'));
     console.log(`gruPointwise ${prevNote}: max ${Math.max(...worst).toFixed(2)} ulps`);
-  });
+  }));
 
-  test(`lstmBackwardPointwise: kernel = reference, ${prevNote}`, { skip }, () => {
+  test(`lstmBackwardPointwise: kernel = reference, ${prevNote}`, withVariant(() => {
     const dGates = arena(B * 4 * H, unit, 21), dc = arena(B * H, unit, 22), dOut = arena(B * ldo, unit, 23), dhRec = arena(B * H, unit, 24);
     const gates = arena(B * 4 * H, (r) => (Math.floor(r.nextFloat() * 4) === 2 ? unit(r) : gate(r)), 25);
     const tanhC = arena(B * H, unit, 26), cPrev = arena(B * H, (r) => 3 * unit(r), 27);
@@ -104,9 +114,9 @@ for (const first of [true, false]) {
       s.lstmBackwardPointwise(dg!, 0, dcc!, 0, dO!, outCol, ldo, dr!, 0, g!, 0, tc!, 0, first ? null : cp!, 0, B, H));
     const worst = ['dGates', 'dc'].map((name, k) => compareBackward(name, w[k]!, t[k]!));
     console.log(`lstmBackwardPointwise ${prevNote}: max relative ${Math.max(...worst).toExponential(1)}`);
-  });
+  }));
 
-  test(`gruBackwardPointwise: kernel = reference, ${prevNote}`, { skip }, () => {
+  test(`gruBackwardPointwise: kernel = reference, ${prevNote}`, withVariant(() => {
     const dGates = arena(B * 3 * H, unit, 31), dHGates = arena(B * 3 * H, unit, 32), dh = arena(B * H, unit, 33);
     const dOut = arena(B * ldo, unit, 34), dhRec = arena(B * H, unit, 35);
     const gates = arena(B * 3 * H, (r) => gate(r), 36), hn = arena(B * H, (r) => 3 * unit(r), 37), hPrev = arena(B * ldo, unit, 38);
@@ -114,5 +124,5 @@ for (const first of [true, false]) {
       s.gruBackwardPointwise(dg!, 0, dq!, 0, d!, 0, dO!, outCol, ldo, dr!, 0, g!, 0, n!, 0, first ? null : p!, outCol, B, H));
     const worst = ['dGates', 'dHGates', 'dh'].map((name, k) => compareBackward(name, w[k]!, t[k]!));
     console.log(`gruBackwardPointwise ${prevNote}: max relative ${Math.max(...worst).toExponential(1)}`);
-  });
+  }));
 }

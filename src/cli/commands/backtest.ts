@@ -14,7 +14,7 @@ import type { GivenFlags } from '../../options/read.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import { toolVersion } from '../../version.js';
-import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
+import { fileOutputs, loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
 import type { OutputOptions } from './shared.js';
 
 export interface BacktestCommandOptions {
@@ -64,9 +64,11 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   checkOutputPath(command.metricsOut);
 
   const dataset = await loadData(input, command.data, context);
+  const empty = dataset.series.length === 0;
   const { runBacktest: backtestCore } = await import('../../backtest/rolling-origin.js');
   const started = performance.now();
-  const result = await backtestCore(dataset, command.backtest, {
+  const { emptyBacktest } = await import('../../backtest/empty.js');
+  const result = empty ? emptyBacktest(dataset, command.backtest) : await backtestCore(dataset, command.backtest, {
     toolVersion: toolVersion(),
     signal: context.signal,
     onPlan: ({ trainings, workers, layout, lookback, season, warnings }) => {
@@ -84,8 +86,10 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   if (context.signal.aborted) throw new InterruptedError('interrupted; no backtest output written');
 
   const { buildDocument, renderDocument } = await import('../../backtest/document.js');
-  const document = buildDocument(result, command.backtest.training.seed, command.gate ?? undefined);
+  // An empty shard has nothing to judge: the gate would fail every pod that got no series.
+  const document = buildDocument(result, command.backtest.training.seed, empty ? undefined : command.gate ?? undefined);
   const { gate } = document;
+  context.run?.metrics({ overall: document.overall, gate: gate ?? null });
   const { writeOutput } = await import('../../io/predictions.js');
 
   const metricsXlsx = command.metricsOut !== undefined && /\.xlsx$/i.test(command.metricsOut);
@@ -109,7 +113,7 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
   }
   if (command.json) await writeOutput(undefined, renderDocument(document), context.stdout);
 
-  if (!context.quiet) {
+  if (!context.quiet && !empty) {
     if (!command.json) {
       const { summaryTable, summaryTitle } = await import('../../report/backtest-table.js');
       context.stderr.write(summaryTable(document, `\n${summaryTitle(result, (performance.now() - started) / 1000)}`));
@@ -119,10 +123,15 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
       context.stderr.write(`\n${backtestChart(result, { width: context.columns, color: context.color })}`);
     }
   }
+  if (empty && command.gate !== null) note(context, `--fail-if-worse-than ${command.gate.baseline}: no series in this shard, nothing to judge`);
   if (gate) {
     if (!gate.passed) throw new GateError(gate.message);
     note(context, gate.message);
   }
 }
 
-export const backtest: Command<BacktestCommandOptions> = { options: backtestOptions, run: runBacktest };
+export const backtest: Command<BacktestCommandOptions> = {
+  options: backtestOptions,
+  run: runBacktest,
+  files: (options) => ({ outputs: fileOutputs(options.writeFile ? options.output.path : undefined, options.metricsOut) }),
+};

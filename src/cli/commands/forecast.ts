@@ -1,6 +1,6 @@
 // rnncast forecast <input> [-m MODEL] [--save-model FILE] [-o FILE]
 import { resolve } from 'node:path';
-import { DataError, InterruptedError, UsageError } from '../../errors.js';
+import { DataError, InterruptedError, StaleModelError, UsageError } from '../../errors.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
 import { checkOutputPath } from '../../io/atomic-write.js';
@@ -15,7 +15,7 @@ import type { GivenFlags } from '../../options/read.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
-import { loadData, outputOptions, refuseBinaryOnTerminal, toStdout, trainWithProgress } from './shared.js';
+import { fileOutputs, loadData, outputOptions, refuseBinaryOnTerminal, toStdout, trainWithProgress } from './shared.js';
 import type { OutputOptions } from './shared.js';
 
 export interface ForecastCommandOptions {
@@ -34,6 +34,9 @@ export interface ForecastCommandOptions {
   saveModel?: string;
   /** Model and training flags given on the command line with -m: the model file fixes them, so a warning names them. */
   ignoredWithModel: string[];
+  /** With -m: periods the data may run past the model (undefined: one season), and whether more is an error (exit 4). */
+  maxAge?: number;
+  strict: boolean;
 }
 
 function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptions {
@@ -55,7 +58,7 @@ function forecastOptions(input: string, given: GivenFlags): ForecastCommandOptio
   }
   // Only the command line: an environment or config file shared with `train` is meant to be shared.
   const ignoredWithModel = model === undefined ? [] : flagsGiven(trainingFlags, given).filter((flag) => flag !== 'jobs' && given.get(flag)?.source.kind === 'command line');
-  return { input, data, training, output, chart: flags.chart, long: flags.long, levels: flags.levels, model, saveModel, ignoredWithModel };
+  return { input, data, training, output, chart: flags.chart, long: flags.long, levels: flags.levels, model, saveModel, ignoredWithModel, maxAge: flags.maxAge, strict: flags.strict };
 }
 
 async function runForecast(options: ForecastCommandOptions, context: CommandContext): Promise<void> {
@@ -82,8 +85,22 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
     }
     checkModelFits(model, dataset, modelPath);
     if (model.data.wide) dataset = { ...dataset, wide: true }; // all-numeric may have found one column
+    context.run?.model(model, modelPath);
+    const { describeStaleness, staleness } = await import('../../forecast/staleness.js');
+    const age = staleness(model, dataset, options.maxAge);
+    context.run?.age(age);
+    if (age.stale) {
+      const message = describeStaleness(age, modelPath, options.maxAge !== undefined);
+      // A cron wrapper retrains on exit 4; nothing is written from a model that old.
+      if (options.strict) throw new StaleModelError(`${message}; retrain (rnncast train) or update it (rnncast update); nothing written (--strict)`);
+      warn(context, message);
+    }
   } else {
     dataset = await loadData(input, options.data, context);
+    if (dataset.series.length === 0) {
+      await writeEmptyForecast(options, dataset, context);
+      return;
+    }
     const fit = await trainWithProgress(dataset, training, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
       // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short
@@ -92,6 +109,7 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
     }
     model = fit.model;
     networks = fit.networks;
+    context.run?.model(model, saveModel === undefined || toStdout(saveModel) ? null : saveModel);
     if (saveModel !== undefined) {
       await writeOutput(saveModel, serializeModel(model), context.stdout);
       note(context, `model written to ${saveModel}`);
@@ -99,6 +117,10 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   }
   if (context.signal.aborted) throw new InterruptedError('interrupted; no forecast written');
 
+  if (dataset.series.length === 0) {
+    await writeEmptyForecast(options, dataset, context);
+    return;
+  }
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
   const { forecasts, unseen, short, approximated } = predictSeries(model, networks, dataset, levels);
@@ -122,4 +144,20 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   }
 }
 
-export const forecast: Command<ForecastCommandOptions> = { options: forecastOptions, run: runForecast };
+/** An empty shard: the forecast file with its header and no rows; nothing trained, so no --save-model. */
+async function writeEmptyForecast(options: ForecastCommandOptions, dataset: Dataset, context: CommandContext): Promise<void> {
+  const { output, levels, long, saveModel } = options;
+  const { forecastTable } = await import('../../forecast/table.js');
+  const { renderFile } = await import('../../io/render.js');
+  const table = forecastTable(dataset, [], levels, long);
+  await writeOutput(output.path, await renderFile(table, output.format, () => [{ name: 'forecast', tables: [table] }]), context.stdout);
+  if (saveModel !== undefined) warn(context, `no series to train on: ${saveModel} left as it was`);
+  if (!toStdout(output.path)) note(context, `empty forecast written to ${output.path}`);
+}
+
+export const forecast: Command<ForecastCommandOptions> = {
+  options: forecastOptions,
+  run: runForecast,
+  files: (options) => ({ outputs: fileOutputs(options.output.path, options.saveModel), model: options.model }),
+};
+

@@ -1,12 +1,12 @@
 // `rnncast inspect <input>`: describe a CSV. --json: the summary as one JSON document on stdout;
 // otherwise a readable summary and one chart per series on stderr.
 import type { Command, CommandContext } from '../context.js';
-import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import { readDataFlags } from '../../options/data.js';
 import { inspectFlags } from '../../options/flags.js';
 import { readGroup } from '../../options/read.js';
 import type { OptionsOf } from '../../options/spec.js';
+import { loadData } from './shared.js';
 
 export interface InspectOptions extends DataFlags, OptionsOf<typeof inspectFlags> {
   input: string;
@@ -14,12 +14,9 @@ export interface InspectOptions extends DataFlags, OptionsOf<typeof inspectFlags
 
 async function runInspect(options: InspectOptions, context: CommandContext): Promise<void> {
   const { input, json, chart, ...flags } = options;
-  const { loadDataset } = await import('../../data/load.js');
   const { summarize } = await import('../../inspect/summary.js');
   // inspect is how users discover their columns: an ambiguous target is a note here, not an error.
-  const dataset = await loadDataset({ input, ...flags, stdin: context.stdin, ambiguousTarget: 'first' });
-  for (const line of dataset.notes ?? []) note(context, line);
-  for (const line of dataset.warnings) warn(context, line);
+  const dataset = await loadData(input, flags, context, { ambiguousTarget: 'first' });
   const summary = summarize(dataset);
   if (json) {
     context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

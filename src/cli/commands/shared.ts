@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
-import type { Dataset } from '../../data/types.js';
+import type { Dataset, LoadOptions } from '../../data/types.js';
 import { describeBaseline } from '../../data/baseline.js';
 import type { ModelFile } from '../../io/model-file.js';
 import type { FitResult } from '../../train/fit.js';
@@ -20,6 +20,11 @@ export interface OutputOptions {
 
 export const toStdout = (path: string | undefined): boolean => path === undefined || path === '-';
 
+/** The paths that are files (standard output is not), in order: a run's outputs for the lock and --if-changed. */
+export function fileOutputs(...paths: (string | undefined)[]): string[] {
+  return paths.filter((path): path is string => !toStdout(path));
+}
+
 /** The format from --format, else the extension of -o, else csv. */
 export function outputOptions(path: string | undefined, format: OutputFormat | undefined): OutputOptions {
   if (format !== undefined) return { path, format };
@@ -28,12 +33,24 @@ export function outputOptions(path: string | undefined, format: OutputFormat | u
   return { path, format: (extension === undefined ? undefined : byExtension[extension]) ?? 'csv' };
 }
 
-export async function loadData(input: string, flags: DataFlags, context: CommandContext): Promise<Dataset> {
+/**
+ * The file's series, or with --shard only this run's part of them (none when the shard is empty:
+ * the command then writes an empty output and exits 0, so a cron job or a pod does not fail).
+ */
+export async function loadData(input: string, flags: DataFlags, context: CommandContext, extra: Pick<LoadOptions, 'ambiguousTarget'> = {}): Promise<Dataset> {
   const { loadDataset } = await import('../../data/load.js');
-  const dataset = await loadDataset({ input, ...flags, stdin: context.stdin });
+  const { shard, ...load } = flags;
+  const dataset = await loadDataset({ input, ...load, ...extra, stdin: context.stdin });
+  // Under --if-changed this ends the run when nothing changed: before warnings that would repeat each run.
+  context.run?.loaded(dataset);
   for (const line of dataset.notes ?? []) note(context, line);
   for (const line of dataset.warnings) warn(context, line);
-  return dataset;
+  if (shard === undefined) return dataset;
+  const { selectShard } = await import('../../data/shard.js');
+  const selection = selectShard(dataset, shard);
+  if (selection.emptyWarning === undefined) note(context, selection.note);
+  else warn(context, selection.emptyWarning);
+  return selection.dataset;
 }
 
 /** A terminal would show a binary file (--format xlsx or arrow without -o) as garbage. */

@@ -9,8 +9,8 @@ import { trainFlags, trainingFlags } from '../../options/flags.js';
 import { readGroup } from '../../options/read.js';
 import type { TrainingOptions } from '../../train/options.js';
 import type { Command, CommandContext } from '../context.js';
-import { note } from '../context.js';
-import { loadData, trainWithProgress } from './shared.js';
+import { note, warn } from '../context.js';
+import { fileOutputs, loadData, trainWithProgress } from './shared.js';
 
 export interface TrainCommandOptions {
   input: string;
@@ -24,11 +24,17 @@ export interface TrainCommandOptions {
 async function runTrain({ input, data, training, output, chart }: TrainCommandOptions, context: CommandContext): Promise<void> {
   checkOutputPath(output);
   const dataset = await loadData(input, data, context);
+  if (dataset.series.length === 0) {
+    // An empty shard: exit 0 so the cron job or pod succeeds; an earlier model file stays as it was.
+    warn(context, `no series to train on: ${output === '-' ? 'no model written' : `${output} not written`}`);
+    return;
+  }
   const fit = await trainWithProgress(dataset, training, context, chart);
   if (fit.model.training.stoppedBy === 'interrupted' && fit.model.training.epochs === 0) {
     // No round finished: an untrained model must not replace whatever -o holds.
     throw new InterruptedError(`interrupted before the first round of training finished; ${output === '-' ? 'nothing written' : `${output} left as it was`}`);
   }
+  context.run?.model(fit.model, output === '-' ? null : output);
   await writeOutput(output, serializeModel(fit.model), context.stdout);
   if (fit.model.training.stoppedBy === 'interrupted') {
     throw new InterruptedError(`interrupted: saved the best model so far (round ${fit.model.training.bestEpoch}) to ${output}`);
@@ -43,4 +49,5 @@ export const train: Command<TrainCommandOptions> = {
     return { input, data: readDataFlags(given), training: readGroup(trainingFlags, given), output, chart };
   },
   run: runTrain,
+  files: ({ output }) => ({ outputs: fileOutputs(output) }),
 };

@@ -11,12 +11,14 @@ import { replayRng } from './share.js';
 
 /** Everything the chunks of one trainer share; in a worker, views of the main thread's buffers. */
 export interface ChunkSet {
-  /** [chunks] shared parameters with the chunk's own gradients; chunk 0 adds into the network's (null in workers: main runs it). */
-  nets: Array<Network | null>;
+  /** [chunks] the shared parameters with the chunk's own gradients. */
+  nets: Network[];
   /** The caller's workspace: each chunk works in its own rows of every batch-sized buffer. */
   whole: Workspace;
-  /** [chunks] workspaces of batch size 0: the buffers that do not scale with the batch (transposed weights, dBias), the chunk's own. */
-  own: Array<Workspace | null>;
+  /** [chunks] workspaces of batch size 0: the buffers that do not scale with the batch (transposed weights, packing), the chunk's own. */
+  own: Workspace[];
+  /** [0] the next chunk to run: every thread takes chunks from it until none is left. */
+  next: Int32Array;
   input: Float32Array; // (B, T, I) the batch
   headInput: Float32Array; // (B, E), or (B, T, E) with every-step outputs: the head's extra inputs
   dPrediction: Float32Array; // (B, F), or (B, T, F) with every-step outputs: ∂loss/∂prediction for the whole batch
@@ -45,18 +47,36 @@ export function chunkForward(set: ChunkSet, c: number, bounds: number[], count: 
   networkForward(net, ws, input, r1 - r0, { training: true, rng, headInput, everyStep });
 }
 
-/** Backward of chunk c: chunk 0 adds into its network's gradients, the others first zero their own. */
+/** Backward of chunk c into its own gradients (zeroed first). */
 export function chunkBackward(set: ChunkSet, c: number, bounds: number[], count: number, everyStep: boolean): void {
   const net = set.nets[c]!, ws = chunkWorkspace(set, c, bounds, count);
-  const F = net.config.horizon * (everyStep ? ws.lookback : 1);
+  const { config } = net;
+  const F = config.horizon * (everyStep ? ws.lookback : 1);
   const r0 = bounds[c]!, r1 = bounds[c + 1]!;
-  if (c > 0) net.grads.fill(0);
+  // The forward may have run on another thread: its buffers are shared, its bookkeeping is not.
+  ws.usedBatch = r1 - r0;
+  ws.everyStep = everyStep;
+  ws.dropoutActive = config.dropout > 0 && config.numLayers > 1; // chunks always train
+  net.grads.fill(0);
   networkBackward(net, ws, set.dPrediction.subarray(r0 * F, r1 * F), r1 - r0);
 }
 
+/**
+ * Runs chunks of the batch until none is left, taking each from set.next: a thread that runs
+ * (when another is descheduled on a busy machine) does more of them. Which thread runs a chunk
+ * never changes its bits: all its state is its own.
+ */
+export function takeChunks(set: ChunkSet, command: number, bounds: number[], count: number, dropout: boolean, everyStep: boolean): void {
+  const chunks = bounds.length - 1;
+  for (let c = Atomics.add(set.next, 0, 1); c < chunks; c = Atomics.add(set.next, 0, 1)) {
+    if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, dropout, everyStep);
+    else chunkBackward(set, c, bounds, count, everyStep);
+  }
+}
+
 // The control block: one Int32Array on a SharedArrayBuffer per worker. The main thread writes
-// the arguments, bumps SEQ and notifies; the worker runs its chunks, writes STATUS, stores SEQ
-// into DONE and notifies. Atomics.wait on both sides: no message per batch.
+// the arguments, bumps SEQ and notifies; the worker takes chunks until none is left, writes
+// STATUS, stores SEQ into DONE and notifies. Atomics.wait on both sides: no message per batch.
 export const CONTROL = {
   SEQ: 0, // commands issued
   DONE: 1, // commands finished
@@ -64,8 +84,6 @@ export const CONTROL = {
   TRAINER: 3, // which trainer's chunk set
   COUNT: 4, // rows of the batch
   CHUNKS: 5, // chunks of the batch
-  THREADS: 6, // threads sharing them: thread k runs chunks k, k + THREADS, …
-  THREAD: 7, // this worker's k (≥ 1; the main thread is 0)
   DROPOUT: 8, // 1 when the forward draws dropout masks
   STATUS: 9, // 0 ok, 1 failed: the error waits on the worker's port
   EVERY_STEP: 10, // 1 when the head runs at every step

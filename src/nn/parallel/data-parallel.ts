@@ -3,10 +3,12 @@
 // A batch of B rows is cut into chunks by a rule that looks only at the work (B, the network and
 // the lookback: chunkCount), never at the thread count or the clock. Every chunk runs forward and
 // backward in its own rows of the caller's workspace (../workspace.ts: carveWorkspace, so no
-// memory is doubled) and adds its weight gradient into its own buffer; the main thread then adds
-// the chunk gradients into the network's, always in chunk order. With one thread the main thread
-// runs all chunks one after the other — the same arithmetic, so the same model. Batches the rule
-// leaves whole run exactly as before (networkForward/networkBackward).
+// memory is doubled) and its weight gradient into its own buffer; the main thread then adds the
+// chunk gradients into the network's, always in chunk order. The threads take chunks from a
+// shared counter until none is left (chunk.ts: takeChunks), so on a busy machine a thread that
+// runs does the work of one that waits; with one thread the main thread runs them all — the same
+// arithmetic either way, so the same model. Batches the rule leaves whole run exactly as before
+// (networkForward/networkBackward).
 //
 // What a chunk changes against the whole batch: only the order in which the weight gradient is
 // summed over rows. Each row's forward is computed as in the whole batch, the loss (and so its
@@ -22,13 +24,13 @@
 // G gates, F horizon, E head inputs.
 
 import { isMainThread } from 'node:worker_threads';
-import { allocate, arenaFloat32 } from '../arena.js';
+import { allocate, arenaFloat32, freeArrays } from '../arena.js';
 import { directions, gateCount, headInputCount, type NetworkConfig } from '../layout.js';
 import { checkHeadOptions, networkBackward, networkForward, type HeadOptions, type Network } from '../network.js';
 import type { Rng } from '../rng.js';
-import { inArena, sharedMemory } from '../wasm.js';
-import { allocateWorkspace, type Workspace } from '../workspace.js';
-import { chunkBackward, chunkForward, CONTROL, COMMAND, type ChunkSet } from './chunk.js';
+import { inArena, kernelVariant, sharedMemory } from '../wasm.js';
+import { allocateWorkspace, releaseWorkspace, type Workspace } from '../workspace.js';
+import { CONTROL, COMMAND, takeChunks, type ChunkSet } from './chunk.js';
 import { awaitWorker, ensureWorkers, issue, setupWorker, type ChunkWorker } from './pool.js';
 import { chunkBounds, describeShared, shareFloatArrays, shareable, sharedFloat32 } from './share.js';
 
@@ -121,16 +123,17 @@ export async function createDataParallel(net: Network, whole: Workspace, options
   whole.stepOutputViews.clear();
   // The parameters are read by every chunk: in place when other threads can see them, else a mirror refreshed per batch.
   dp.params = shareable(net.params as Float32Array);
-  const nets = Array.from({ length: most }, (_, c): Network => ({
+  const nets = Array.from({ length: most }, (): Network => ({
     ...net,
     params: dp.params,
-    grads: c === 0 ? net.grads : (inArena(net.grads) ? arenaFloat32(net.grads.length) : null) ?? sharedFloat32(net.grads.length),
+    grads: (inArena(net.grads) ? arenaFloat32(net.grads.length) : null) ?? sharedFloat32(net.grads.length),
   }));
   const own = nets.map((chunkNet) => shareFloatArrays(allocateWorkspace(chunkNet, 0, T)));
   const dropped = config.dropout > 0 && config.numLayers > 1 ? (config.numLayers - 1) * B * T * directions(config) * config.hiddenSize : 0;
   const inKernelMemory = (n: number): Float32Array => shareable(allocate('float32', n) as Float32Array);
   dp.set = {
     nets, whole, own,
+    next: new Int32Array(new SharedArrayBuffer(4)),
     input: inKernelMemory(B * T * config.inputSize),
     headInput: inKernelMemory(B * steps * E),
     dPrediction: inKernelMemory(B * steps * F),
@@ -140,16 +143,19 @@ export async function createDataParallel(net: Network, whole: Workspace, options
   const wanted = isMainThread ? Math.max(1, Math.min(options.jobs, most)) : 1;
   if (wanted > 1) {
     dp.workers = await ensureWorkers(wanted - 1);
-    // Workers see chunk 0 as null: the main thread always runs it, on the network's own gradients.
-    const described = describeShared({ ...dp.set, nets: [null, ...nets.slice(1)], own: [null, ...own.slice(1)] });
+    const described = describeShared(dp.set);
     const memory = sharedMemory();
-    for (const w of dp.workers) setupWorker(w, { trainer: dp.id, memory, set: described });
+    for (const w of dp.workers) setupWorker(w, { trainer: dp.id, memory, variant: kernelVariant(), set: described });
   }
   dp.threads = dp.workers.length + 1;
   return dp;
 }
 
-/** Lets the workers drop their views of this trainer's buffers. */
+/**
+ * Lets the workers drop their views of this trainer's buffers, then returns the memory the
+ * trainer allocated (the chunks' gradients and fixed buffers, the batch's copies). The network
+ * and the caller's workspace stay the caller's.
+ */
 export function releaseDataParallel(dp: DataParallel): void {
   for (const w of dp.workers) {
     w.control[CONTROL.TRAINER] = dp.id;
@@ -157,29 +163,30 @@ export function releaseDataParallel(dp: DataParallel): void {
     awaitWorker(w);
   }
   dp.workers = [];
+  const set = dp.set;
+  if (set === null) return;
+  dp.set = null;
+  for (const ws of set.own) releaseWorkspace(ws);
+  freeArrays(...set.nets.map((n) => n.grads), set.input, set.headInput, set.dPrediction);
 }
 
 function runChunks(dp: DataParallel, command: number, count: number, chunks: number, dropout: boolean, everyStep: boolean): void {
   const set = dp.set!;
   const bounds = chunkBounds(count, chunks);
   const threads = Math.min(dp.threads, bounds.length - 1);
+  Atomics.store(set.next, 0, 0);
   for (let k = 1; k < threads; k++) {
     const w = dp.workers[k - 1]!, control = w.control;
     control[CONTROL.TRAINER] = dp.id;
     control[CONTROL.COUNT] = count;
     control[CONTROL.CHUNKS] = chunks;
-    control[CONTROL.THREADS] = threads;
-    control[CONTROL.THREAD] = k;
     control[CONTROL.DROPOUT] = dropout ? 1 : 0;
     control[CONTROL.EVERY_STEP] = everyStep ? 1 : 0;
     issue(w, command);
   }
   let failure: unknown = null;
   try {
-    for (let c = 0; c < bounds.length - 1; c += threads) {
-      if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, dropout, everyStep);
-      else chunkBackward(set, c, bounds, count, everyStep);
-    }
+    takeChunks(set, command, bounds, count, dropout, everyStep);
   } catch (error: unknown) {
     failure = error;
   }
@@ -243,7 +250,7 @@ export function dataParallelBackward(dp: DataParallel, dPrediction: Float32Array
   runChunks(dp, COMMAND.BACKWARD, count, dp.chunks, false, dp.everyStep);
   const grads = dp.net.grads;
   const n = grads.length;
-  for (let c = 1; c < dp.chunks; c++) {
+  for (let c = 0; c < chunkBounds(count, dp.chunks).length - 1; c++) {
     const chunkGrads = set.nets[c]!.grads;
     for (let k = 0; k < n; k++) grads[k] += chunkGrads[k]!;
   }

@@ -110,6 +110,7 @@ export type ArrayDescriptor =
 
 /** `value` with every float array replaced by its descriptor and every Map by an empty marker (structured-clone safe). */
 export function describeShared(value: unknown): unknown {
+  if (value instanceof Int32Array) return value; // counters on a SharedArrayBuffer cross as they are
   if (isFloatArray(value)) {
     if (viaArena(value)) return { float: 'arena', ptr: value.byteOffset, length: value.length };
     if (!(value.buffer instanceof SharedArrayBuffer)) throw new Error('describeShared: a float array outside shared memory');
@@ -127,6 +128,7 @@ export function describeShared(value: unknown): unknown {
 
 /** The inverse of describeShared, in the worker: views of the same bytes, fresh Maps. */
 export function rebuildShared(value: unknown): unknown {
+  if (value instanceof Int32Array) return value;
   if (Array.isArray(value)) return value.map(rebuildShared);
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;

@@ -3,13 +3,14 @@
 // reports back through the same block. Setup arrives as a message read synchronously from its
 // port, so the worker never needs its event loop while a trainer is alive.
 import { receiveMessageOnPort, workerData, parentPort, type MessagePort } from 'node:worker_threads';
-import { attachMemory } from '../wasm.js';
-import { CONTROL, COMMAND, chunkBackward, chunkForward, type ChunkSet } from './chunk.js';
+import { attachMemory, type KernelVariant } from '../wasm.js';
+import { CONTROL, COMMAND, takeChunks, type ChunkSet } from './chunk.js';
 import { chunkBounds, rebuildShared } from './share.js';
 
 interface SetupMessage {
   trainer: number;
   memory: object | null; // the main thread's WebAssembly.Memory when its kernels run
+  variant: KernelVariant; // the build of the kernels the main thread runs
   set: unknown; // a described ChunkSet
 }
 
@@ -17,7 +18,7 @@ interface SetupMessage {
 const SPIN = 20_000;
 const { control, port } = workerData as { control: Int32Array; port: MessagePort };
 const sets = new Map<number, ChunkSet>();
-let attached = false;
+let attached: KernelVariant | null = null;
 
 function setup(): void {
   let message: { message: SetupMessage } | undefined;
@@ -26,10 +27,10 @@ function setup(): void {
     if (tries > 1000) throw new Error('chunk worker: setup message missing');
     Atomics.wait(control, CONTROL.LENGTH - 1, 0, 1);
   }
-  const { trainer, memory, set } = message.message;
-  if (memory !== null && !attached) {
-    if (!attachMemory(memory)) throw new Error('chunk worker: the WebAssembly kernels failed to load');
-    attached = true;
+  const { trainer, memory, variant, set } = message.message;
+  if (memory !== null && attached !== variant) {
+    if (!attachMemory(memory, variant)) throw new Error(`chunk worker: the WebAssembly kernels (${variant}) failed to load`);
+    attached = variant;
   }
   sets.set(trainer, rebuildShared(set) as ChunkSet);
 }
@@ -44,13 +45,7 @@ function run(command: number): void {
   const set = sets.get(trainer);
   if (set === undefined) throw new Error(`chunk worker: no trainer ${trainer}`);
   const count = control[CONTROL.COUNT]!, chunks = control[CONTROL.CHUNKS]!;
-  const threads = control[CONTROL.THREADS]!, thread = control[CONTROL.THREAD]!;
-  const bounds = chunkBounds(count, chunks);
-  for (let c = thread; c < chunks; c += threads) {
-    const everyStep = control[CONTROL.EVERY_STEP] === 1;
-    if (command === COMMAND.FORWARD) chunkForward(set, c, bounds, count, control[CONTROL.DROPOUT] === 1, everyStep);
-    else chunkBackward(set, c, bounds, count, everyStep);
-  }
+  takeChunks(set, command, chunkBounds(count, chunks), count, control[CONTROL.DROPOUT] === 1, control[CONTROL.EVERY_STEP] === 1);
 }
 
 parentPort!.postMessage('ready');
