@@ -125,11 +125,15 @@ export function bestBaseline(scores: readonly BaselineScore[]): Baseline {
 }
 
 /**
- * auto's rule: among the seasons the data really has (seasonalityTest), the one whose seasonal
- * naive scores best; with none, the better of naive and drift.
+ * auto's rule: among the seasons the data really has, the one whose seasonal naive scores best;
+ * with none, the better of naive and drift. A season is there when it passes the seasonality test
+ * (`tested`), or when its seasonal naive beats naive in-sample: on short series the test lacks
+ * power, on trending ones the in-sample comparison, and the bench suite needs both.
  */
-export function chooseBaseline(scores: readonly BaselineScore[], seasons: readonly number[]): Baseline {
-  const seasonal = scores.filter((score) => score.baseline.kind === 'seasonal' && seasons.includes(score.baseline.season));
+export function chooseBaseline(scores: readonly BaselineScore[], tested: readonly number[]): Baseline {
+  const naive = scores.find((score) => score.baseline.kind === 'naive');
+  const present = (score: BaselineScore): boolean => tested.includes(score.baseline.season) || (naive !== undefined && score.error < naive.error);
+  const seasonal = scores.filter((score) => score.baseline.kind === 'seasonal' && present(score));
   if (seasonal.length > 0) return bestBaseline(seasonal);
   return bestBaseline(scores.filter((score) => score.baseline.kind !== 'seasonal'));
 }

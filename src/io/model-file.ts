@@ -97,8 +97,6 @@ export interface ModelData {
   headCalendar: boolean;
   /** The share of the network's correction kept (fitted on validation, in [0, 1]): forecast = baseline + weight · output · scale. */
   correctionWeight: number;
-  /** The t statistic of the network's validation gain over its baseline (select.ts: beatsBaseline); null without one. */
-  evidence: number | null;
   /** What auto chose and why; null when the transform was given. */
   why: string | null;
   timeStyle: TimeStyle;
@@ -438,7 +436,6 @@ export function validateModel(value: unknown, path: string): ModelFile {
     calendar: calendar as CalendarCycle[],
     headCalendar: booleanField(data, 'headCalendar', path, d),
     correctionWeight: numberField(data, 'correctionWeight', path, d, 0, 1),
-    evidence: data.evidence === null || data.evidence === undefined ? null : numberField(data, 'evidence', path, d, -1e12, 1e12),
     why: typeof why === 'string' ? why : null,
     timeStyle,
     series,

@@ -14,7 +14,7 @@ import { exportWeights } from '../nn/serialize.js';
 import type { TrainHooks, TrainResult } from './loop.js';
 import { memberSeed, trainMembers } from './members.js';
 import type { TrainingOptions } from './options.js';
-import { beatsBaseline, correctionWeight, ensembleOutputs, EVIDENCE_T, selectMethods, weighOutputs, type Selection } from './select.js';
+import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
 import { resolveSettings, type FitSettings } from './settings.js';
 
 export type { FitSettings } from './settings.js';
@@ -125,15 +125,10 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
 
   let selection: Selection | null = null;
   let weight = 1;
-  let evidence = Number.NaN;
   if (!interrupted && val.count > 0) {
     const outputs = await ensembleOutputs(networks, frames, spec, val, hooks.signal);
     if (outputs !== null) {
-      if (spec.baseline.kind !== 'none') {
-        // No clear gain on validation: the baseline alone; else the share of the correction that fits.
-        evidence = beatsBaseline(outputs, frames, spec, val).t;
-        weight = evidence < EVIDENCE_T ? 0 : (FIXED_WEIGHT ?? correctionWeight(outputs, frames, spec, val));
-      }
+      if (spec.baseline.kind !== 'none') weight = FIXED_WEIGHT ?? correctionWeight(outputs, frames, spec, val);
       weighOutputs(outputs, weight);
       const raw = trainIndices.map((index) => dataset.series[index]!.values);
       selection = selectMethods(outputs, frames, raw, spec, val, settings.season, options.fallback);
@@ -214,7 +209,6 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       calendar: spec.calendar,
       headCalendar: spec.headCalendar,
       correctionWeight: Number(weight.toPrecision(6)),
-      evidence: Number.isFinite(evidence) ? Number(evidence.toPrecision(4)) : null,
       why: settings.why,
       timeStyle: dataset.timeStyle,
       series,

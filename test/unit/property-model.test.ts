@@ -72,7 +72,7 @@ function modelOf(c: ModelCase, weights: ModelFile['weights']): ModelFile {
     },
     data: {
       timeColumn: 'time', target: names[0]!, features: names.slice(1), idColumn: c.ids.length > 1 ? 'id' : null, freq: 'D', season: 7,
-      transform: c.transform, baseline: c.baseline, baseSeason: c.baseline === 'seasonal' ? 7 : 1, calendar: [], headCalendar: false, correctionWeight: 0.5, evidence: 2.5, why: null,
+      transform: c.transform, baseline: c.baseline, baseSeason: c.baseline === 'seasonal' ? 7 : 1, calendar: [], headCalendar: false, correctionWeight: 0.5, why: null,
       timeStyle: { kind: 'date', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
       series: c.ids.map((id, s) => ({
         id, lastTime: '2020-01-31', lastValue: c.lastValue, rows: 40 + s, log: c.log, center: c.center, scale: c.scale, nonNegative: false,

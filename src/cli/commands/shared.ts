@@ -87,9 +87,7 @@ export function trainingWarnings(model: ModelFile): string[] {
   if (training.stoppedBy === 'interrupted' || training.history.length === 0) return warnings;
   const members = training.members;
   const untrained = members.filter((member) => member.bestEpoch === 0).length;
-  if (data.baseline !== 'none' && data.correctionWeight === 0 && untrained < members.length) {
-    warnings.push(`the network's gain over its baseline on validation is not clear (t = ${data.evidence ?? 'n/a'}): forecasts are the ${baseline} baseline; more history, --ensemble 3 or --fallback none may change that`);
-  } else if (untrained === members.length) {
+  if (untrained === members.length) {
     warnings.push(hasBaseline
       ? `the network never beat its baseline on validation (kept round 0): forecasts are the ${baseline} baseline; try a larger --lr (e.g. 0.01), more data, or --transform none`
       : `validation never improved on the untrained network: try a larger --lr (e.g. 0.01) or a --transform with a baseline (auto)`);
