@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { Dataset } from '../data/types.js';
+import { transformName } from '../data/transform.js';
 import type { Staleness } from '../forecast/staleness.js';
 import { checkOutputPath } from '../io/atomic-write.js';
 import { acquireLock, lockableOutput } from '../io/lock.js';
@@ -124,7 +125,7 @@ export class RunGuard implements RunReport {
       path, cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, lookback: config.lookback, horizon: config.horizon,
       transform: data.transform,
       valLoss: losses.length === 0 ? null : Math.min(...losses),
-      seriesChoices: data.series.map((series) => ({ id: series.id, transform: data.transform })),
+      seriesChoices: data.series.map((series) => ({ id: series.id, transform: transformName(series.log, data.baseline), method: series.method })),
     };
   }
 

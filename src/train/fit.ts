@@ -33,7 +33,6 @@ export function networkConfigFor(options: TrainingOptions, inputs: number, horiz
   };
 }
 
-const FIXED_WEIGHT = process.env.XRN_SHRINK === undefined ? undefined : Number(process.env.XRN_SHRINK);
 
 // Enough points per step to read any interval level to about half a percent.
 const CALIBRATION_SKETCH = 401;
@@ -128,7 +127,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   if (!interrupted && val.count > 0) {
     const outputs = await ensembleOutputs(networks, frames, spec, val, hooks.signal);
     if (outputs !== null) {
-      if (spec.baseline.kind !== 'none') weight = FIXED_WEIGHT ?? correctionWeight(outputs, frames, spec, val);
+      if (spec.baseline.kind !== 'none') weight = correctionWeight(outputs, frames, spec, val);
       weighOutputs(outputs, weight);
       const raw = trainIndices.map((index) => dataset.series[index]!.values);
       selection = selectMethods(outputs, frames, raw, spec, val, settings.season, options.fallback);

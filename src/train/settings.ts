@@ -126,16 +126,24 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
     baseline,
     features: [...dataset.features],
     calendar: options.calendar ? calendarCycles(dataset.freq) : [],
-    headCalendar: options.calendar && process.env.XRN_HEADCAL === '1' && calendarCycles(dataset.freq).length > 0,
+    // Calendar inputs to the head measured no better than none on the bench suite (README: accuracy).
+    headCalendar: false,
     scale: options.scale,
   };
   let why: string | null = null;
   if (kind === 'auto') {
     const scored = scores.map((score) => `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`).join(', ');
-    const seasonsFound = present === undefined || present.length === 0 ? 'no season passes the seasonality test' : `season${present.length > 1 ? 's' : ''} ${present.join(' and ')} pass${present.length > 1 ? '' : 'es'} the seasonality test`;
+    const seasonsFound = seasonReason(baseline, present ?? []);
     why = `transform auto: the network corrects ${describeBaseline(baseline)} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
   }
   return { spec, season, logs, trainable, why, baselineScores: scores };
+}
+
+/** Why the chosen baseline has (or has no) season, in the words of chooseBaseline's rule. */
+function seasonReason(baseline: Baseline, present: readonly number[]): string {
+  const tested = present.length === 0 ? 'no season passes the seasonality test' : `season${present.length > 1 ? 's' : ''} ${present.join(' and ')} pass${present.length > 1 ? '' : 'es'} the seasonality test`;
+  if (isSeasonal(baseline.kind) && !present.includes(baseline.season)) return `${tested}; season ${baseline.season} beats naive in-sample`;
+  return tested;
 }
 
 function tooShort(dataset: Dataset, lookback: number, horizon: number, valSize: number, reach: number, needed: number): DataError {

@@ -28,7 +28,11 @@ test('training options take PRODUCT.md defaults', () => {
   assert.equal(options.clipValue, null);
   assert.equal(options.valSize, 0.2);
   assert.equal(options.scale, 'standard');
-  assert.equal(options.transform, 'diff');
+  assert.equal(options.transform, 'auto');
+  assert.equal(options.steps, 2000);
+  assert.equal(options.maxTime, null);
+  assert.equal(options.ensemble, 1);
+  assert.equal(options.fallback, 'auto');
   assert.equal(options.seed, 42);
   assert.equal(options.horizon, undefined);
   assert.equal(options.lookback, undefined);

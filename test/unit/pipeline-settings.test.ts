@@ -81,7 +81,7 @@ test('panels: series too short to train are marked, not fatal; a single short se
   assert.deepEqual(settings.trainable, [true, false]);
   assert.throws(() => resolveSettings(makeDataset([{ values: long.slice(0, 8) }]), defaults({ horizon: 6 })), (error: unknown) => {
     assert.ok(error instanceof DataError);
-    assert.match(error.message, /the series has 8 points; lookback \d+ .*need at least \d+; try/);
+    assert.match(error.message, /the series has 8 points; lookback \d+ .*needs at least \d+.*; try/);
     return true;
   });
 });
