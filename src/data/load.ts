@@ -4,6 +4,7 @@
 // command's start-up path (danfojs-node alone costs more to import than reading 1M rows).
 import { DataError, UsageError, where } from '../errors.js';
 import { fillSeries, type FillContext, type FillCounts, type RawSeries } from './clean.js';
+import { ignoredRowsWarning, splitTail, type IgnoredRows } from './future.js';
 import { tokenize } from './csv.js';
 import { gridPositions, inferFrequency, resolveAnchor, type SortedSeries } from './frequency.js';
 import { toInstants } from './instants.js';
@@ -167,12 +168,16 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   }
   const givenFreq = options.freq === undefined || options.freq === '' ? undefined : parseFrequency(options.freq);
   const delimiterOption = normalizeDelimiter(options.delimiter);
-  const featureNames = options.features ?? [];
+  const futureNames = options.futureFeatures ?? [];
   const seenFeatures = new Set<string>();
-  for (const name of featureNames) {
+  for (const name of options.features ?? []) {
     if (seenFeatures.has(name)) throw new UsageError(`--features: '${name}' is listed twice`);
     seenFeatures.add(name);
   }
+  if (new Set(futureNames).size !== futureNames.length) throw new UsageError(`--future-features: a column is listed twice`);
+  // A known-future covariate is a feature too (the encoder reads its past values): implied, after --features.
+  const featureNames = [...(options.features ?? []), ...futureNames.filter((name) => !seenFeatures.has(name))];
+  for (const name of featureNames) seenFeatures.add(name);
 
   const source = openText(file, options.stdin);
   const table = new TableBuilder({ file, time: options.time, id: options.id, timeFormat: options.timeFormat });
@@ -189,7 +194,7 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
     if (index === table.idIndex) throw new UsageError(`${flag}: '${name}' is the id column (--id)`);
     return table.numbers[index]!;
   };
-  const featureColumns = featureNames.map((name) => columnOf(name, '--features'));
+  const featureColumns = featureNames.map((name) => columnOf(name, futureNames.includes(name) ? '--future-features' : '--features'));
   const { columns: targetColumns, wide, note: targetNote } = pickTargets(table, options, columnOf, seenFeatures);
   for (const column of [...targetColumns, ...featureColumns]) {
     const bad = badCell(file, column, delimiter);
@@ -251,6 +256,8 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
   let freq = givenFreq === undefined ? inferFrequency(raw, freqContext) : resolveAnchor(givenFreq, raw[0]!.times[0]!, style);
   if (givenFreq === undefined) freq = resolveAnchor(freq, raw[0]!.times[0]!, style);
   const counts: FillCounts = { values: 0, timestamps: 0, droppedRows: 0, leftOut: 0 };
+  const ignored: IgnoredRows[] = [];
+  const future = futureNames.map((name) => featureNames.indexOf(name));
   const series: Series[] = raw.map((entry, k) => {
     const targetColumn = targetColumns[wide ? k % targetColumns.length : 0]!;
     const fillContext: FillContext = {
@@ -259,7 +266,11 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
     };
     const positions = gridPositions(entry, freq, givenFreq === undefined, freqContext);
     const rawSeries: RawSeries = { ...entry, positions };
-    return fillSeries(rawSeries, fillContext, counts);
+    // The data ends at the last target value: the rows after it are known-future inputs or left out, never filled.
+    const tail = splitTail(rawSeries, { file, style, idColumn: fillContext.idColumn, target: targetColumn.name, features: featureNames, featureFields: fillContext.featureFields, future });
+    if (tail.ignored !== null) ignored.push(tail.ignored);
+    const filled = fillSeries(tail.observed, fillContext, counts);
+    return tail.future === null ? filled : { ...filled, future: tail.future };
   });
   if (policy === 'drop') {
     if (counts.droppedRows > 0) warnings.push(`dropped ${counts.droppedRows} row${counts.droppedRows === 1 ? '' : 's'} with missing values (--fill drop)`);
@@ -275,9 +286,12 @@ export async function loadDataset(options: LoadOptions): Promise<Dataset> {
     warnings.push(`filled ${parts.join(' and ')} ${how} (--fill ${policy})`);
   }
 
+  const ignoredWarning = ignoredRowsWarning(ignored, { file, style, futureFeatures: futureNames });
+  if (ignoredWarning !== null) warnings.push(ignoredWarning);
+
   const targets = targetColumns.map((column) => column.name);
   return {
-    source: file, columns, rowCount: table.rows, timeColumn, target: targets.join(','), targets, wide, features: featureNames, idColumn,
+    source: file, columns, rowCount: table.rows, timeColumn, target: targets.join(','), targets, wide, features: featureNames, futureFeatures: futureNames, idColumn,
     freq, timeStyle: style, series, warnings, notes: instants.notes, filled: { values: counts.values, timestamps: counts.timestamps }, sha256: source.digest(),
   };
 }

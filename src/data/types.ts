@@ -60,6 +60,21 @@ export interface Series {
   imputed: Uint8Array;
   /** (N) 1-based input line of each point (0 for invented timestamps), for messages. */
   lines: Uint32Array;
+  /**
+   * The rows past the last observed target that give the --future-features (src/data/future.ts):
+   * the known-future inputs of the steps after the end. Absent: none.
+   */
+  future?: FutureRows;
+}
+
+/** K steps after a series' last observed value, each with every known-future covariate given. */
+export interface FutureRows {
+  /** (K) epoch ms: the steps 1..K after the series' last time, on its grid. */
+  times: Float64Array;
+  /** (Ff)(K) one array per known-future covariate, in Dataset.futureFeatures order; never NaN. */
+  values: Float64Array[];
+  /** (K) 1-based input lines. */
+  lines: Uint32Array;
 }
 
 export interface ColumnSummary {
@@ -81,7 +96,10 @@ export interface Dataset {
   targets?: string[];
   /** Several target columns of one file (--target a,b or all-numeric): output keeps that shape. Absent: false. */
   wide?: boolean;
+  /** Past-only and known-future covariates together (the encoder reads them all), in this order. */
   features: string[];
+  /** --future-features: the covariates known ahead, a subset of `features` (the head reads them for every horizon step). */
+  futureFeatures: string[];
   idColumn: string | null;
   freq: Frequency;
   timeStyle: TimeStyle;

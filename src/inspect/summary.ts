@@ -49,6 +49,8 @@ export interface InspectSummary {
   freq: Frequency & { description: string; season: number };
   gaps: { missingTimestamps: number; seriesWithGaps: number };
   missing: { values: number };
+  /** --future-features: the rows past the data that give them (fewest and most over the series), and their span. Absent without the flag. */
+  knownAhead?: { features: string[]; series: number; fewest: number; most: number; start: string; end: string };
   series: SeriesSummary[];
   /** The lag most series agree on, with the frequency's usual season for comparison. */
   seasonalityHint: { lag: number | null; expected: number };
@@ -137,6 +139,26 @@ function summarizeSeries(series: Series, style: TimeStyle, season: number): Seri
   };
 }
 
+function knownAhead(dataset: Dataset): NonNullable<InspectSummary['knownAhead']> {
+  const counts = dataset.series.map((one) => one.future?.times.length ?? 0);
+  let first = Infinity;
+  let last = -Infinity;
+  for (const one of dataset.series) {
+    const times = one.future?.times;
+    if (times === undefined || times.length === 0) continue;
+    first = Math.min(first, times[0]!);
+    last = Math.max(last, times[times.length - 1]!);
+  }
+  return {
+    features: dataset.futureFeatures,
+    series: counts.filter((count) => count > 0).length,
+    fewest: counts.reduce((a, b) => Math.min(a, b), Infinity),
+    most: counts.reduce((a, b) => Math.max(a, b), 0),
+    start: Number.isFinite(first) ? formatTime(first, dataset.timeStyle) : '',
+    end: Number.isFinite(last) ? formatTime(last, dataset.timeStyle) : '',
+  };
+}
+
 export function summarize(dataset: Dataset): InspectSummary {
   const season = seasonLength(dataset.freq);
   const series = dataset.series.map((s) => summarizeSeries(s, dataset.timeStyle, season));
@@ -176,6 +198,7 @@ export function summarize(dataset: Dataset): InspectSummary {
       seriesWithGaps: series.filter((s) => s.missingTimestamps > 0).length,
     },
     missing: { values: dataset.filled.values },
+    ...(dataset.futureFeatures.length === 0 ? {} : { knownAhead: knownAhead(dataset) }),
     series,
     seasonalityHint: { lag: hint, expected: season },
     warnings: dataset.warnings,

@@ -12,6 +12,8 @@ export function readDataFlags(given: GivenFlags): DataFlags {
     ['--target', flags.target],
     ['--id', flags.id],
     ...(flags.features ?? []).map((feature): [string, string] => ['--features', feature]),
+    // A known-future covariate is a feature too: naming it in both lists is no conflict.
+    ...(flags.futureFeatures ?? []).filter((name) => !(flags.features ?? []).includes(name)).map((feature): [string, string] => ['--future-features', feature]),
   ];
   roles.forEach(([flag, name], index) => {
     const other = roles.slice(index + 1).find(([, otherName]) => name !== undefined && otherName === name);

@@ -41,6 +41,11 @@ export const dataFlags = {
   time: column('time column', 'the first column whose values parse as times'),
   target: column('column to forecast; a,b,c or all-numeric: several columns of a wide file, one series each', 'the only numeric column left'),
   features: names({ describe: 'covariate columns, comma-separated', group: DATA, maxItems: MAX_FEATURES }),
+  futureFeatures: names({
+    describe: 'covariates known ahead, e.g. promo,holiday: rows after the last target value with these filled (target empty) are the forecast steps\' inputs; implies --features',
+    group: DATA,
+    maxItems: MAX_FEATURES,
+  }),
   id: column('series id column of a long-format file'),
   freq: text({ describe: 'frequency: 15min, H, D, B, W, M, Q, Y', defaultText: 'inferred', group: DATA, expected: 'a frequency such as 15min, H, D, W, M, Q, Y' }),
   fill: choice(FILL_POLICIES, { default: 'interpolate', describe: 'missing values and timestamps', group: DATA }),

@@ -32,6 +32,12 @@ export function renderSummary(summary: InspectSummary): string {
   const gaps = summary.gaps.missingTimestamps;
   out.push(`gaps       ${gaps === 0 ? 'none' : `${gaps} missing timestamps in ${summary.gaps.seriesWithGaps} series`}`);
   out.push(`missing    ${summary.missing.values === 0 ? 'none' : `${summary.missing.values} values`}`);
+  const ahead = summary.knownAhead;
+  if (ahead !== undefined) {
+    const rows = ahead.fewest === ahead.most ? `${ahead.most} row${ahead.most === 1 ? '' : 's'}` : `${ahead.fewest} to ${ahead.most} rows`;
+    const where = summary.series.length > 1 ? ` in ${ahead.series} of ${summary.series.length} series` : '';
+    out.push(`ahead      ${ahead.features.join(', ')}: ${ahead.series === 0 ? 'no rows after the data give them' : `${rows} after the data${where} (${ahead.start} … ${ahead.end})`}`);
+  }
   const hint = summary.seasonalityHint;
   out.push(`season     ${hint.lag === null ? 'no clear seasonal lag' : `dominant autocorrelation lag ${hint.lag}`} (usual for ${summary.freq.code}: ${hint.expected})`);
   out.push(`series${summary.idColumn === null ? '' : ` (by ${summary.idColumn})`}, target ${summary.target}${summary.features.length ? `, features ${summary.features.join(', ')}` : ''}`);

@@ -36,7 +36,7 @@ export function makeSeries(spec: SeriesSpec, grid: Grid = 'D'): Series {
   };
 }
 
-export interface DatasetOptions extends Partial<Pick<Dataset, 'source' | 'target' | 'features' | 'idColumn' | 'warnings' | 'sha256'>> {
+export interface DatasetOptions extends Partial<Pick<Dataset, 'source' | 'target' | 'features' | 'futureFeatures' | 'idColumn' | 'warnings' | 'sha256'>> {
   grid?: Grid; // 'D'
 }
 
@@ -51,6 +51,7 @@ export function makeDataset(series: (Series | SeriesSpec)[], options: DatasetOpt
     timeColumn: grid === 'D' ? 'date' : 'month',
     target: options.target ?? 'y',
     features: options.features ?? [],
+    futureFeatures: options.futureFeatures ?? [],
     idColumn: options.idColumn !== undefined ? options.idColumn : built.length > 1 ? 'id' : null,
     freq: grid === 'D' ? makeFrequency('day', 1) : makeFrequency('month', 1, 'start'),
     timeStyle: { kind: grid === 'D' ? 'date' : 'month', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },

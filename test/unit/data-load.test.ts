@@ -195,21 +195,24 @@ test('empty, header only, all missing, missing file, non-UTF-8', async () => {
 test('fill policies on a missing value and a missing timestamp', async () => {
   const text = 'date,v\n2020-01-01,1\n2020-01-02,\n2020-01-03,3\n2020-01-05,7\n2020-01-06,NaN\n';
   const run = async (fill: LoadOptions['fill']): Promise<Dataset> => load(text, { fill });
+  // The last row's empty target is past the data: left out with a warning, never filled (src/data/future.ts).
+  const trailing = (path: string): string => `${path}: line 6: 1 row after the last 'v' value (line 5) has an empty target and nothing known ahead: ignored, not filled; the forecast starts after 2020-01-05`;
   const interpolated = await run('interpolate');
-  assert.deepEqual(times(interpolated), ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06']);
-  assert.deepEqual(Array.from(interpolated.series[0]!.values), [1, 2, 3, 5, 7, 7]);
-  assert.deepEqual(Array.from(interpolated.series[0]!.imputed), [0, 1, 0, 1, 0, 1]);
-  assert.deepEqual(Array.from(interpolated.series[0]!.lines), [2, 3, 4, 0, 5, 6]);
-  assert.deepEqual(interpolated.filled, { values: 2, timestamps: 1 });
-  assert.deepEqual(interpolated.warnings, ['filled 2 missing values and 1 missing timestamp (gaps at daily) by linear interpolation (--fill interpolate)']);
+  assert.deepEqual(times(interpolated), ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05']);
+  assert.deepEqual(Array.from(interpolated.series[0]!.values), [1, 2, 3, 5, 7]);
+  assert.deepEqual(Array.from(interpolated.series[0]!.imputed), [0, 1, 0, 1, 0]);
+  assert.deepEqual(Array.from(interpolated.series[0]!.lines), [2, 3, 4, 0, 5]);
+  assert.equal(interpolated.series[0]!.future, undefined);
+  assert.deepEqual(interpolated.filled, { values: 1, timestamps: 1 });
+  assert.deepEqual(interpolated.warnings, ['filled 1 missing value and 1 missing timestamp (gaps at daily) by linear interpolation (--fill interpolate)', trailing(interpolated.source)]);
   assert.deepEqual(interpolated.columns[1], { name: 'v', type: 'number', missing: 2 });
-  assert.deepEqual(Array.from((await run('ffill')).series[0]!.values), [1, 1, 3, 3, 7, 7]);
-  assert.deepEqual(Array.from((await run('zero')).series[0]!.values), [1, 0, 3, 0, 7, 0]);
+  assert.deepEqual(Array.from((await run('ffill')).series[0]!.values), [1, 1, 3, 3, 7]);
+  assert.deepEqual(Array.from((await run('zero')).series[0]!.values), [1, 0, 3, 0, 7]);
   const dropped = await run('drop');
   assert.deepEqual(times(dropped), ['2020-01-01', '2020-01-03', '2020-01-05']);
   assert.deepEqual(Array.from(dropped.series[0]!.values), [1, 3, 7]);
-  assert.deepEqual(dropped.warnings, ['dropped 2 rows with missing values (--fill drop)',
-    '1 missing timestamp was left out (--fill drop): the remaining rows are read as consecutive steps']);
+  assert.deepEqual(dropped.warnings, ['dropped 1 row with missing values (--fill drop)',
+    '1 missing timestamp was left out (--fill drop): the remaining rows are read as consecutive steps', trailing(dropped.source)]);
   await rejects(text, { fill: 'error' }, DataError, "^@:3:2: missing value in column 'v' \\(--fill error");
   await rejects('date,v\n2020-01-01,1\n2020-01-04,2\n2020-01-05,2\n', { fill: 'error' }, DataError,
     "^@:3: 2 missing timestamps between '2020-01-01' \\(line 2\\) and '2020-01-04' at frequency D \\(--fill error");
