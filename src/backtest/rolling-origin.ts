@@ -2,7 +2,8 @@
 // forecast, run the baselines on the same history, and score every fold × series × method.
 // It never prints; progress goes through hooks.
 import { DataError, UsageError, where } from '../errors.js';
-import { defaultHorizon, seasonLength } from '../data/time.js';
+import { defaultHorizonFor } from '../data/future.js';
+import { seasonLength } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
 import { baselineReach } from '../data/baseline.js';
 import { firstOrigin, minimumLength } from '../data/window.js';
@@ -121,7 +122,7 @@ export function planBacktest(dataset: Dataset, options: BacktestOptions, toolVer
 
 function planWithFolds(dataset: Dataset, options: BacktestOptions, folds: number, toolVersion: string): BacktestPlan {
   const { training } = options;
-  const horizon = training.horizon ?? defaultHorizon(dataset.freq);
+  const horizon = training.horizon ?? defaultHorizonFor(dataset);
   const stride = options.stride ?? horizon;
   const season = options.season ?? seasonLength(dataset.freq);
   const layout: FoldLayout = { folds, stride, horizon };
@@ -154,11 +155,12 @@ function planWithFolds(dataset: Dataset, options: BacktestOptions, folds: number
   const tasks: TrainTask[] = [];
   if (options.refit === 'every') {
     for (let fold = 0; fold < layout.folds; fold++) {
-      tasks.push({ index: fold, train: datasetBefore(dataset, at(fold), window), predict: null, options: foldOptions, season, levels, toolVersion });
+      // The fold's forecast reads the known-future covariates of its horizon (never its targets).
+      tasks.push({ index: fold, train: datasetBefore(dataset, at(fold), window, horizon), predict: null, options: foldOptions, season, levels, toolVersion });
     }
   } else {
     // One model, trained before the first origin; later folds only feed it newer inputs.
-    const predict = Array.from({ length: layout.folds }, (_, fold) => datasetBefore(dataset, at(fold)));
+    const predict = Array.from({ length: layout.folds }, (_, fold) => datasetBefore(dataset, at(fold), undefined, horizon));
     tasks.push({ index: 0, train: datasetBefore(dataset, at(0), window), predict, options: foldOptions, season, levels, toolVersion });
   }
   return { layout, lookback, season, origins, tasks, warnings: [] };

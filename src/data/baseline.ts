@@ -52,6 +52,18 @@ export function baseForecast(baseline: Baseline, values: ArrayLike<number>, orig
   }
 }
 
+/**
+ * The point whose value the baseline's forecast of step h (0-based) from origin T carries forward:
+ * T-1 for naive and drift, T - m + (h mod m) for seasonal naive; null for 'none'.
+ */
+export function baselineSource(baseline: Baseline, origin: number, step: number): number | null {
+  switch (baseline.kind) {
+    case 'none': return null;
+    case 'naive': case 'drift': return origin - 1;
+    case 'seasonal': return origin - baseline.season + (step % baseline.season);
+  }
+}
+
 /** Baselines worth scoring for these candidate seasons (each > 1). */
 export function candidateBaselines(seasons: readonly number[]): Baseline[] {
   return [{ kind: 'naive', season: 1 }, { kind: 'drift', season: 1 }, ...seasons.map((season) => ({ kind: 'seasonal' as const, season }))];

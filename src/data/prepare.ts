@@ -14,14 +14,21 @@
 // and predicts, for step h, (g(y[T+h]) - base_h) / scale, where base_h is the baseline's forecast
 // in the transformed space (transform.ts). The forecast is g⁻¹(base_h + scale · output_h).
 //
+// The head (one nn.Linear) reads the final hidden state and, for every horizon step h = 1..H in
+// turn: the scaled known-future covariates x at T+h-1 (--future-features: the recorded values
+// inside the data, the future rows past its end); with a baseline, their change x[T+h-1] - x[s_h]
+// since the point s_h the baseline carries forward to that step (baselineSource); with
+// headCalendar, that step's calendar pairs.
+//
 // Sizes: S series, N points of a series, B lookback, H horizon, I inputs per step, Fe features,
-// C calendar inputs (two per cycle).
+// Ff known-future covariates (a subset of the features), C calendar inputs (two per cycle),
+// E head inputs per forecast = H · (Ff, twice with a baseline, + C with headCalendar).
 import { DataError, where } from '../errors.js';
 import { calendarInputNames, writeCalendar, type CalendarCycle } from './calendar-inputs.js';
 import { applyScaler, fitScaler, type ScaleKind, type Scaler } from './scale.js';
 import { addSteps } from './time.js';
 import { clockOf } from './zone.js';
-import { baseForecast, baselineReach, isSeasonal, type Baseline } from './baseline.js';
+import { baseForecast, baselineReach, baselineSource, isSeasonal, type Baseline } from './baseline.js';
 import { checkTarget, pointPlace, seriesName, valueTransform } from './transform.js';
 import type { Dataset, Series } from './types.js';
 import { firstOrigin, splitWindows, windowCount, type WindowSplit } from './window.js';
@@ -34,6 +41,8 @@ export interface PipelineSpec {
   baseline: Baseline;
   /** Feature columns, in Dataset.features order. */
   features: string[];
+  /** The known-future covariates (a subset of `features`, Dataset.futureFeatures order): the head reads them at every horizon step. */
+  futureFeatures: string[];
   calendar: CalendarCycle[];
   /** The head also reads the calendar of every horizon step (known in advance). */
   headCalendar: boolean;
@@ -65,6 +74,8 @@ export interface SeriesFrame {
   features: Float32Array;
   /** (N + H, C) calendar inputs, the horizon past the end included. */
   calendar: Float32Array;
+  /** (H, Ff) the scaled known-future covariates of the H steps past the end (Series.future; 0 where not given). */
+  ahead: Float32Array;
   /** The first origin with a full window and a baseline. */
   first: number;
   split: WindowSplit;
@@ -89,16 +100,40 @@ export function inputSize(spec: PipelineSpec): number {
   return 2 + (hasSeasonalChannel(spec) ? 1 : 0) + spec.features.length + 2 * spec.calendar.length;
 }
 
-/** E: the head's known-future inputs per forecast, the calendar of every horizon step. */
-export function headInputSize(spec: PipelineSpec): number {
-  return spec.headCalendar ? spec.horizon * 2 * spec.calendar.length : 0;
+type HeadSpec = Pick<PipelineSpec, 'futureFeatures' | 'headCalendar' | 'calendar' | 'horizon' | 'baseline'>;
+
+/** With a baseline, the head also reads each known-future covariate's change since the point the baseline carries forward. */
+function hasFutureChange(spec: Pick<PipelineSpec, 'baseline'>): boolean {
+  return spec.baseline.kind !== 'none';
 }
 
-/** The head's input names, as the model file lists them: `calendar:day:sin@3` is step 3's. */
-export function headInputNames(spec: PipelineSpec): string[] {
-  if (!spec.headCalendar) return [];
-  const names = calendarInputNames(spec.calendar);
+/** The head's input names of one horizon step, without the step. */
+function headStepNames(spec: HeadSpec): string[] {
+  return [
+    ...spec.futureFeatures,
+    ...(hasFutureChange(spec) ? spec.futureFeatures.map((name) => `${name}:change`) : []),
+    ...(spec.headCalendar ? calendarInputNames(spec.calendar) : []),
+  ];
+}
+
+/** E: the head's known-future inputs per forecast, step by step (see the top of the file). */
+export function headInputSize(spec: HeadSpec): number {
+  return spec.horizon * headStepNames(spec).length;
+}
+
+/** The head's input names, as the model file lists them: `promo@3`, `promo:change@3` and `calendar:day:sin@3` are step 3's. */
+export function headInputNames(spec: HeadSpec): string[] {
+  const names = headStepNames(spec);
   return Array.from({ length: spec.horizon }, (_, h) => names.map((name) => `${name}@${h + 1}`)).flat();
+}
+
+/** (Ff) where each known-future covariate sits among the features. */
+export function futureColumns(spec: Pick<PipelineSpec, 'features' | 'futureFeatures'>): number[] {
+  return spec.futureFeatures.map((name) => {
+    const index = spec.features.indexOf(name);
+    if (index < 0) throw new Error(`known-future covariate '${name}' is not among the features`);
+    return index;
+  });
 }
 
 function checkFeatures(series: Series, names: string[], source: string, from: number): void {
@@ -165,6 +200,22 @@ function calendarRows(series: Series, spec: PipelineSpec, dataset: Dataset): Flo
   return rows;
 }
 
+/** (H, Ff) the future rows' covariates, scaled like the features; 0 past the rows given. */
+function aheadRows(series: Series, spec: PipelineSpec, scalers: readonly Scaler[]): Float32Array {
+  const columns = futureColumns(spec);
+  const width = columns.length;
+  const rows = new Float32Array(spec.horizon * width); // (H, Ff)
+  const future = series.future;
+  if (width === 0 || future === undefined) return rows;
+  const steps = Math.min(spec.horizon, future.times.length);
+  columns.forEach((column, k) => {
+    const { center, scale } = scalers[column]!;
+    const values = future.values[k]!;
+    for (let h = 0; h < steps; h++) rows[h * width + k] = (values[h]! - center) / scale;
+  });
+  return rows;
+}
+
 function realMask(series: Series): Uint8Array {
   const real = new Uint8Array(series.values.length);
   for (let t = 0; t < real.length; t++) real[t] = series.imputed[t] ? 0 : 1;
@@ -183,6 +234,7 @@ export function frameFor(series: Series, state: SeriesState, spec: PipelineSpec,
     real: realMask(series),
     features: scaleFeatures(series, state.featureScalers),
     calendar: calendarRows(series, spec, dataset),
+    ahead: aheadRows(series, spec, state.featureScalers),
     first,
     split: splitWindows(windowCount(series.values.length, first, spec.horizon), spec.horizon, valSize),
   };
@@ -330,14 +382,35 @@ function writeTargets(frame: SeriesFrame, spec: PipelineSpec, origin: number, ta
   return counted;
 }
 
-/** The head's known-future inputs for a forecast from `origin`: the calendar of each horizon step. */
-function writeHeadInput(frame: SeriesFrame, spec: PipelineSpec, origin: number, out: Float32Array, at: number): void {
-  if (!spec.headCalendar) return;
-  const width = 2 * spec.calendar.length;
-  const { calendar } = frame;
+/**
+ * The head's known-future inputs for a forecast from `origin`, step by step: the known-future
+ * covariates at origin + h (the series' own scaled values inside it, the future rows past its end),
+ * then that step's calendar with headCalendar.
+ */
+function writeHeadInput(frame: SeriesFrame, spec: PipelineSpec, origin: number, columns: readonly number[], out: Float32Array, at: number): void {
+  const width = spec.headCalendar ? 2 * spec.calendar.length : 0;
+  if (width === 0 && columns.length === 0) return;
+  const { calendar, features, ahead } = frame;
+  const featureWidth = spec.features.length;
+  const futureWidth = columns.length;
+  const length = frame.values.length;
   const rows = calendar.length / Math.max(width, 1);
+  const change = hasFutureChange(spec);
   for (let h = 0; h < spec.horizon; h++) {
-    const row = Math.min(origin + h, rows - 1);
+    const t = origin + h;
+    const step = t - length;
+    const valuesAt = at;
+    for (let k = 0; k < futureWidth; k++) {
+      // Past the future rows given (only targets that are masked out reach there): 0, the scaled mean.
+      out[at++] = t < length ? features[t * featureWidth + columns[k]!]! : step < spec.horizon ? ahead[step * futureWidth + k]! : 0;
+    }
+    if (change) {
+      // The source is before the origin: inside the series (clamped for the masked windows that start too early).
+      const source = Math.min(Math.max(baselineSource(spec.baseline, origin, h)!, 0), length - 1);
+      for (let k = 0; k < futureWidth; k++) out[at++] = out[valuesAt + k]! - features[source * featureWidth + columns[k]!]!;
+    }
+    if (width === 0) continue;
+    const row = Math.min(t, rows - 1);
     for (let c = 0; c < width; c++) out[at++] = calendar[row * width + c]!;
   }
 }
@@ -360,6 +433,7 @@ export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, 
   const calendarWidth = 2 * spec.calendar.length;
   const { inputs, targets, mask, base, headInput, everyStep } = batch;
   const noBaseline = spec.baseline.kind === 'none';
+  const columns = futureColumns(spec);
   let counted = 0;
   for (let row = 0; row < count; row++) {
     const k = order === null ? start + row : order[start + row]!;
@@ -384,11 +458,11 @@ export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, 
         const stepOrigin = origin - lookback + t + 1;
         const slot = row * lookback + t;
         counted += writeTargets(frame, spec, stepOrigin, targets, mask, slot * horizon, t === lookback - 1 ? base : null, row * horizon);
-        writeHeadInput(frame, spec, stepOrigin, headInput, slot * headWidth);
+        writeHeadInput(frame, spec, stepOrigin, columns, headInput, slot * headWidth);
       }
     } else {
       counted += writeTargets(frame, spec, origin, targets, mask, row * horizon, base, row * horizon);
-      writeHeadInput(frame, spec, origin, headInput, row * headWidth);
+      writeHeadInput(frame, spec, origin, columns, headInput, row * headWidth);
     }
   }
   batch.count = count;

@@ -20,6 +20,7 @@ export function dataFlagsForModel(flags: DataFlags, model: ModelFile): DataFlags
     ...flags,
     target: flags.target ?? model.data.target,
     features: flags.features ?? (model.data.features.length > 0 ? model.data.features : undefined),
+    ...(flags.futureFeatures === undefined && model.data.futureFeatures.length === 0 ? {} : { futureFeatures: flags.futureFeatures ?? model.data.futureFeatures }),
     id: flags.id ?? model.data.idColumn ?? undefined,
     ...(timeFormat === undefined ? {} : { timeFormat }),
     ...(tz === undefined ? {} : { tz }),
@@ -29,7 +30,8 @@ export function dataFlagsForModel(flags: DataFlags, model: ModelFile): DataFlags
 /** A data error met while reading for a model, with what the model needs: most often a column is missing. */
 export function withModelNeeds(error: DataError, model: ModelFile, modelPath: string): DataError {
   const features = model.data.features.length > 0 ? `, features ${model.data.features.join(',')}` : '';
-  return new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${features}, frequency ${model.data.freq})`);
+  const future = model.data.futureFeatures.length > 0 ? ` (known ahead: ${model.data.futureFeatures.join(',')})` : '';
+  return new DataError(`${error.message} (model ${modelPath} needs target '${model.data.target}'${features}${future}, frequency ${model.data.freq})`);
 }
 
 export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: string): void {
@@ -39,6 +41,9 @@ export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: st
   const modelFeatures = model.data.features.join(',') || '(none)';
   const dataFeatures = dataset.features.join(',') || '(none)';
   if (modelFeatures !== dataFeatures) throw mismatch('features', modelFeatures, dataFeatures);
+  const modelFuture = model.data.futureFeatures.join(',') || '(none)';
+  const dataFuture = dataset.futureFeatures.join(',') || '(none)';
+  if (modelFuture !== dataFuture) throw mismatch('known-future features (--future-features)', modelFuture, dataFuture);
   if ((model.data.idColumn ?? '') !== (dataset.idColumn ?? '')) throw mismatch('id column', model.data.idColumn ?? '(none)', dataset.idColumn ?? '(none)');
   if (model.data.freq !== dataset.freq.code) throw mismatch('frequency', model.data.freq, dataset.freq.code);
   // Series shorter than the lookback are left-padded, or forecast by seasonal naive (predict.ts).

@@ -6,6 +6,7 @@ import { createBatch, frameFor, gatherBatch, toDataUnits, type PipelineSpec, typ
 import { fitTargetScale } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
 import { baselineReach } from '../data/baseline.js';
+import { checkFutureRows } from '../data/future.js';
 import { allPositive, valueTransform } from '../data/transform.js';
 import type { Dataset, Series } from '../data/types.js';
 import type { ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.js';
@@ -52,6 +53,7 @@ export function specOf(model: ModelFile): PipelineSpec {
     horizon: model.config.horizon,
     baseline: { kind: model.data.baseline, season: model.data.baseSeason },
     features: model.data.features,
+    futureFeatures: model.data.futureFeatures,
     calendar: model.data.calendar,
     headCalendar: model.data.headCalendar,
     scale: model.config.scale,
@@ -111,11 +113,13 @@ function halfWidths(calibration: ModelCalibration, level: number): { perStep: Fl
   return { perStep, approximated };
 }
 
-function forecastTimes(series: Series, dataset: Dataset, horizon: number): Float64Array {
+/** The times of the steps past the end: the future rows' own, then continued at the frequency. */
+export function forecastTimes(series: Series, dataset: Pick<Dataset, 'freq' | 'timeStyle'>, horizon: number): Float64Array {
   const times = new Float64Array(horizon);
   const last = series.times[series.times.length - 1]!;
   const clock = clockOf(dataset.timeStyle);
-  for (let step = 0; step < horizon; step++) times[step] = addSteps(last, dataset.freq, step + 1, clock);
+  const given = series.future?.times;
+  for (let step = 0; step < horizon; step++) times[step] = given !== undefined && step < given.length ? given[step]! : addSteps(last, dataset.freq, step + 1, clock);
   return times;
 }
 
@@ -161,6 +165,7 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     }
     methods.push(method);
     if (method !== 'model') return;
+    checkFutureRows({ ...dataset, series: [series] }, spec.futureFeatures, horizon, 'the model reads');
     const state = stored === undefined ? stateFromHistory(series, spec, model) : stateOf(stored);
     // Only the tail is read, so an old value that cannot be transformed does not block a forecast.
     const from = Math.max(0, series.values.length - lookback - reach);

@@ -9,6 +9,7 @@ import { BASELINE_KINDS, type BaselineKind } from '../data/baseline.js';
 import { TRANSFORM_KINDS, type TransformKind } from '../data/transform.js';
 import { FORECAST_METHODS, type ForecastMethod } from '../forecast/methods.js';
 import { CALENDAR_CYCLES } from '../data/calendar-inputs.js';
+import { headInputNames } from '../data/prepare.js';
 import { paramLayout } from '../nn/layout.js';
 import { configProblem, type NetworkConfig } from '../nn/network.js';
 import type { WeightsJson } from '../nn/serialize.js';
@@ -18,7 +19,20 @@ import type { FlagSpec } from '../options/spec.js';
 import type { TrainingOptions } from '../train/options.js';
 
 export const MODEL_FORMAT = 'rnncast-model';
-export const MODEL_VERSION = 2;
+/**
+ * The newest layout this rnncast reads and writes. Version 3 added data.futureFeatures: the head
+ * reads known-future covariates, which an older rnncast would silently leave out. A model without
+ * them is written as version 2, the layout older releases read the same way.
+ */
+export const MODEL_VERSION = 3;
+/** The oldest layout whose models forecast as they do now. */
+export const OLDEST_MODEL_VERSION = 2;
+export type ModelVersion = 2 | 3;
+
+/** The lowest version that holds what the model needs. */
+export function modelVersionFor(futureFeatures: readonly string[]): ModelVersion {
+  return futureFeatures.length > 0 ? 3 : 2;
+}
 /** Parameters a model file holds at most, every ensemble member counted: about 12 bytes each as JSON, well below V8's ~512 MB string limit. */
 export const MAX_FILE_PARAMS = 25_000_000;
 
@@ -83,6 +97,8 @@ export interface ModelData {
   /** Trained on a wide file (several target columns): forecasts are written wide too. */
   wide?: boolean;
   features: string[];
+  /** The known-future covariates (--future-features), a subset of `features`: the head reads them at every horizon step (version 3; absent in version 2: none). */
+  futureFeatures: string[];
   idColumn: string | null;
   freq: string;
   /** Season of the metrics and of the seasonal-naive fallback. */
@@ -154,7 +170,7 @@ export interface ModelCalibration {
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
+  version: ModelVersion;
   created: string;
   rnncast: string;
   config: ModelConfig;
@@ -398,7 +414,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
   if (root.format !== MODEL_FORMAT) throw new DataError(`${path}: not an rnncast model file (format is ${JSON.stringify(root.format ?? null)}, expected "${MODEL_FORMAT}")`);
   if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new DataError(`${path}: model file has no valid version`);
   if (root.version > MODEL_VERSION) throw new DataError(`${path}: model file version ${root.version} is newer than this rnncast reads (${MODEL_VERSION}); upgrade rnncast`);
-  if (root.version < MODEL_VERSION) {
+  if (root.version < OLDEST_MODEL_VERSION) {
     throw new DataError(`${path}: model file version ${root.version} was written by an older rnncast (${typeof root.rnncast === 'string' ? root.rnncast : 'unknown'}) whose models forecast differently; train it again with this version`);
   }
 
@@ -410,6 +426,11 @@ export function validateModel(value: unknown, path: string): ModelFile {
   if (config.inputs[0] !== `${target}:level` || features.some((name) => !config.inputs.includes(name))) {
     throw new DataError(`${path}: config.inputs ${JSON.stringify(config.inputs)} does not match data.target and data.features`);
   }
+  // Version 2 files written before the field existed have none.
+  const futureFeatures = root.version < 3 && data.futureFeatures === undefined ? [] : stringList(data, 'futureFeatures', path, d);
+  if (root.version < 3 && futureFeatures.length > 0) throw new DataError(`${path}: data.futureFeatures needs model file version 3, the file says ${root.version}`);
+  const strayFuture = futureFeatures.find((name, index) => !features.includes(name) || futureFeatures.indexOf(name) !== index);
+  if (strayFuture !== undefined) throw new DataError(`${path}: data.futureFeatures ${JSON.stringify(futureFeatures)}: '${strayFuture}' is ${features.includes(strayFuture) ? 'listed twice' : 'not in data.features'}`);
   const idColumn = data.idColumn;
   if (idColumn !== null && typeof idColumn !== 'string') throw new DataError(`${path}: data.idColumn must be a name or null`);
   const seriesValue = field(data, 'series', path, d);
@@ -427,6 +448,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
     target,
     ...(data.wide === true ? { wide: true } : {}),
     features,
+    futureFeatures,
     idColumn: idColumn as string | null,
     freq: stringField(data, 'freq', path, d),
     season: flagField(data, 'season', path, d, backtestFlags.season),
@@ -442,6 +464,11 @@ export function validateModel(value: unknown, path: string): ModelFile {
     fingerprint: { sha256: stringField(fingerprint, 'sha256', path, 'data.fingerprint.'), rows: numberField(fingerprint, 'rows', path, 'data.fingerprint.', 0, 1e12, true) },
   };
 
+  // The head's inputs are named by what the data says it reads: a file cannot claim one and hold the other.
+  const headNames = headInputNames({ futureFeatures, headCalendar: checkedData.headCalendar, calendar: checkedData.calendar, horizon: config.horizon, baseline: { kind: checkedData.baseline, season: checkedData.baseSeason } });
+  if (headNames.length !== config.headInputs.length || headNames.some((name, index) => name !== config.headInputs[index])) {
+    throw new DataError(`${path}: config.headInputs lists ${config.headInputs.length} input${config.headInputs.length === 1 ? '' : 's'}, but data.futureFeatures, data.headCalendar and config.horizon give ${headNames.length}${headNames.length > 0 ? ` (${headNames.slice(0, 3).join(', ')}${headNames.length > 3 ? ', ...' : ''})` : ''}`);
+  }
   const weights = checkedWeights(config, root.weights, path, 'weights');
   const extra = root.ensembleWeights ?? [];
   if (!Array.isArray(extra) || extra.length !== config.ensemble - 1) {
@@ -455,7 +482,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
 
   return {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: root.version as ModelVersion,
     created: typeof root.created === 'string' ? root.created : '',
     rnncast: typeof root.rnncast === 'string' ? root.rnncast : '',
     config,

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { fitFrame, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import { formatTime } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
-import { MAX_FILE_PARAMS, MODEL_FORMAT, MODEL_VERSION } from '../io/model-file.js';
+import { MAX_FILE_PARAMS, MODEL_FORMAT, modelVersionFor } from '../io/model-file.js';
 import type { MemberTraining, ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.js';
 import { configProblem } from '../nn/network.js';
 import { countParams } from '../nn/layout.js';
@@ -162,7 +162,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
 
   const model: ModelFile = {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: modelVersionFor(spec.futureFeatures),
     created: new Date().toISOString(),
     rnncast: hooks.toolVersion,
     config: {
@@ -199,6 +199,7 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       target: dataset.target,
       ...(dataset.wide ? { wide: true } : {}),
       features: dataset.features,
+      futureFeatures: spec.futureFeatures,
       idColumn: dataset.idColumn,
       freq: dataset.freq.code,
       season: settings.season,

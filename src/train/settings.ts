@@ -6,7 +6,8 @@ import { calendarCycles } from '../data/calendar-inputs.js';
 import { baselineReach, bestBaseline, candidateBaselines, chooseBaseline, seasonalityTest, describeBaseline, isSeasonal, scoreBaselines, type Baseline, type BaselineScore } from '../data/baseline.js';
 import type { PipelineSpec } from '../data/prepare.js';
 import { candidateSeasons } from '../data/season.js';
-import { defaultHorizon, seasonLength } from '../data/time.js';
+import { defaultHorizonFor } from '../data/future.js';
+import { seasonLength } from '../data/time.js';
 import { checkTarget, guerreroLog, seriesName, transformParts, valueTransform, type TransformKind } from '../data/transform.js';
 import type { Dataset } from '../data/types.js';
 import { firstOrigin, minimumLength, splitWindows, windowCount } from '../data/window.js';
@@ -92,7 +93,7 @@ function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[],
 
 export function resolveSettings(dataset: Dataset, options: TrainingOptions, seasonOverride?: number): FitSettings {
   const season = seasonOverride ?? seasonLength(dataset.freq);
-  const horizon = options.horizon ?? defaultHorizon(dataset.freq);
+  const horizon = options.horizon ?? defaultHorizonFor(dataset);
   const kind = options.transform;
   const ends = roughTrainingEnds(dataset, options.valSize, horizon);
   let logs: boolean[];
@@ -125,6 +126,7 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
     horizon,
     baseline,
     features: [...dataset.features],
+    futureFeatures: [...dataset.futureFeatures],
     calendar: options.calendar ? calendarCycles(dataset.freq) : [],
     // Calendar inputs to the head measured no better than none on the bench suite (README: accuracy).
     headCalendar: false,

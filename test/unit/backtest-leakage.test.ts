@@ -95,6 +95,31 @@ describe('backtest without leakage', () => {
     assert.deepEqual(after.cells[0]![0]!.methods.drift.forecast, before.cells[0]![0]!.methods.drift.forecast);
   });
 
+  test('known-future covariates: a fold reads those of its horizon, never its targets', async () => {
+    const promo = (n: number, phase: number): number[] => Array.from({ length: n }, (_, i) => ((i + phase) % 5 === 0 ? 1 : 0));
+    const withPromo = (series: Series, phase: number): Series => {
+      const p = promo(series.values.length, phase);
+      return { ...series, values: series.values.map((v, i) => v + 8 * p[i]!), features: [Float64Array.from(p)] };
+    };
+    const known = makeDataset([withPromo(seasonal('a', 72, 0), 0), withPromo(seasonal('b', 84, 3), 2)], { grid: 'M', source: 'synthetic.csv', features: ['promo'], futureFeatures: ['promo'] });
+    const before = await runBacktest(known, options(), hooks);
+    const plan = planBacktest(known, options(), 'test');
+    const first = (seriesIndex: number): number => plan.origins[seriesIndex]![0]!;
+    assert.deepEqual(Array.from(plan.tasks[0]!.train.series[0]!.future!.values[0]!), promo(72, 0).slice(first(0), first(0) + 6), 'the recorded promotions of the horizon');
+    const targetsChanged = await runBacktest(changedAfter(known, first), options(), hooks);
+    assert.equal(foldBytes(targetsChanged, 1), foldBytes(before, 1), 'no target after the origin reaches the fold');
+    const promoChanged: Dataset = {
+      ...known,
+      series: known.series.map((series, seriesIndex) => {
+        const column = series.features[0]!.slice();
+        column[first(seriesIndex)] = 1 - column[first(seriesIndex)]!;
+        return { ...series, features: [column] };
+      }),
+    };
+    const read = await runBacktest(promoChanged, options(), hooks);
+    assert.notEqual(foldBytes(read, 1), foldBytes(before, 1), "the fold's forecast reads its horizon's covariates");
+  });
+
   test('--refit once: the single model sees nothing after the first origin', async () => {
     const once = options({ refit: 'once' });
     const before = await runBacktest(data, once, hooks);

@@ -71,7 +71,7 @@ function modelOf(c: ModelCase, weights: ModelFile['weights']): ModelFile {
       scale: 'standard', ensemble: 1, fallback: 'auto', forking: false, calendar: true, headInputs: [],
     },
     data: {
-      timeColumn: 'time', target: names[0]!, features: names.slice(1), idColumn: c.ids.length > 1 ? 'id' : null, freq: 'D', season: 7,
+      timeColumn: 'time', target: names[0]!, features: names.slice(1), futureFeatures: [], idColumn: c.ids.length > 1 ? 'id' : null, freq: 'D', season: 7,
       transform: c.transform, baseline: c.baseline, baseSeason: c.baseline === 'seasonal' ? 7 : 1, calendar: [], headCalendar: false, correctionWeight: 0.5, why: null,
       timeStyle: { kind: 'date', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
       series: c.ids.map((id, s) => ({

@@ -14,7 +14,7 @@ import type { GivenFlags } from '../../options/read.js';
 import type { Command, CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import { toolVersion } from '../../version.js';
-import { fileOutputs, loadData, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
+import { fileOutputs, loadData, noteFuture, outputOptions, refuseBinaryOnTerminal, toStdout } from './shared.js';
 import type { OutputOptions } from './shared.js';
 
 export interface BacktestCommandOptions {
@@ -65,6 +65,8 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
 
   const dataset = await loadData(input, command.data, context);
   const empty = dataset.series.length === 0;
+  // Each fold's forecast reads the recorded known-future covariates of its horizon, never its targets.
+  if (!empty) noteFuture(dataset, command.backtest.training, context);
   const { runBacktest: backtestCore } = await import('../../backtest/rolling-origin.js');
   const started = performance.now();
   const { emptyBacktest } = await import('../../backtest/empty.js');

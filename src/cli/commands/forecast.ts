@@ -101,6 +101,11 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
       await writeEmptyForecast(options, dataset, context);
       return;
     }
+    if (dataset.futureFeatures.length > 0) {
+      // Before training: a forecast that would lack a known-future value is refused now, not after minutes of training.
+      const { checkFutureRows, defaultHorizonFor } = await import('../../data/future.js');
+      checkFutureRows(dataset, dataset.futureFeatures, training.horizon ?? defaultHorizonFor(dataset), 'the forecast reads');
+    }
     const fit = await trainWithProgress(dataset, training, context, chart);
     if (fit.model.training.stoppedBy === 'interrupted') {
       // Every earlier output stays as it was (PRODUCT.md), --save-model too: a nightly run cut short

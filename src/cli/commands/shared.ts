@@ -6,6 +6,7 @@ import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset, LoadOptions } from '../../data/types.js';
 import { describeBaseline } from '../../data/baseline.js';
+import { defaultHorizonFor, futureNote } from '../../data/future.js';
 import type { ModelFile } from '../../io/model-file.js';
 import type { FitResult } from '../../train/fit.js';
 import type { TrainingOptions } from '../../train/options.js';
@@ -104,9 +105,17 @@ export function methodSummary(model: ModelFile): string {
   return [...counts.entries()].map(([method, count]) => `${method} ${count}`).join(', ');
 }
 
+/** What the head will read ahead, and how far (--future-features): one note. */
+export function noteFuture(dataset: Dataset, options: Pick<TrainingOptions, 'horizon'>, context: CommandContext): void {
+  if (dataset.futureFeatures.length === 0) return;
+  const line = futureNote(dataset, options.horizon ?? defaultHorizonFor(dataset), options.horizon !== undefined);
+  if (line !== null) note(context, line);
+}
+
 export async function trainWithProgress(dataset: Dataset, options: TrainingOptions, context: CommandContext, chart: boolean, seasonOverride?: number): Promise<FitResult> {
   const { fitModel } = await import('../../train/fit.js');
   const { createTrainingProgress } = await import('../../report/progress.js');
+  noteFuture(dataset, options, context);
   const progress = await createTrainingProgress(context);
   let fit: FitResult;
   try {
