@@ -12,7 +12,7 @@ import type { Dataset, Series } from '../data/types.js';
 import type { ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.js';
 import { zForLevel } from '../metrics/normal.js';
 import { clockOf } from '../data/zone.js';
-import { createWorkspace, networkForward } from '../nn/network.js';
+import { createWorkspace, headExtraPart, networkForward } from '../nn/network.js';
 import { releaseWorkspace } from '../nn/workspace.js';
 import type { Network } from '../nn/network.js';
 import { fitScaler } from '../data/scale.js';
@@ -189,19 +189,23 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
   const batch = createBatch(chunk, spec);
   const workspaces = networks.map((network) => createWorkspace(network, chunk, lookback));
   const perMember = networks.map(() => new Float64Array(chunk * horizon));
+  const futureMember = networks.map(() => new Float64Array(chunk * horizon));
+  const future = new Float64Array(frames.length * horizon); // (S, H) the part the head's known-future inputs give
   for (let start = 0; start < frames.length; start += chunk) {
     const count = Math.min(chunk, frames.length - start);
     gatherBatch(frames, spec, refs, null, start, count, batch);
     networks.forEach((network, k) => {
       const prediction = networkForward(network, workspaces[k]!, batch.inputs, count, { training: false, headInput: batch.headInput });
       for (let i = 0; i < count * horizon; i++) perMember[k]![i] = prediction[i]!;
+      futureMember[k]!.set(headExtraPart(network, batch.headInput, count));
     });
     const median = medianOf(perMember.map((member) => member.subarray(0, count * horizon)));
     outputs.set(median, start * horizon);
+    future.set(medianOf(futureMember.map((member) => member.subarray(0, count * horizon))), start * horizon);
     base.set(batch.base.subarray(0, count * horizon), start * horizon);
   }
   for (const workspace of workspaces) releaseWorkspace(workspace);
-  weighOutputs(outputs, model.data.correctionWeight);
+  weighOutputs(outputs, model.data.correctionWeight, future);
 
   const approximated = new Set<number>();
   const widths = model.calibration === null ? null : levels.map((level) => {
@@ -255,8 +259,15 @@ export function medianOf(arrays: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-/** Network outputs times the model's correction weight, in place. */
-export function weighOutputs(outputs: Float64Array, weight: number): Float64Array {
-  if (weight !== 1) for (let i = 0; i < outputs.length; i++) outputs[i] = outputs[i]! * weight;
+/**
+ * The correction kept, in place: the part the head's known-future inputs give (`future`, the same
+ * shape; absent: none) whole, the rest times the model's correction weight.
+ */
+export function weighOutputs(outputs: Float64Array, weight: number, future?: Float64Array): Float64Array {
+  if (weight === 1) return outputs;
+  for (let i = 0; i < outputs.length; i++) {
+    const known = future === undefined ? 0 : future[i]!;
+    outputs[i] = known + (outputs[i]! - known) * weight;
+  }
   return outputs;
 }

@@ -291,3 +291,24 @@ export function networkBackward(net: Network, ws: Workspace, dOutput: FloatArray
   }
   toBatchMajor(ws.dInput, ws.dx0, B, T, I);
 }
+
+/**
+ * (B, F) the part of the head's output that its extra (known-future) inputs give, headInput (B, E) ·
+ * W[:, D·H:]ᵀ, in float64: the forecast keeps it whole and weighs only the rest (src/train/select.ts).
+ * Zeros when the head reads nothing but the hidden state.
+ */
+export function headExtraPart(net: Network, headInput: ArrayLike<number>, batchSize: number): Float64Array {
+  const { config, params, layout } = net;
+  const F = config.horizon, E = headInputCount(config), DH = directions(config) * config.hiddenSize;
+  const out = new Float64Array(batchSize * F); // (B, F)
+  if (E === 0) return out;
+  for (let r = 0; r < batchSize; r++) {
+    for (let f = 0; f < F; f++) {
+      const row = layout.headWeight + f * (DH + E) + DH;
+      let sum = 0;
+      for (let e = 0; e < E; e++) sum += params[row + e]! * headInput[r * E + e]!;
+      out[r * F + f] = sum;
+    }
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import { exportWeights } from '../nn/serialize.js';
 import type { TrainHooks, TrainResult } from './loop.js';
 import { memberSeed, trainMembers } from './members.js';
 import type { TrainingOptions } from './options.js';
+import { KNOWN_FUTURE_WINDOWS, knownFutureStart } from './known-future.js';
 import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
 import { resolveSettings, type FitSettings } from './settings.js';
 
@@ -115,7 +116,9 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   }
   const train = windowRefs(frames, 'train', spec.horizon);
   const val = windowRefs(frames, 'val', spec.horizon);
-  const data = { frames, spec, train, val: thinWindows(val, MAX_STOPPING_WINDOWS) };
+  // Known-future covariates: the head starts from their linear effect (known-future.ts).
+  const headStart = knownFutureStart(frames, spec, thinWindows(train, KNOWN_FUTURE_WINDOWS));
+  const data = { frames, spec, train, val: thinWindows(val, MAX_STOPPING_WINDOWS), headStart };
 
   const results = await trainMembers(data, config, options, { signal: hooks.signal, onRound: hooks.onRound, workers: hooks.workers === true });
   const networks = results.map((result) => result.network);
@@ -125,10 +128,11 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   let selection: Selection | null = null;
   let weight = 1;
   if (!interrupted && val.count > 0) {
-    const outputs = await ensembleOutputs(networks, frames, spec, val, hooks.signal);
-    if (outputs !== null) {
-      if (spec.baseline.kind !== 'none') weight = correctionWeight(outputs, frames, spec, val);
-      weighOutputs(outputs, weight);
+    const ensemble = await ensembleOutputs(networks, frames, spec, val, hooks.signal);
+    if (ensemble !== null) {
+      const { outputs, future } = ensemble;
+      if (spec.baseline.kind !== 'none') weight = correctionWeight(ensemble, frames, spec, val);
+      weighOutputs(outputs, weight, future);
       const raw = trainIndices.map((index) => dataset.series[index]!.values);
       selection = selectMethods(outputs, frames, raw, spec, val, settings.season, options.fallback);
     }

@@ -34,6 +34,8 @@ export interface TrainData {
   spec: PipelineSpec;
   train: WindowRefs;
   val: WindowRefs;
+  /** (H, E) the head's starting weights for its known-future inputs (known-future.ts); absent: zero. */
+  headStart?: Float32Array | null;
 }
 
 export interface RoundEvent {
@@ -135,12 +137,19 @@ async function validationLoss(network: Network, workspace: Workspace, data: Trai
   return counted === 0 ? Number.NaN : total / counted;
 }
 
-/** A new network for this training: PyTorch's init, with the head at zero when there is a baseline. */
-export function initialNetwork(config: NetworkConfig, seed: number, zeroHead: boolean): Network {
+/**
+ * A new network for this training: PyTorch's init, with the head at zero when there is a baseline,
+ * then `headStart` (H, E) in the head's columns for its extra inputs (after the D·H hidden ones).
+ */
+export function initialNetwork(config: NetworkConfig, seed: number, zeroHead: boolean, headStart: Float32Array | null = null): Network {
   const network = createNetwork(config, { seed, dtype: 'float32' });
-  if (zeroHead) {
-    const { headWeight, headBias } = network.layout;
-    network.params.fill(0, headWeight, headBias + config.horizon);
+  const { headWeight, headBias } = network.layout;
+  if (zeroHead) network.params.fill(0, headWeight, headBias + config.horizon);
+  const extra = config.headInputs ?? 0;
+  if (headStart !== null && extra > 0) {
+    const columns = (headBias - headWeight) / config.horizon; // D·H + E
+    const hidden = columns - extra;
+    for (let h = 0; h < config.horizon; h++) network.params.set(headStart.subarray(h * extra, (h + 1) * extra), headWeight + h * columns + hidden);
   }
   return network;
 }
@@ -148,7 +157,7 @@ export function initialNetwork(config: NetworkConfig, seed: number, zeroHead: bo
 export async function trainNetwork(data: TrainData, config: NetworkConfig, options: TrainingOptions, hooks: TrainHooks = {}, seed = options.seed): Promise<TrainResult> {
   const started = performance.now();
   const { spec, train } = data;
-  const network = initialNetwork(config, seed, spec.baseline.kind !== 'none');
+  const network = initialNetwork(config, seed, spec.baseline.kind !== 'none', data.headStart ?? null);
   // A separate stream for sampling and dropout, so the weights do not depend on them.
   const rng: Rng = createRng((seed ^ 0x5bd1e995) >>> 0);
   const { batchSize, roundSteps, maxSteps, maxRounds } = trainingBudget(train.count, options);

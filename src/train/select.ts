@@ -5,7 +5,7 @@
 // Sizes: K ensemble members, V validation windows, H horizon.
 import { baseValue, createBatch, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
-import { createWorkspace } from '../nn/network.js';
+import { createWorkspace, headExtraPart } from '../nn/network.js';
 import { releaseWorkspace } from '../nn/workspace.js';
 import type { Network } from '../nn/network.js';
 import type { FallbackPolicy, ForecastMethod } from '../forecast/methods.js';
@@ -17,37 +17,49 @@ import { forEachPrediction } from './loop.js';
 /** A baseline must beat the network's validation MAE by this share to replace it on a series. */
 export const FALLBACK_MARGIN = 0.1;
 
-/** (V, H) the ensemble's median output per validation window and step, in the network's space. */
-export async function ensembleOutputs(networks: readonly Network[], frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs, signal?: AbortSignal): Promise<Float64Array | null> {
+/** The ensemble's outputs of some windows, in the network's space. */
+export interface EnsembleOutputs {
+  /** (V, H) the median output per window and step. */
+  outputs: Float64Array;
+  /** (V, H) the median of the part the head's known-future inputs give (headExtraPart); zeros without them. */
+  future: Float64Array;
+}
+
+/** The ensemble's outputs of every validation window. */
+export async function ensembleOutputs(networks: readonly Network[], frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs, signal?: AbortSignal): Promise<EnsembleOutputs | null> {
   const { horizon } = spec;
   const perMember = networks.map(() => new Float64Array(refs.count * horizon));
+  const futureMember = networks.map(() => new Float64Array(refs.count * horizon));
   const batchSize = Math.max(1, Math.min(256, refs.count));
   const batch = createBatch(batchSize, spec);
   for (let k = 0; k < networks.length; k++) {
     const workspace = createWorkspace(networks[k]!, batchSize, spec.lookback);
     const out = perMember[k]!;
+    const future = futureMember[k]!;
     const finished = await forEachPrediction(networks[k]!, workspace, { frames, spec }, refs, batch, (filled, prediction, start) => {
       for (let i = 0; i < filled.count * horizon; i++) out[start * horizon + i] = prediction[i]!;
+      future.set(headExtraPart(networks[k]!, filled.headInput, filled.count), start * horizon);
     }, signal);
     releaseWorkspace(workspace);
     if (!finished) return null;
   }
-  return medianOf(perMember);
+  return { outputs: medianOf(perMember), future: medianOf(futureMember) };
 }
 
 /** Validation evidence worth this many independent windows halves the correction weight. */
 export const EVIDENCE_HALF = 2;
 
 /**
- * How much of the network's correction to keep: the least-squares weight of the outputs against
- * the validation targets (both in the network's space), clamped to [0, 1], then shrunk by how much
+ * How much of the network's correction to keep — of the part that does not come from the head's
+ * known-future inputs (`future`, kept whole: see weighOutputs) — the least-squares weight of that
+ * part against what is left of the validation targets (both in the network's space), clamped to [0, 1], then shrunk by how much
  * evidence stands behind it: w · n / (n + EVIDENCE_HALF), n the validation windows over the horizon
  * (windows of one series overlap; only every horizon-th is independent). Early stopping chose the
  * network on these same windows, which flatters it most where they are few: measured on the bench
  * suite, yearly series keep a seventh of their correction, monthly about half, long hourly series
  * nine tenths, and each does better than keeping all or none. 1 when nothing can be measured.
  */
-export function correctionWeight(outputs: Float64Array, frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs): number {
+export function correctionWeight({ outputs, future }: EnsembleOutputs, frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs): number {
   const { horizon } = spec;
   let cross = 0;
   let squares = 0;
@@ -57,8 +69,9 @@ export function correctionWeight(outputs: Float64Array, frames: readonly SeriesF
     for (let h = 0; h < horizon; h++) {
       const target = origin + h;
       if (!frame.real[target]) continue;
-      const output = outputs[k * horizon + h]!;
-      cross += ((frame.values[target]! - baseValue(frame, spec, origin, h)) / frame.state.scale) * output;
+      const known = future[k * horizon + h]!;
+      const output = outputs[k * horizon + h]! - known;
+      cross += ((frame.values[target]! - baseValue(frame, spec, origin, h)) / frame.state.scale - known) * output;
       squares += output * output;
     }
   }

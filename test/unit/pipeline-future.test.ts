@@ -1,12 +1,15 @@
-// Known-future covariates (--future-features) from the frame to the model file: what the head reads
-// and how the model file names it.
+// Known-future covariates (--future-features) from the frame to the model file: what the head reads,
+// its weights, the linear start, the correction weight, and a forecast that needs them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBatch, fitFrame, gatherBatch, headInputNames, headInputSize, type PipelineSpec } from '../../src/data/prepare.js';
-import type { Series } from '../../src/data/types.js';
+import { datasetBefore } from '../../src/backtest/slice.js';
+import type { Dataset, Series } from '../../src/data/types.js';
 import { DataError } from '../../src/errors.js';
+import { predictSeries, weighOutputs } from '../../src/forecast/predict.js';
 import { serializeModel, validateModel, type ModelFile } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
+import { knownFutureStart, solveSpd } from '../../src/train/known-future.js';
 import { makeDataset, makeSeries } from '../helpers/dataset.js';
 import { defaults } from '../helpers/training.js';
 
@@ -66,6 +69,34 @@ test('the head reads each step\'s covariates, and their change since the point t
   close(seasonalBatch.headInput[3]!, scaled(0) - scaled(promo[9]!));
 });
 
+test('the linear start recovers an exact effect, and the correction weight leaves the known-future part whole', () => {
+  assert.deepEqual([...solveSpd(Float64Array.of(4, 2, 2, 3), Float64Array.of(2, 5), 2)!].map((x) => Number(x.toFixed(12))), [-0.5, 2]);
+  assert.equal(solveSpd(Float64Array.of(1, 2, 2, 1), Float64Array.of(1, 1), 2), null, 'not positive definite');
+  // y = 100 + 10·promo exactly: the naive correction is 10·(promo(T+h) - promo(T-1)), the change input times 10/scale.
+  const promo = Array.from({ length: 60 }, (_, t) => ((t * 7) % 5 === 0 ? 1 : 0));
+  const values = promo.map((p) => 100 + 10 * p);
+  const dataset = makeDataset([{ values, features: [promo] }], { features: ['promo'], futureFeatures: ['promo'] });
+  const s = spec({ lookback: 4, horizon: 3 });
+  const frame = fitFrame(dataset.series[0]!, false, s, dataset, 0);
+  const refs = { count: 40, series: new Uint32Array(40), origin: Uint32Array.from({ length: 40 }, (_, k) => 10 + k) };
+  const weights = knownFutureStart([frame], s, refs)!;
+  const width = headInputSize(s);
+  const perUnit = frame.state.featureScalers[0]!.scale * 10 / frame.state.scale;
+  for (let h = 0; h < s.horizon; h++) {
+    for (let e = 0; e < width; e++) {
+      const own = e === h * 2 + 1; // step h's own change input
+      if (e === h * 2) assert.ok(Math.abs(weights[h * width + e]!) < 0.01 * perUnit, `value weight ${weights[h * width + e]}`);
+      else if (own) close(weights[h * width + e]!, perUnit, 0.01);
+      else assert.equal(weights[h * width + e], 0, 'another step\'s inputs start at zero');
+    }
+  }
+  assert.equal(knownFutureStart([frame], spec({ lookback: 4, horizon: 3, baseline: { kind: 'none', season: 1 } }), refs), null);
+  assert.equal(knownFutureStart([frame], spec({ futureFeatures: [] }), refs), null);
+  // The known-future part is kept whole, only the rest is weighed.
+  assert.deepEqual([...weighOutputs(Float64Array.of(3, -1), 0.5, Float64Array.of(2, 1))], [2.5, 0]);
+  assert.deepEqual([...weighOutputs(Float64Array.of(3, -1), 0.5)], [1.5, -0.5]);
+});
+
 /** Daily sales: a weekly pattern, 10 more on promotion days (about one day in four), a little noise. */
 function promoSales(n: number): { values: number[]; promo: number[] } {
   let state = 7;
@@ -79,6 +110,52 @@ function promoSales(n: number): { values: number[]; promo: number[] } {
   }
   return { values, promo };
 }
+
+/** MAE of a model's forecasts from `origins`, each fed the data before it (and, with known-future covariates, the promotions of its horizon). */
+function forecastError(fit: Awaited<ReturnType<typeof fitModel>>, full: Dataset, origins: number[], horizon: number): number {
+  let sum = 0;
+  let count = 0;
+  for (const origin of origins) {
+    const [forecast] = predictSeries(fit.model, fit.networks, datasetBefore(full, [origin], undefined, horizon), []).forecasts;
+    for (let h = 0; h < horizon; h++) {
+      sum += Math.abs(forecast!.forecast[h]! - full.series[0]!.values[origin + h]!);
+      count++;
+    }
+  }
+  return sum / count;
+}
+
+test('a series driven by a known-future covariate is forecast far better when the head reads it', async () => {
+  const horizon = 7;
+  const { values, promo } = promoSales(340);
+  const train = 250;
+  const options = defaults({ horizon, lookback: 14, seed: 3 });
+  const origins = [250, 262, 274, 286, 298, 310, 322];
+  const known = makeDataset([{ values, features: [promo] }], { features: ['promo'], futureFeatures: ['promo'] });
+  const past = makeDataset([{ values, features: [promo] }], { features: ['promo'] });
+  const withFutureFit = await fitModel(datasetBefore(known, [train], undefined, horizon), options, hooks);
+  const pastFit = await fitModel(datasetBefore(past, [train]), options, hooks);
+  const withError = forecastError(withFutureFit, known, origins, horizon);
+  const pastError = forecastError(pastFit, past, origins, horizon);
+  console.log(`# y = 50 + 5 sin(2πt/7) + 10·promo(t) + noise: MAE ${withError.toFixed(3)} with --future-features promo, ${pastError.toFixed(3)} with promo a past-only feature`);
+  assert.ok(withError < 0.4 * pastError, `MAE ${withError} with the known future, ${pastError} without`);
+  assert.ok(withError < 1.5, `MAE ${withError}: the effect of 10 is learnt (noise alone is about 0.5)`);
+
+  // The model file names what the head reads, and its weight has one column per name.
+  const { model } = withFutureFit;
+  assert.equal(model.version, 3);
+  assert.deepEqual(model.data.futureFeatures, ['promo']);
+  assert.deepEqual(model.config.headInputs, headInputNames({ ...spec({ horizon, baseline: { kind: model.data.baseline, season: model.data.baseSeason } }) }));
+  assert.equal(model.config.headInputs.length, 2 * horizon);
+  assert.deepEqual(model.weights['head.weight']!.shape, [horizon, model.config.hiddenSize + model.config.headInputs.length]);
+  assert.equal(pastFit.model.version, 2, 'a model without known-future covariates keeps the version older releases read');
+  assert.deepEqual(pastFit.model.config.headInputs, []);
+
+  // A forecast without the future rows is refused, naming the line the data ends on.
+  assert.throws(() => predictSeries(model, withFutureFit.networks, datasetBefore(known, [300]), []), (error: unknown) =>
+    error instanceof DataError && /^data\.csv:301: the model reads 'promo' at each of the 7 forecast steps \(1970-10-28 … 1970-11-03\), but no row after the last 'y' value gives them: add 7 rows with an empty 'y' and 'promo' filled$/.test(error.message));
+  assert.throws(() => predictSeries(model, withFutureFit.networks, datasetBefore(known, [300], undefined, 3), []), /give them for 3 steps only \(through 1970-10-30\)/);
+});
 
 test('model files: the known-future covariates round-trip, and what the head reads must match them', async () => {
   const { values, promo } = promoSales(80);

@@ -88,7 +88,10 @@ export function trainingWarnings(model: ModelFile): string[] {
   if (training.stoppedBy === 'interrupted' || training.history.length === 0) return warnings;
   const members = training.members;
   const untrained = members.filter((member) => member.bestEpoch === 0).length;
-  if (untrained === members.length) {
+  if (untrained === members.length && hasBaseline && startsFromFuture(model)) {
+    // Round 0 is the baseline plus the known-future covariates' linear effect (src/train/known-future.ts).
+    warnings.push(`the network never beat its starting point on validation (kept round 0): forecasts are the ${baseline} baseline plus the linear effect of ${data.futureFeatures.join(', ')}; try a larger --lr (e.g. 0.01) or more data for more than that`);
+  } else if (untrained === members.length) {
     warnings.push(hasBaseline
       ? `the network never beat its baseline on validation (kept round 0): forecasts are the ${baseline} baseline; try a larger --lr (e.g. 0.01), more data, or --transform none`
       : `validation never improved on the untrained network: try a larger --lr (e.g. 0.01) or a --transform with a baseline (auto)`);
@@ -96,6 +99,18 @@ export function trainingWarnings(model: ModelFile): string[] {
     warnings.push(`the best round was the first of ${training.epochs}: the network overfits quickly; try a smaller --lr, --hidden 32, or a larger --val-size`);
   }
   return warnings;
+}
+
+/** The head started from the known-future covariates' linear effect: some of its extra columns are not zero. */
+function startsFromFuture(model: ModelFile): boolean {
+  const extra = model.config.headInputs.length;
+  const head = model.weights['head.weight'];
+  if (extra === 0 || head === undefined) return false;
+  const columns = head.shape[1] ?? 0;
+  for (let row = 0; row < (head.shape[0] ?? 0); row++) {
+    for (let column = columns - extra; column < columns; column++) if (head.values[row * columns + column] !== 0) return true;
+  }
+  return false;
 }
 
 /** Counts of the methods the safety net chose, e.g. "model 18, seasonal_naive 2". */
