@@ -38,6 +38,7 @@ export const COMMAND_HELP: Record<CommandName, CommandHelp> = {
     examples: [
       ['rnncast forecast datasets/air-passengers.csv > next.csv', 'train on the fly, forecast 18 months, CSV on stdout'],
       ['rnncast forecast sales.csv -m sales.model.json -o next.json', 'use a saved model, write JSON'],
+      ['rnncast forecast datasets/store-sales.csv --future-features promo,holiday', 'the rows after the last sale give the planned promotions and holidays: the forecast reads them'],
     ],
   },
   backtest: {
