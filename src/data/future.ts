@@ -134,7 +134,7 @@ export function ignoredRowsWarning(ignored: readonly IgnoredRows[], context: { f
   if (ignored.length === 0) return null;
   const { file, style, futureFeatures } = context;
   const filled = [...new Set(ignored.flatMap((item) => item.filledFeatures))];
-  const hint = filled.length > 0 && futureFeatures.length === 0 ? `; to read their ${filled.map((name) => `'${name}'`).join(', ')} values as known-future inputs, give --future-features ${filled.join(',')}` : '';
+  const hint = filled.length > 0 && futureFeatures.length === 0 ? `; --future-features ${filled.join(',')} would read their ${filled.map((name) => `'${name}'`).join(', ')} values as known-future inputs (a saved model must be trained with it)` : '';
   const first = ignored[0]!;
   if (ignored.length === 1) {
     const rows = `${first.rows} row${first.rows === 1 ? '' : 's'}`;

@@ -41,7 +41,7 @@ describe('known-future covariates', () => {
   test('rows with an empty target and nothing known ahead: a warning, and the forecast starts after the last value', () => {
     const result = runCli(['forecast', sales, '--target', 'sales', '--features', 'promo,holiday', ...quick]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /warning: \S+store-sales\.csv: lines 732–745: 14 rows after the last 'sales' value \(line 731\) have an empty target and nothing known ahead: ignored, not filled; the forecast starts after 2023-12-31; to read their 'promo', 'holiday' values as known-future inputs, give --future-features promo,holiday/);
+    assert.match(result.stderr, /warning: \S+store-sales\.csv: lines 732–745: 14 rows after the last 'sales' value \(line 731\) have an empty target and nothing known ahead: ignored, not filled; the forecast starts after 2023-12-31; --future-features promo,holiday would read their 'promo', 'holiday' values as known-future inputs \(a saved model must be trained with it\)/);
     // Not filled as observed and forecast past them (2024-01-15 on): the forecast starts right after the last sale.
     assert.equal(firstColumn(result.stdout)[0], '2024-01-01');
   });

@@ -78,7 +78,7 @@ test('rows past the data with nothing known ahead: a warning, never filled; the 
   assert.equal(series.future, undefined);
   assert.deepEqual(dataset.warnings, [
     'filled 1 missing value by linear interpolation (--fill interpolate)',
-    `${dataset.source}: lines 7–9: 3 rows after the last 'sales' value (line 6) have an empty target and nothing known ahead: ignored, not filled; the forecast starts after 2024-01-05; to read their 'promo' values as known-future inputs, give --future-features promo`,
+    `${dataset.source}: lines 7–9: 3 rows after the last 'sales' value (line 6) have an empty target and nothing known ahead: ignored, not filled; the forecast starts after 2024-01-05; --future-features promo would read their 'promo' values as known-future inputs (a saved model must be trained with it)`,
   ]);
   assert.deepEqual(days(dataset, forecastTimes(series, dataset, 2)), ['2024-01-06', '2024-01-07']);
   assert.equal(defaultHorizonFor(dataset), 14, 'no known-future covariates: the frequency\'s horizon');
