@@ -99,6 +99,10 @@ export function halfWidths(calibration: ModelCalibration, level: number): { perS
     // A sketched step (401 kept of more) ranks among the true number of validation windows.
     const count = sorted.length >= 401 ? Math.max(sorted.length, calibration.windows) : sorted.length;
     const q = conformalQuantiles(sorted, level, count);
+    // Early stopping chose the network on these residuals, so they understate its error out of
+    // sample: a normal band with their root mean square is the floor at every level (on the bench
+    // suite the 95 % band covered 88 % without it).
+    const floor = z * (calibration.rms[step] ?? Number.NaN);
     if (conformalRank(count, level).capped) {
       // Too few residuals to read this level: the largest one understates it. It is read as the
       // quantile at the highest level n residuals can give, n/(n+1), and stretched to this level
@@ -106,9 +110,9 @@ export function halfWidths(calibration: ModelCalibration, level: number): { perS
       // square is the floor.
       approximated = true;
       const reachable = (100 * count) / (count + 1);
-      perStep[step] = Math.max((q * z) / zForLevel(reachable), z * (calibration.rms[step] ?? Number.NaN));
+      perStep[step] = Math.max((q * z) / zForLevel(reachable), floor);
     } else {
-      perStep[step] = q;
+      perStep[step] = Math.max(q, floor);
     }
   }
   return { perStep, approximated };

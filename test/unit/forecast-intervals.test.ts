@@ -26,10 +26,13 @@ test('few residuals: every level gets its own width, higher levels wider, and th
   assert.ok(widths[2]!.perStep[0]! >= 0.6);
 });
 
-test('enough residuals: conformal quantiles, no approximation', () => {
+test('enough residuals: the conformal quantile, with a normal band of their root mean square as the floor', () => {
   const residuals = Array.from({ length: 99 }, (_, k) => k + 1);
   const model = calibration([residuals]);
+  const rms = model.rms[0]!;
+  // 80 %: rank ceil(100 · 0.8) = 80, above 1.2816 · rms ≈ 73.6.
   assert.deepEqual(Array.from(halfWidths(model, 80).perStep), [80]);
-  assert.deepEqual(Array.from(halfWidths(model, 95).perStep), [95]);
+  // 95 %: rank 95, below the floor 1.96 · rms ≈ 112.5, which is used.
+  assert.ok(Math.abs(halfWidths(model, 95).perStep[0]! - 1.959964 * rms) < 1e-3 * rms);
   assert.equal(halfWidths(model, 95).approximated, false);
 });
