@@ -5,6 +5,7 @@ import { formatTime } from '../data/time.js';
 import { m4Summary, meanMetricSets, owa } from '../metrics/index.js';
 import type { MetricSet, MetricValue } from '../metrics/index.js';
 import type { StoppedBy } from '../io/model-file.js';
+import { FORECAST_METHODS, type ForecastMethod } from '../forecast/methods.js';
 import type { GateBaseline, GateMetric } from '../options/choices.js';
 import { decideGate } from './gate.js';
 import type { GateDecision } from './gate.js';
@@ -50,7 +51,9 @@ export interface MetricsDocument {
     seed: number;
     series: number;
   };
-  training: { fold: number; epochs: number; bestEpoch: number; stoppedBy: StoppedBy }[];
+  training: { fold: number; epochs: number; bestEpoch: number; steps: number; stoppedBy: StoppedBy; transform: string }[];
+  /** How often each method forecast a series at a fold (the safety net's choices). */
+  chosen: Record<ForecastMethod, number>;
   gate?: GateDecision;
 }
 
@@ -134,10 +137,25 @@ export function buildDocument(result: BacktestResult, seed: number, gate?: { bas
       seed,
       series: dataset.series.length,
     },
-    training: result.trainings.map((record) => ({ fold: record.fold, epochs: record.summary.epochs, bestEpoch: record.summary.bestEpoch, stoppedBy: record.summary.stoppedBy })),
+    training: result.trainings.map((record) => ({
+      fold: record.fold,
+      epochs: record.summary.epochs,
+      bestEpoch: record.summary.bestEpoch,
+      steps: record.summary.steps,
+      stoppedBy: record.summary.stoppedBy,
+      transform: record.summary.transform,
+    })),
+    chosen: chosenCounts(result),
   };
   if (gate) document.gate = decideGate(overall, gate.baseline, gate.metric);
   return document;
+}
+
+/** How often each method forecast a series at a fold. */
+export function chosenCounts(result: BacktestResult): Record<ForecastMethod, number> {
+  const counts = Object.fromEntries(FORECAST_METHODS.map((method) => [method, 0])) as Record<ForecastMethod, number>;
+  for (const folds of result.cells) for (const cell of folds) counts[cell.chosen] += 1;
+  return counts;
 }
 
 export function renderDocument(document: MetricsDocument): string {

@@ -22,7 +22,10 @@ export interface TrainTask {
 export interface TrainingSummary {
   epochs: number;
   bestEpoch: number;
+  steps: number;
   stoppedBy: StoppedBy;
+  /** The transform applied, with what auto chose and why. */
+  transform: string;
   lookback: number;
   horizon: number;
 }

@@ -1,19 +1,21 @@
 // The rolling-origin backtest: place the folds, cut the data at each origin, train in workers,
 // forecast, run the baselines on the same history, and score every fold × series × method.
 // It never prints; progress goes through hooks.
-import { DataError, UsageError } from '../errors.js';
-import { chooseLookback } from '../data/defaults.js';
+import { DataError, UsageError, where } from '../errors.js';
 import { defaultHorizon, seasonLength } from '../data/time.js';
-import { transformOffset } from '../data/transform.js';
 import type { Dataset } from '../data/types.js';
-import { minimumTransformedLength } from '../data/window.js';
+import { baselineReach } from '../data/baseline.js';
+import { firstOrigin, minimumLength } from '../data/window.js';
+import { resolveSettings, type FitSettings } from '../train/settings.js';
+import { seriesName } from '../data/transform.js';
 import type { SeriesForecast } from '../forecast/predict.js';
+import type { ForecastMethod } from '../forecast/methods.js';
 import { computeMetrics } from '../metrics/index.js';
 import type { MetricSet } from '../metrics/index.js';
 import { BASELINE_METHODS, baselineForecast } from './baselines.js';
 import type { BaselineMethod, IntervalBand } from './baselines.js';
 import type { BacktestOptions, RefitKind } from './options.js';
-import { heldOutPoints, planOrigins } from './origins.js';
+import { describeLayout, heldOutPoints, planOrigins } from './origins.js';
 import type { FoldLayout } from './origins.js';
 import { runInWorkers } from './pool.js';
 import type { TrainDone } from './pool.js';
@@ -45,6 +47,8 @@ export interface FoldCell {
   /** (H) epoch ms of the forecast points. */
   times: Float64Array;
   methods: Record<Method, MethodForecast>;
+  /** What forecast this series as 'model': the network, or the baseline the safety net chose. */
+  chosen: ForecastMethod;
 }
 
 export interface TrainingRecord {
@@ -121,23 +125,32 @@ function planWithFolds(dataset: Dataset, options: BacktestOptions, folds: number
   const stride = options.stride ?? horizon;
   const season = options.season ?? seasonLength(dataset.freq);
   const layout: FoldLayout = { folds, stride, horizon };
-  const held = heldOutPoints(layout);
   const window = options.window;
   if (window !== undefined && (!Number.isInteger(window) || window < 2)) throw new UsageError(`--window ${window}: expected an integer >= 2`);
-  const firstFold = dataset.series.map((series) => Math.min(window ?? Infinity, series.values.length - held));
-  const shortest = Math.min(...firstFold);
-  const lookback =
-    training.lookback ?? chooseLookback({ season, horizon, shortestSeries: shortest, valSize: training.valSize, transform: training.transform });
-  const minTrain = minimumTransformedLength(lookback, horizon, training.valSize) + transformOffset(training.transform);
-  if (window !== undefined && window < minTrain) {
-    throw new UsageError(
-      `--window ${window} is too short: lookback ${lookback} + horizon ${horizon} with --val-size ${training.valSize}${training.transform === 'diff' ? ' and --transform diff' : ''} need at least ${minTrain} points to train`,
+  // Every series needs a point before its first origin; series too short to train are forecast by a baseline.
+  const origins = planOrigins(dataset, layout, 1);
+  const at = (fold: number): number[] => origins.map((perSeries) => perSeries[fold]!);
+  // The first fold's data fixes the lookback, so every fold trains the same network shape.
+  let settings: FitSettings;
+  try {
+    settings = resolveSettings(datasetBefore(dataset, at(0), window), { ...training, horizon }, options.season);
+  } catch (error: unknown) {
+    if (!(error instanceof DataError)) throw error;
+    // Say it in the backtest's terms: the whole series, and what the folds keep back.
+    const longest = dataset.series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
+    const held = heldOutPoints(layout);
+    const needed = minimumLength(firstOrigin(training.lookback ?? 2, 1), horizon, training.valSize);
+    throw new DataError(
+      `${where(dataset.source)}: ${seriesName(longest.id)} has ${longest.values.length} points; ${describeLayout(layout)} keep the last ${held} for testing, and the first fold needs at least ${needed} before them to train; try fewer --folds, a smaller --stride or --horizon, or a shorter --lookback`,
     );
   }
-  const origins = planOrigins(dataset, layout, minTrain);
+  const lookback = settings.spec.lookback;
+  const minTrain = minimumLength(firstOrigin(lookback, baselineReach(settings.spec.baseline)), horizon, training.valSize);
+  if (window !== undefined && window < minTrain) {
+    throw new UsageError(`--window ${window} is too short: lookback ${lookback} + horizon ${horizon} with --val-size ${training.valSize} need at least ${minTrain} points to train`);
+  }
   const foldOptions = { ...training, horizon, lookback };
   const levels = options.levels;
-  const at = (fold: number): number[] => origins.map((perSeries) => perSeries[fold]!);
   const tasks: TrainTask[] = [];
   if (options.refit === 'every') {
     for (let fold = 0; fold < layout.folds; fold++) {
@@ -175,7 +188,7 @@ function scoreCell(dataset: Dataset, seriesIndex: number, fold: number, origin: 
     const baseline = baselineForecast(method, seen, horizon, { season, levels });
     methods[method] = score(baseline.forecast, baseline.intervals);
   }
-  return { fold: fold + 1, origin, actual, mask, times: series.times.slice(origin, origin + horizon), methods };
+  return { fold: fold + 1, origin, actual, mask, times: series.times.slice(origin, origin + horizon), methods, chosen: model.method };
 }
 
 export async function runBacktest(dataset: Dataset, options: BacktestOptions, hooks: BacktestHooks): Promise<BacktestResult> {

@@ -7,13 +7,13 @@ export async function runTrainTask(task: TrainTask): Promise<TrainReply> {
   try {
     const fit = await fitModel(task.train, task.options, { toolVersion: task.toolVersion, seasonOverride: task.season });
     const targets = task.predict ?? [task.train];
-    const forecasts = targets.map((data) => predictSeries(fit.model, fit.result.network, data, task.levels));
+    const forecasts = targets.map((data) => predictSeries(fit.model, fit.networks, data, task.levels).forecasts);
     const { training, config } = fit.model;
     return {
       index: task.index,
       ok: true,
       forecasts,
-      summary: { epochs: training.epochs, bestEpoch: training.bestEpoch, stoppedBy: training.stoppedBy, lookback: config.lookback, horizon: config.horizon },
+      summary: { epochs: training.epochs, bestEpoch: training.bestEpoch, steps: training.steps, stoppedBy: training.stoppedBy, lookback: config.lookback, horizon: config.horizon, transform: fit.model.data.why ?? fit.model.data.transform },
       seconds: fit.result.seconds,
     };
   } catch (error: unknown) {

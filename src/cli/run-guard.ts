@@ -4,6 +4,7 @@
 // read, used and measured (RunReport); the rules live in src/io/lock.ts, run-state.ts, run-log.ts.
 import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
+import { describeBaseline } from '../data/baseline.js';
 import type { Dataset } from '../data/types.js';
 import type { Staleness } from '../forecast/staleness.js';
 import { checkOutputPath } from '../io/atomic-write.js';
@@ -120,12 +121,20 @@ export class RunGuard implements RunReport {
   model(model: ModelFile, path: string | null): void {
     const { config, data, training } = model;
     const losses = training.history.map((entry) => entry.valLoss).filter((loss): loss is number => loss !== null && Number.isFinite(loss));
+    // An updated model's latest measurement is its last update's, on the newest windows.
+    const updated = model.updates?.at(-1)?.valLossAfter;
     this.record.model = {
       path, cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, lookback: config.lookback, horizon: config.horizon,
       transform: data.transform,
-      valLoss: losses.length === 0 ? null : Math.min(...losses),
-      seriesChoices: data.series.map((series) => ({ id: series.id, transform: data.transform })),
+      baseline: describeBaseline({ kind: data.baseline, season: data.baseSeason }),
+      ensemble: config.ensemble,
+      valLoss: updated ?? (losses.length === 0 ? null : Math.min(...losses)),
+      seriesChoices: data.series.map((series) => ({ id: series.id, log: series.log, method: series.method })),
     };
+  }
+
+  nothingToDo(reason: string): never {
+    throw new NothingChanged(reason);
   }
 
   metrics(metrics: Record<string, unknown>): void {

@@ -1,71 +1,106 @@
-// From a Dataset to training/validation windows for the network, and from network outputs back
-// to the data's units. Per series: transform the target, split its windows in time order, fit
-// one scaler per input on the training part only, scale, and copy the windows into flat arrays.
+// From a Dataset to what the network reads, and from network outputs back to data units.
 //
-// Sizes: S series, N raw points of a series, L = N - offset transformed points, B lookback,
-// H horizon, I = 1 + features inputs per step, W windows of a series.
-import { DataError, UsageError, where } from '../errors.js';
-import { checkSeriesLength } from './defaults.js';
-import { applyScaler, fitScaler, SCALE_KINDS, unscaleInPlace, type ScaleKind, type Scaler } from './scale.js';
-import {
-  invertTransform,
-  pointPlace,
-  seriesName,
-  transformOffset,
-  transformTarget,
-  TRANSFORM_KINDS,
-  type TransformKind,
-} from './transform.js';
+// Per series a frame holds the transformed target g(y) (the log or the values), the scaled
+// features and the calendar inputs; windows are gathered from frames batch by batch, never
+// copied one by one, so memory stays linear in the data. The network sees, at every step of a
+// window with origin T (first target at T):
+//
+//   [ (g(y_t) - level) / scale,              level: the window's last value g(y[T-1]), or the
+//                                            series' centre when there is no baseline
+//     (g(y_t) - g(y[t-m])) / scale,          seasonal baseline only (0 where t < m)
+//     scaled features...,  calendar sin/cos pairs... ]
+//
+// and predicts, for step h, (g(y[T+h]) - base_h) / scale, where base_h is the baseline's forecast
+// in the transformed space (transform.ts). The forecast is g⁻¹(base_h + scale · output_h).
+//
+// Sizes: S series, N points of a series, B lookback, H horizon, I inputs per step, Fe features,
+// C calendar inputs (two per cycle).
+import { DataError, where } from '../errors.js';
+import { calendarInputNames, writeCalendar, type CalendarCycle } from './calendar-inputs.js';
+import { applyScaler, fitScaler, type ScaleKind, type Scaler } from './scale.js';
+import { addSteps } from './time.js';
+import { clockOf } from './zone.js';
+import { baseForecast, baselineReach, isSeasonal, type Baseline } from './baseline.js';
+import { checkTarget, pointPlace, seriesName, valueTransform } from './transform.js';
 import type { Dataset, Series } from './types.js';
-import { allocWindowSet, splitWindows, windowCount, type WindowSet, type WindowSplit } from './window.js';
+import { firstOrigin, splitWindows, windowCount, type WindowSplit } from './window.js';
 
-export type { WindowSet } from './window.js';
-
-export interface PrepareOptions {
-  lookback: number; // B, >= 1
-  horizon: number; // H, >= 1
-  /** Share in [0, 1) of each series' most recent windows held out for validation; 0 = none. */
-  valSize: number; // default 0.2
-  scale: ScaleKind; // default 'standard'
-  transform: TransformKind; // default 'none'
+/** What the network reads and predicts, fixed for a model and stored in its file. */
+export interface PipelineSpec {
+  lookback: number; // B
+  horizon: number; // H
+  /** What the network corrects (baseline.ts). */
+  baseline: Baseline;
+  /** Feature columns, in Dataset.features order. */
+  features: string[];
+  calendar: CalendarCycle[];
+  /** The head also reads the calendar of every horizon step (known in advance). */
+  headCalendar: boolean;
+  /** Scaling of the features, and of the target when there is no baseline. */
+  scale: ScaleKind;
 }
 
-/** What a model keeps per series to scale new inputs and turn outputs back into data units. */
+/** Per series: how its values are normalized. Stored in the model file. */
 export interface SeriesState {
   id: string;
-  /** One per input: [target, ...features]; the target's is fitted on the transformed target. */
-  scalers: Scaler[];
-  transform: TransformKind;
-  /** The last raw target value, where a diff forecast starts its cumulative sum. */
-  lastValue: number;
-  /** Epoch ms of the last point. */
-  lastTime: number;
-  /** N raw points. */
-  length: number;
+  log: boolean;
+  /** The centre subtracted when there is no baseline (0 otherwise). */
+  center: number;
+  /** The unit of the target and of the seasonal channel, > 0. */
+  scale: number;
+  /** One per feature. */
+  featureScalers: Scaler[];
+  /** The training part never went below zero: forecasts and bounds are kept at zero or above. */
+  nonNegative: boolean;
 }
 
-export interface Prepared {
-  train: WindowSet;
-  val: WindowSet;
-  /** (S) in Dataset.series order; WindowSet.seriesIndex points here. */
-  series: SeriesState[];
+export interface SeriesFrame {
+  state: SeriesState;
+  /** (N) g(y). */
+  values: Float64Array;
+  /** (N) 1 = a real target, 0 = invented by --fill (never in the loss). */
+  real: Uint8Array;
+  /** (N, Fe) scaled features. */
+  features: Float32Array;
+  /** (N + H, C) calendar inputs, the horizon past the end included. */
+  calendar: Float32Array;
+  /** The first origin with a full window and a baseline. */
+  first: number;
+  split: WindowSplit;
 }
 
-function checkOptions(options: PrepareOptions): void {
-  const { lookback, horizon, valSize, scale, transform } = options;
-  if (!Number.isInteger(lookback) || lookback < 1) throw new UsageError(`--lookback must be a whole number >= 1 (got ${lookback})`);
-  if (!Number.isInteger(horizon) || horizon < 1) throw new UsageError(`--horizon must be a whole number >= 1 (got ${horizon})`);
-  if (!(valSize >= 0 && valSize < 1)) throw new UsageError(`--val-size must be at least 0 and below 1 (got ${valSize})`);
-  if (!SCALE_KINDS.includes(scale)) throw new UsageError(`--scale must be one of ${SCALE_KINDS.join(', ')} (got ${scale})`);
-  if (!TRANSFORM_KINDS.includes(transform)) {
-    throw new UsageError(`--transform must be one of ${TRANSFORM_KINDS.join(', ')} (got ${transform})`);
-  }
+export function hasSeasonalChannel(spec: Pick<PipelineSpec, 'baseline'>): boolean {
+  return isSeasonal(spec.baseline.kind) && spec.baseline.season > 1;
+}
+
+/** The network's input names in order, as the model file's config.inputs lists them. */
+export function inputNames(spec: PipelineSpec, target: string): string[] {
+  return [
+    `${target}:level`,
+    `${target}:change`,
+    ...(hasSeasonalChannel(spec) ? [`${target}:seasonal-change`] : []),
+    ...spec.features,
+    ...calendarInputNames(spec.calendar),
+  ];
+}
+
+export function inputSize(spec: PipelineSpec): number {
+  return 2 + (hasSeasonalChannel(spec) ? 1 : 0) + spec.features.length + 2 * spec.calendar.length;
+}
+
+/** E: the head's known-future inputs per forecast, the calendar of every horizon step. */
+export function headInputSize(spec: PipelineSpec): number {
+  return spec.headCalendar ? spec.horizon * 2 * spec.calendar.length : 0;
+}
+
+/** The head's input names, as the model file lists them: `calendar:day:sin@3` is step 3's. */
+export function headInputNames(spec: PipelineSpec): string[] {
+  if (!spec.headCalendar) return [];
+  const names = calendarInputNames(spec.calendar);
+  return Array.from({ length: spec.horizon }, (_, h) => names.map((name) => `${name}@${h + 1}`)).flat();
 }
 
 function checkFeatures(series: Series, names: string[], source: string, from: number): void {
-  if (series.features.length !== names.length) {
-    throw new Error(`${seriesName(series.id)} has ${series.features.length} feature arrays for ${names.length} features`);
-  }
   for (let f = 0; f < names.length; f++) {
     const column = series.features[f]!;
     for (let t = from; t < column.length; t++) {
@@ -77,214 +112,298 @@ function checkFeatures(series: Series, names: string[], source: string, from: nu
   }
 }
 
+/** Mean |v[t] - v[t - lag]| over t in [lag, end); 0 when there is nothing to measure. */
+function meanAbsoluteChange(values: Float64Array, lag: number, end: number): number {
+  let sum = 0;
+  for (let t = lag; t < end; t++) sum += Math.abs(values[t]! - values[t - lag]!);
+  return end > lag ? sum / (end - lag) : 0;
+}
+
 /**
- * Scales a transformed series into (L, I) rows [target, ...features], the layout of one window's
- * inputs, so each window is one contiguous copy.
+ * The target's centre and unit, fitted on values[0, end). With a baseline the unit is the mean
+ * absolute (seasonal) change — the scale of MASE, so the loss weighs every series of a panel alike;
+ * without one, the scaler --scale asks for.
  */
-function scaleRows(target: Float64Array, series: Series, offset: number, scalers: Scaler[]): Float32Array {
-  const length = target.length;
-  const inputSize = scalers.length;
-  const rows = new Float32Array(length * inputSize); // (L, I)
-  const column = new Float64Array(length); // (L) scratch
-  for (let i = 0; i < inputSize; i++) {
-    const src = i === 0 ? target : series.features[i - 1]!.subarray(offset, offset + length);
-    applyScaler(scalers[i]!, src, column);
-    for (let t = 0; t < length; t++) rows[t * inputSize + i] = column[t]!;
+export function fitTargetScale(values: Float64Array, end: number, spec: Pick<PipelineSpec, 'baseline' | 'scale'>): { center: number; scale: number } {
+  if (spec.scale === 'none') return { center: 0, scale: 1 };
+  if (spec.baseline.kind === 'none') {
+    const scaler = fitScaler(spec.scale, values, end);
+    return { center: scaler.center, scale: scaler.scale };
+  }
+  const lag = isSeasonal(spec.baseline.kind) ? spec.baseline.season : 1;
+  const candidates = [meanAbsoluteChange(values, lag, end), meanAbsoluteChange(values, 1, end), fitScaler('standard', values, end).scale];
+  const level = Math.abs(values[end - 1] ?? 0) + 1;
+  const scale = candidates.find((value) => value > 1e-9 * level) ?? 1;
+  return { center: 0, scale };
+}
+
+function scaleFeatures(series: Series, scalers: Scaler[]): Float32Array {
+  const length = series.values.length;
+  const width = scalers.length;
+  const rows = new Float32Array(length * width); // (N, Fe)
+  const column = new Float64Array(length);
+  for (let f = 0; f < width; f++) {
+    applyScaler(scalers[f]!, series.features[f]!, column);
+    for (let t = 0; t < length; t++) rows[t * width + f] = column[t]!;
   }
   return rows;
 }
 
-interface SeriesPlan {
-  rows: Float32Array; // (L, I)
-  real: Uint8Array; // (L)
-  realBefore: Uint32Array; // (L + 1) real points in [0, t), to test a window's targets in O(1)
-  split: WindowSplit;
-}
-
-function hasRealTarget(plan: SeriesPlan, start: number, horizon: number): boolean {
-  return plan.realBefore[start + horizon]! > plan.realBefore[start]!;
-}
-
-function keptWindows(plan: SeriesPlan, first: number, end: number, lookback: number, horizon: number): number {
-  let kept = 0;
-  for (let s = first; s < end; s++) if (hasRealTarget(plan, s + lookback, horizon)) kept++;
-  return kept;
-}
-
-function copyWindows(
-  set: WindowSet,
-  n: number,
-  plan: SeriesPlan,
-  seriesIndex: number,
-  first: number,
-  end: number,
-  lookback: number,
-  horizon: number,
-): number {
-  const inputSize = set.inputSize;
-  const { rows, real } = plan;
-  for (let s = first; s < end; s++) {
-    const targetStart = s + lookback;
-    if (!hasRealTarget(plan, targetStart, horizon)) continue;
-    set.inputs.set(rows.subarray(s * inputSize, targetStart * inputSize), n * lookback * inputSize);
-    const targets = set.targets;
-    const targetsAt = n * horizon;
-    for (let h = 0; h < horizon; h++) targets[targetsAt + h] = rows[(targetStart + h) * inputSize]!;
-    set.mask.set(real.subarray(targetStart, targetStart + horizon), targetsAt);
-    set.seriesIndex[n] = seriesIndex;
-    set.targetStart[n] = targetStart;
-    n++;
+function calendarRows(series: Series, spec: PipelineSpec, dataset: Dataset): Float32Array {
+  const width = 2 * spec.calendar.length;
+  const length = series.times.length;
+  const rows = new Float32Array((length + spec.horizon) * width); // (N + H, C)
+  if (width === 0) return rows;
+  const clock = clockOf(dataset.timeStyle);
+  for (let t = 0; t < length; t++) writeCalendar(rows, t * width, series.times[t]!, spec.calendar, clock);
+  const last = series.times[length - 1]!;
+  for (let h = 0; h < spec.horizon; h++) {
+    const time = addSteps(last, dataset.freq, h + 1, clock);
+    writeCalendar(rows, (length + h) * width, time, spec.calendar, clock);
   }
-  return n;
+  return rows;
+}
+
+function realMask(series: Series): Uint8Array {
+  const real = new Uint8Array(series.values.length);
+  for (let t = 0; t < real.length; t++) real[t] = series.imputed[t] ? 0 : 1;
+  return real;
+}
+
+/** A frame from a series and a state fitted elsewhere (training or the model file). */
+export function frameFor(series: Series, state: SeriesState, spec: PipelineSpec, dataset: Dataset, valSize: number, from = 0): SeriesFrame {
+  checkTarget(series, state.log, dataset.source, from);
+  checkFeatures(series, spec.features, dataset.source, from);
+  const first = firstOrigin(spec.lookback, baselineReach(spec.baseline));
+  const values = valueTransform(series.values, state.log);
+  return {
+    state,
+    values,
+    real: realMask(series),
+    features: scaleFeatures(series, state.featureScalers),
+    calendar: calendarRows(series, spec, dataset),
+    first,
+    split: splitWindows(windowCount(series.values.length, first, spec.horizon), spec.horizon, valSize),
+  };
+}
+
+/** Where the training part of a series ends: one past the last training target. */
+export function trainingEnd(frame: Pick<SeriesFrame, 'first' | 'split'>, horizon: number): number {
+  return frame.first + frame.split.train - 1 + horizon;
 }
 
 /**
- * Windows for training and validation. Per series, stride-1 windows are split in time order
- * (splitWindows): training windows first, then H - 1 dropped windows, then validation windows,
- * so every training target lies before the first validation target. Scalers are fitted on the
- * points up to the last training target. Windows whose targets were all invented by --fill are
- * dropped; invented points may still be inputs. Series follow Dataset order, windows time order.
+ * Fits the state of one series on its training part (everything the validation windows predict
+ * stays out) and returns its frame. `log` is this series' value transform (auto decides per series).
  */
-export function prepareTraining(dataset: Dataset, options: PrepareOptions): Prepared {
-  checkOptions(options);
-  const { lookback, horizon, valSize, scale, transform } = options;
-  const source = dataset.source;
-  if (dataset.series.length === 0) throw new DataError(`${where(source)}: no data rows to train on`);
-  checkSeriesLength(dataset, lookback, horizon, valSize, source, transform);
-  const inputSize = 1 + dataset.features.length;
-  const offset = transformOffset(transform);
-
-  const plans: SeriesPlan[] = [];
-  const states: SeriesState[] = [];
-  let trainCount = 0;
-  let valCount = 0;
-  for (const series of dataset.series) {
-    const transformed = transformTarget(series, transform, source);
-    checkFeatures(series, dataset.features, source, 0);
-    const length = transformed.values.length;
-    const split = splitWindows(windowCount(length, lookback, horizon), horizon, valSize);
-    // Up to and including the last training target: nothing the validation windows predict.
-    const fitEnd = split.train - 1 + lookback + horizon;
-    const scalers = [fitScaler(scale, transformed.values, fitEnd)];
-    for (const feature of series.features) scalers.push(fitScaler(scale, feature.subarray(offset), fitEnd));
-    const realBefore = new Uint32Array(length + 1);
-    for (let t = 0; t < length; t++) realBefore[t + 1] = realBefore[t]! + transformed.real[t]!;
-    const plan: SeriesPlan = {
-      rows: scaleRows(transformed.values, series, offset, scalers),
-      real: transformed.real,
-      realBefore,
-      split,
-    };
-    plans.push(plan);
-    trainCount += keptWindows(plan, 0, split.train, lookback, horizon);
-    valCount += keptWindows(plan, split.windows - split.val, split.windows, lookback, horizon);
-    const last = series.values.length - 1;
-    states.push({
-      id: series.id,
-      scalers,
-      transform,
-      lastValue: series.values[last]!,
-      lastTime: series.times[last]!,
-      length: series.values.length,
-    });
-  }
-  if (trainCount === 0) {
-    throw new DataError(`${where(source)}: every training window's targets were invented by --fill; no real values to learn from`);
-  }
-
-  const train = allocWindowSet(trainCount, lookback, horizon, inputSize);
-  const val = allocWindowSet(valCount, lookback, horizon, inputSize);
-  let nTrain = 0;
-  let nVal = 0;
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i]!;
-    const { windows, train: trainWindows, val: valWindows } = plan.split;
-    nTrain = copyWindows(train, nTrain, plan, i, 0, trainWindows, lookback, horizon);
-    nVal = copyWindows(val, nVal, plan, i, windows - valWindows, windows, lookback, horizon);
-  }
-  return { train, val, series: states };
+export function fitFrame(series: Series, log: boolean, spec: PipelineSpec, dataset: Dataset, valSize: number): SeriesFrame {
+  checkTarget(series, log, dataset.source);
+  const first = firstOrigin(spec.lookback, baselineReach(spec.baseline));
+  const split = splitWindows(windowCount(series.values.length, first, spec.horizon), spec.horizon, valSize);
+  const end = Math.min(series.values.length, first + Math.max(split.train, 1) - 1 + spec.horizon);
+  const values = valueTransform(series.values, log);
+  const { center, scale } = fitTargetScale(values, end, spec);
+  let nonNegative = true;
+  for (let t = 0; t < end; t++) if (series.values[t]! < 0) nonNegative = false;
+  const featureScalers = series.features.map((feature) => fitScaler(spec.scale, feature, end));
+  const state: SeriesState = { id: series.id, log, center, scale, featureScalers, nonNegative };
+  checkScales(state, spec, dataset.source);
+  return frameFor(series, state, spec, dataset, valSize);
 }
 
 /**
- * The model's states for the series of `dataset`, in Dataset.series order, matched by id, with
- * lastValue, lastTime and length taken from the data (it may have grown since training) and the
- * scalers from the model. A series the model has no state for is a DataError naming it.
+ * Values beyond about 1e154 overflow a scaler's sum of squares: the network would see zeros and
+ * the forecast would be empty cells with exit 0. Refuse with the column instead.
  */
-export function currentStates(dataset: Dataset, series: SeriesState[]): SeriesState[] {
-  const byId = new Map(series.map((state) => [state.id, state]));
-  const inputSize = 1 + dataset.features.length;
-  return dataset.series.map((data) => {
-    const state = byId.get(data.id);
-    if (state === undefined) {
-      const known = series.length <= 5 ? series.map((s) => `'${s.id}'`).join(', ') : `${series.length} series`;
-      const what = data.id === '' ? 'a single series without an id column' : `series '${data.id}'`;
-      throw new DataError(`${where(dataset.source)}: ${what} is not in the model (it was trained on ${known || 'no series'})`);
-    }
-    if (state.scalers.length !== inputSize) {
-      throw new DataError(
-        `${where(dataset.source)}: the model has ${state.scalers.length} inputs per step but the data gives ${inputSize} (target + ${dataset.features.length} features)`,
-      );
-    }
-    const last = data.values.length - 1;
-    return { ...state, lastValue: data.values[last]!, lastTime: data.times[last]!, length: data.values.length };
+function checkScales(state: SeriesState, spec: PipelineSpec, source: string): void {
+  const which = state.id === '' ? '' : ` of series '${state.id}'`;
+  const fail = (column: string): never => {
+    throw new DataError(`${where(source)}: column '${column}'${which} holds values too large to scale (--scale ${spec.scale}); rescale the column (e.g. to thousands)`);
+  };
+  if (!(Number.isFinite(state.center) && Number.isFinite(state.scale) && state.scale > 0)) fail('the target');
+  state.featureScalers.forEach((scaler, index) => {
+    if (!(Number.isFinite(scaler.center) && Number.isFinite(scaler.scale))) fail(spec.features[index]!);
   });
 }
 
+/** Window references: series index and origin, one pair per window. */
+export interface WindowRefs {
+  count: number;
+  series: Uint32Array;
+  origin: Uint32Array;
+}
+
 /**
- * (S, B, I) network inputs to forecast past the end of each series of `dataset`: its last
- * `lookback` (transformed) points, scaled with the stored states. Series in Dataset order.
+ * The training or validation windows of every frame, in series order, then time order. Windows
+ * whose targets were all invented by --fill are left out. `maxPerSeries` keeps only the most
+ * recent ones of each series (validation of big panels).
  */
-export function forecastInput(dataset: Dataset, series: SeriesState[], lookback: number): Float32Array {
-  const states = currentStates(dataset, series);
-  const inputSize = 1 + dataset.features.length;
-  const out = new Float32Array(dataset.series.length * lookback * inputSize); // (S, B, I)
-  for (let i = 0; i < dataset.series.length; i++) {
-    const data = dataset.series[i]!;
-    const state = states[i]!;
-    const offset = transformOffset(state.transform);
-    const needed = lookback + offset;
-    const length = data.values.length;
-    if (length < needed) {
-      const diffNote = offset > 0 ? ' + 1 for --transform diff' : '';
-      throw new DataError(
-        `${where(dataset.source)}: ${seriesName(data.id)} has ${length} point${length === 1 ? '' : 's'}; the model's lookback ${lookback}${diffNote} needs at least ${needed}`,
-      );
-    }
-    // Only the tail is read, so an old value that cannot be transformed does not block a forecast.
-    const from = length - needed;
-    const tail: Series = {
-      id: data.id,
-      times: data.times.subarray(from),
-      values: data.values.subarray(from),
-      features: data.features.map((feature) => feature.subarray(from)),
-      imputed: data.imputed.subarray(from),
-      lines: data.lines.subarray(from),
-    };
-    const transformed = transformTarget(tail, state.transform, dataset.source);
-    checkFeatures(tail, dataset.features, dataset.source, offset);
-    out.set(scaleRows(transformed.values, tail, offset, state.scalers), i * lookback * inputSize);
+export function windowRefs(frames: readonly SeriesFrame[], part: 'train' | 'val', horizon: number, maxPerSeries = Infinity): WindowRefs {
+  const range = (frame: SeriesFrame): [number, number] => {
+    const { first, split } = frame;
+    if (part === 'train') return [first, first + split.train];
+    const end = first + split.windows;
+    return [Math.max(end - Math.min(split.val, maxPerSeries), first), end];
+  };
+  let count = 0;
+  for (const frame of frames) {
+    const [from, to] = range(frame);
+    for (let origin = from; origin < to; origin++) if (hasRealTarget(frame, origin, horizon)) count++;
   }
-  return out;
+  const refs: WindowRefs = { count, series: new Uint32Array(count), origin: new Uint32Array(count) };
+  let n = 0;
+  frames.forEach((frame, index) => {
+    const [from, to] = range(frame);
+    for (let origin = from; origin < to; origin++) {
+      if (!hasRealTarget(frame, origin, horizon)) continue;
+      refs.series[n] = index;
+      refs.origin[n] = origin;
+      n++;
+    }
+  });
+  return refs;
+}
+
+function hasRealTarget(frame: SeriesFrame, origin: number, horizon: number): boolean {
+  for (let h = 0; h < horizon; h++) if (frame.real[origin + h]) return true;
+  return false;
+}
+
+/** The baseline's forecast of step h from origin T, in the transformed space. */
+export function baseValue(frame: SeriesFrame, spec: PipelineSpec, origin: number, step: number): number {
+  return baseForecast(spec.baseline, frame.values, origin, step, frame.state.center);
+}
+
+/** Batch buffers, allocated once per batch size and reused. */
+export interface Batch {
+  capacity: number;
+  count: number;
+  /** Targets and head inputs for every step of the window (forking sequences), or the last only. */
+  everyStep: boolean;
+  inputs: Float32Array; // (B, T, I)
+  headInput: Float32Array; // (B, E), or (B, T, E) every step
+  targets: Float32Array; // (B, H), or (B, T, H) every step: scaled corrections; 0 where there is no target
+  mask: Uint8Array; // as targets: 1 = counted in the loss
+  base: Float64Array; // (B, H) the last step's baseline in the transformed space
+}
+
+export function createBatch(capacity: number, spec: PipelineSpec, everyStep = false): Batch {
+  const { lookback, horizon } = spec;
+  const steps = everyStep ? lookback : 1;
+  return {
+    capacity,
+    count: 0,
+    everyStep,
+    inputs: new Float32Array(capacity * lookback * inputSize(spec)),
+    headInput: new Float32Array(capacity * steps * headInputSize(spec)),
+    targets: new Float32Array(capacity * steps * horizon),
+    mask: new Uint8Array(capacity * steps * horizon),
+    base: new Float64Array(capacity * horizon),
+  };
 }
 
 /**
- * (H) network outputs back in data units: unscale, then undo the transform. For diff the
- * cumulative sum starts at `base`, the raw value just before the first step: state.lastValue
- * for a forecast past the end, windowBase(...) for a validation window.
+ * Writes the targets of a forecast from origin `origin` into targets/mask at `at`; returns how many count.
+ * A target counts when it is inside the series, real, and the baseline reaches back far enough.
  */
-export function invertTarget(scaled: ArrayLike<number>, state: SeriesState, base: number = state.lastValue): Float64Array {
-  const values = Float64Array.from(scaled as ArrayLike<number>);
-  unscaleInPlace(state.scalers[0]!, values);
-  return invertTransform(values, state.transform, base);
+function writeTargets(frame: SeriesFrame, spec: PipelineSpec, origin: number, targets: Float32Array, mask: Uint8Array, at: number, base: Float64Array | null, baseAt: number): number {
+  const { horizon } = spec;
+  const { values, real } = frame;
+  const { scale } = frame.state;
+  const length = values.length;
+  const usable = origin >= baselineReach(spec.baseline);
+  let counted = 0;
+  for (let h = 0; h < horizon; h++) {
+    const b = usable ? baseValue(frame, spec, origin, h) : 0;
+    if (base !== null) base[baseAt + h] = b;
+    const target = origin + h;
+    if (usable && target < length && real[target]) {
+      targets[at + h] = (values[target]! - b) / scale;
+      mask[at + h] = 1;
+      counted++;
+    } else {
+      targets[at + h] = 0;
+      mask[at + h] = 0;
+    }
+  }
+  return counted;
 }
 
-/** The raw target value just before a window's first target step (targetStart is transformed). */
-export function windowBase(series: Series, transform: TransformKind, targetStart: number): number {
-  return series.values[targetStart + transformOffset(transform) - 1]!;
+/** The head's known-future inputs for a forecast from `origin`: the calendar of each horizon step. */
+function writeHeadInput(frame: SeriesFrame, spec: PipelineSpec, origin: number, out: Float32Array, at: number): void {
+  if (!spec.headCalendar) return;
+  const width = 2 * spec.calendar.length;
+  const { calendar } = frame;
+  const rows = calendar.length / Math.max(width, 1);
+  for (let h = 0; h < spec.horizon; h++) {
+    const row = Math.min(origin + h, rows - 1);
+    for (let c = 0; c < width; c++) out[at++] = calendar[row * width + c]!;
+  }
 }
 
-/** (H) the raw actual values of a window's targets, a view into the series. */
-export function windowActuals(series: Series, transform: TransformKind, targetStart: number, horizon: number): Float64Array {
-  const start = targetStart + transformOffset(transform);
-  return series.values.subarray(start, start + horizon);
+/**
+ * Fills rows [0, count) of the batch with the windows (frames[series[k]], origin[k]) for
+ * k = order[start + row] (or start + row without an order). Every input of step t depends only on
+ * points up to t, so the head may read any step (forking sequences): the level relative to the
+ * window's first point, the change from the step before, the seasonal change, features and the
+ * calendar. Targets past the end of a series (a forecast origin) are masked out. Returns how many
+ * targets count.
+ */
+export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs, order: Uint32Array | null, start: number, count: number, batch: Batch): number {
+  const { lookback, horizon } = spec;
+  const width = inputSize(spec);
+  const headWidth = headInputSize(spec);
+  const seasonal = hasSeasonalChannel(spec);
+  const m = spec.baseline.season;
+  const featureWidth = spec.features.length;
+  const calendarWidth = 2 * spec.calendar.length;
+  const { inputs, targets, mask, base, headInput, everyStep } = batch;
+  const noBaseline = spec.baseline.kind === 'none';
+  let counted = 0;
+  for (let row = 0; row < count; row++) {
+    const k = order === null ? start + row : order[start + row]!;
+    const frame = frames[refs.series[k]!]!;
+    const origin = refs.origin[k]!;
+    const { values, features, calendar } = frame;
+    const { scale } = frame.state;
+    const first = Math.max(origin - lookback, 0);
+    const level = noBaseline ? frame.state.center : values[first]!;
+    let at = row * lookback * width;
+    for (let t = origin - lookback; t < origin; t++) {
+      // Left-padded with the first value when the series is shorter than the lookback (forecasting only).
+      const p = Math.max(t, 0);
+      inputs[at++] = (values[p]! - level) / scale;
+      inputs[at++] = p >= 1 && t >= 1 ? (values[p]! - values[p - 1]!) / scale : 0;
+      if (seasonal) inputs[at++] = p >= m ? (values[p]! - values[p - m]!) / scale : 0;
+      for (let f = 0; f < featureWidth; f++) inputs[at++] = features[p * featureWidth + f]!;
+      for (let c = 0; c < calendarWidth; c++) inputs[at++] = calendar[p * calendarWidth + c]!;
+    }
+    if (everyStep) {
+      for (let t = 0; t < lookback; t++) {
+        const stepOrigin = origin - lookback + t + 1;
+        const slot = row * lookback + t;
+        counted += writeTargets(frame, spec, stepOrigin, targets, mask, slot * horizon, t === lookback - 1 ? base : null, row * horizon);
+        writeHeadInput(frame, spec, stepOrigin, headInput, slot * headWidth);
+      }
+    } else {
+      counted += writeTargets(frame, spec, origin, targets, mask, row * horizon, base, row * horizon);
+      writeHeadInput(frame, spec, origin, headInput, row * headWidth);
+    }
+  }
+  batch.count = count;
+  return counted;
+}
+
+/** A network output (scaled correction) at step h of a batch row, in data units. */
+export function toDataUnits(output: number, baseline: number, state: SeriesState): number {
+  const value = baseline + output * state.scale;
+  const data = state.log ? Math.exp(value) : value;
+  return state.nonNegative && data < 0 ? 0 : data;
+}
+
+/** Series too short to give one training window, for a message or a warning. */
+export function describeShort(dataset: Dataset, short: readonly Series[], needed: number): string {
+  const first = short[0]!;
+  const more = short.length > 1 ? ` (and ${short.length - 1} more)` : '';
+  return `${seriesName(first.id)}${more} has ${first.values.length} points, fewer than the ${needed} needed to train in ${dataset.source === '-' ? 'standard input' : dataset.source}`;
 }

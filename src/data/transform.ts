@@ -1,28 +1,51 @@
-// The target transform (--transform): applied to the target only, before scaling, and inverted
-// exactly on output. Features are never transformed; with `diff` they are re-aligned to the
-// shorter target (transformed index k is raw index k + offset).
+// The target transform (--transform): what the network is asked to predict. Two independent
+// parts: a value transform (the log, or nothing) applied to the target before anything else, and
+// a baseline the network corrects:
 //
-// Sizes: N raw points of a series, L = N - offset transformed points, H forecast steps.
+//   none, log                      no baseline: the network predicts the scaled level
+//   diff, log-diff                 naive: step h is a correction to the last value
+//   seasonal-diff, log-seasonal-diff   seasonal naive: step h corrects y[T - m + (h mod m)]
+//
+// With a baseline, the target of step h of a window whose first target is at T is
+// (g(y[T+h]) - base_h) / scale: the cumulated (seasonal) difference, predicted directly for every
+// step, so errors do not pile up the way a cumulative sum of predicted one-step differences does.
+// The head starts at zero, so an untrained network forecasts the baseline exactly.
+// `auto` (the default) picks the log per series (Guerrero's test, positive series only) and the
+// baseline per dataset among naive, drift, seasonal naive and seasonal naive with drift, for each
+// season the calendar suggests (baseline.ts: the smallest in-sample error over the horizon).
 import { DataError, where } from '../errors.js';
+import type { BaselineKind } from './baseline.js';
 import type { Series } from './types.js';
 
 import type { TransformKind } from '../options/choices.js';
 
 export type { TransformKind };
 export { TRANSFORMS as TRANSFORM_KINDS } from '../options/choices.js';
+/** A transform as applied: auto resolved. */
+export type AppliedTransform = Exclude<TransformKind, 'auto'>;
 
-export interface TransformedTarget {
-  /** (L) the transformed target. */
-  values: Float64Array;
-  /** (L) 1 where the transformed value rests only on real points; 0 = invented by --fill. */
-  real: Uint8Array;
-  /** Raw index of transformed index 0: 1 for diff (y'_t = y_t - y_{t-1} starts at t = 1), else 0. */
-  offset: number;
+export interface TransformParts {
+  log: boolean;
+  /** The baseline family: none, naive (auto may pick drift), seasonal (auto may pick seasonal-drift). */
+  baseline: 'none' | 'naive' | 'seasonal';
 }
 
-/** How many raw points the transform consumes at the start of a series. */
-export function transformOffset(kind: TransformKind): number {
-  return kind === 'diff' ? 1 : 0;
+export function transformParts(kind: AppliedTransform): TransformParts {
+  switch (kind) {
+    case 'none': return { log: false, baseline: 'none' };
+    case 'log': return { log: true, baseline: 'none' };
+    case 'diff': return { log: false, baseline: 'naive' };
+    case 'log-diff': return { log: true, baseline: 'naive' };
+    case 'seasonal-diff': return { log: false, baseline: 'seasonal' };
+    case 'log-seasonal-diff': return { log: true, baseline: 'seasonal' };
+  }
+}
+
+/** The transform's name for a log choice and a baseline (drift counts as a difference). */
+export function transformName(log: boolean, baseline: BaselineKind): AppliedTransform {
+  const base = baseline === 'none' ? '' : baseline === 'naive' || baseline === 'drift' ? 'diff' : 'seasonal-diff';
+  if (log) return (base === '' ? 'log' : `log-${base}`) as AppliedTransform;
+  return (base === '' ? 'none' : base) as AppliedTransform;
 }
 
 /** 'series 'A'' or 'the series' for a single-series file (id ''). */
@@ -39,60 +62,71 @@ export function pointPlace(series: Series, index: number, source: string): strin
   return `${where(source)}: ${seriesName(series.id)} at ${when} (a timestamp invented by --fill)`;
 }
 
-/**
- * Transforms the target of one series. Non-finite values and, for log, values <= 0 are data
- * errors naming the input line. A diff is invented when either of its two points was invented:
- * the difference between a real value and an interpolated one is itself made up.
- */
-export function transformTarget(series: Series, kind: TransformKind, source: string): TransformedTarget {
-  const raw = series.values;
-  const n = raw.length;
-  for (let t = 0; t < n; t++) {
-    const value = raw[t]!;
-    if (!Number.isFinite(value)) {
-      throw new DataError(`${pointPlace(series, t, source)}: target value ${value} is not a finite number`);
+/** Refuses non-finite targets, and values <= 0 under a log, naming the input line. */
+export function checkTarget(series: Series, log: boolean, source: string, from = 0): void {
+  const values = series.values;
+  for (let t = from; t < values.length; t++) {
+    const value = values[t]!;
+    if (!Number.isFinite(value)) throw new DataError(`${pointPlace(series, t, source)}: target value ${value} is not a finite number`);
+    if (log && value <= 0) {
+      throw new DataError(`${pointPlace(series, t, source)}: value ${value} cannot be log-transformed (a log transform needs positive values; try --transform diff or seasonal-diff)`);
     }
   }
-  const offset = transformOffset(kind);
-  const length = Math.max(0, n - offset);
-  const values = new Float64Array(length); // (L)
-  const real = new Uint8Array(length); // (L)
-  if (kind === 'none') {
-    values.set(raw);
-    for (let t = 0; t < n; t++) real[t] = series.imputed[t] ? 0 : 1;
-  } else if (kind === 'log') {
-    for (let t = 0; t < n; t++) {
-      const value = raw[t]!;
-      if (value <= 0) {
-        throw new DataError(
-          `${pointPlace(series, t, source)}: value ${value} cannot be log-transformed (--transform log needs positive values)`,
-        );
-      }
-      values[t] = Math.log(value);
-      real[t] = series.imputed[t] ? 0 : 1;
-    }
-  } else {
-    for (let k = 0; k < length; k++) {
-      values[k] = raw[k + 1]! - raw[k]!;
-      real[k] = series.imputed[k + 1] || series.imputed[k] ? 0 : 1;
-    }
-  }
-  return { values, real, offset };
+}
+
+/** g(y): the log or a copy, (N). */
+export function valueTransform(values: Float64Array, log: boolean): Float64Array {
+  const out = new Float64Array(values.length);
+  if (log) for (let t = 0; t < values.length; t++) out[t] = Math.log(values[t]!);
+  else out.set(values);
+  return out;
+}
+
+/** g⁻¹. */
+export function inverseValue(value: number, log: boolean): number {
+  return log ? Math.exp(value) : value;
+}
+
+export function allPositive(values: ArrayLike<number>, end = values.length): boolean {
+  for (let t = 0; t < end; t++) if (!(values[t]! > 0)) return false;
+  return true;
 }
 
 /**
- * Undoes the transform in place on forecast values (already unscaled). `base` is the last raw
- * target value before the first forecast step; only diff needs it (a cumulative sum from there).
+ * Guerrero's method (as forecast::BoxCox.lambda uses it), for the two transforms we offer: the
+ * log (lambda 0) or none (lambda 1). Cut the series into blocks of one season (at least 2 points),
+ * and pick the lambda for which sd_i / mean_i^(1 - lambda) varies least across blocks: a spread
+ * that grows with the level (multiplicative season) asks for the log. Positive series only.
+ * Returns the two coefficients of variation too, for the run summary.
  */
-export function invertTransform(values: Float64Array, kind: TransformKind, base: number): Float64Array {
-  if (kind === 'log') {
-    for (let h = 0; h < values.length; h++) values[h] = Math.exp(values[h]!);
-  } else if (kind === 'diff') {
-    let level = base;
-    for (let h = 0; h < values.length; h++) {
-      level += values[h]!;
-      values[h] = level;
+export function guerreroLog(values: ArrayLike<number>, end: number, season: number): { log: boolean; cvNone: number; cvLog: number } {
+  const block = Math.max(2, season);
+  const blocks = Math.floor(end / block);
+  if (blocks < 3 || !allPositive(values, end)) return { log: false, cvNone: NaN, cvLog: NaN };
+  const ratiosNone: number[] = [];
+  const ratiosLog: number[] = [];
+  const start = end - blocks * block; // the most recent whole blocks
+  for (let b = 0; b < blocks; b++) {
+    let sum = 0;
+    for (let t = 0; t < block; t++) sum += values[start + b * block + t]!;
+    const mean = sum / block;
+    let squares = 0;
+    for (let t = 0; t < block; t++) {
+      const d = values[start + b * block + t]! - mean;
+      squares += d * d;
     }
+    const sd = Math.sqrt(squares / (block - 1));
+    ratiosNone.push(sd); // lambda 1: sd / mean^0
+    ratiosLog.push(sd / mean); // lambda 0: sd / mean^1
   }
-  return values;
+  const cv = (xs: number[]): number => {
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    if (!(mean > 0)) return Infinity;
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+    return sd / mean;
+  };
+  const cvNone = cv(ratiosNone);
+  const cvLog = cv(ratiosLog);
+  // The log must clearly win: on series with a steady spread the two are close, and none is safer.
+  return { log: cvLog < 0.8 * cvNone, cvNone, cvLog };
 }

@@ -1,42 +1,18 @@
-// Sliding windows over one (transformed) series and the time-ordered train/validation split.
+// Windows over one series and the time-ordered train/validation split. A window is named by its
+// origin T, the index of its first target: it reads inputs [T - B, T) and targets [T, T + H).
+// Windows are never copied: batches are gathered from the series (src/train/batch.ts), so memory
+// stays linear in the data however many windows overlap.
 //
-// Sizes: L points of a transformed series, B lookback, H horizon, I inputs per step (target +
-// features), W = L - B - H + 1 windows (stride 1). Window s reads inputs [s, s+B) and targets
-// [s+B, s+B+H).
+// Sizes: N points of a series, B lookback, H horizon, W windows (stride 1).
 
-/** Windows of a set, stored flat so batches are slices and nothing is allocated per window. */
-export interface WindowSet {
-  /** N windows. */
-  count: number;
-  /** I = 1 + features. */
-  inputSize: number;
-  /** (N, B, I) scaled, transformed inputs, [target, ...features] at each step. */
-  inputs: Float32Array;
-  /** (N, H) scaled, transformed target. */
-  targets: Float32Array;
-  /** (N, H) 1 = real target, 0 = invented by --fill (never in the loss). */
-  mask: Uint8Array;
-  /** (N) which series (index into Dataset.series). */
-  seriesIndex: Uint32Array;
-  /** (N) index in the transformed series of the first target step. */
-  targetStart: Uint32Array;
-}
-
-export function allocWindowSet(count: number, lookback: number, horizon: number, inputSize: number): WindowSet {
-  return {
-    count,
-    inputSize,
-    inputs: new Float32Array(count * lookback * inputSize),
-    targets: new Float32Array(count * horizon),
-    mask: new Uint8Array(count * horizon),
-    seriesIndex: new Uint32Array(count),
-    targetStart: new Uint32Array(count),
-  };
+/** The first origin a series allows: the lookback must fit, and the baseline must reach back `baselineReach` points. */
+export function firstOrigin(lookback: number, baselineReach: number): number {
+  return Math.max(lookback, baselineReach);
 }
 
 /** W: how many stride-1 windows a series of `length` points gives (0 when too short). */
-export function windowCount(length: number, lookback: number, horizon: number): number {
-  return Math.max(0, length - lookback - horizon + 1);
+export function windowCount(length: number, first: number, horizon: number): number {
+  return Math.max(0, length - horizon - first + 1);
 }
 
 /** How the W windows of one series are split, in time order: train, gap (dropped), val. */
@@ -62,15 +38,17 @@ export function splitWindows(windows: number, horizon: number, valSize: number):
   return { windows, train: windows - val - gap, gap, val };
 }
 
-/**
- * The fewest transformed points that give at least one training window, and at least one
- * validation window too when valSize > 0.
- */
-export function minimumTransformedLength(lookback: number, horizon: number, valSize: number): number {
+/** The fewest windows that give at least one training window, and one validation window too when valSize > 0. */
+export function minimumWindows(horizon: number, valSize: number): number {
   if (!(valSize >= 0 && valSize < 1)) throw new RangeError(`valSize ${valSize} outside [0, 1)`);
   // train >= 1 needs W >= val + H, and val grows with W, so search upwards; W stays near H / (1 - valSize).
   for (let windows = 1; ; windows++) {
     const split = splitWindows(windows, horizon, valSize);
-    if (split.train >= 1 && (valSize <= 0 || split.val >= 1)) return windows + lookback + horizon - 1;
+    if (split.train >= 1 && (valSize <= 0 || split.val >= 1)) return windows;
   }
+}
+
+/** The fewest points a series needs to train: minimumWindows stride-1 windows after the first origin. */
+export function minimumLength(first: number, horizon: number, valSize: number): number {
+  return first + horizon - 1 + minimumWindows(horizon, valSize);
 }

@@ -3,7 +3,7 @@
 import { DataError } from '../errors.js';
 import type { DataFlags } from '../data/options.js';
 import type { Dataset } from '../data/types.js';
-import type { ModelFile } from '../io/model-file.js';
+import { networkConfigOf, type ModelFile } from '../io/model-file.js';
 import type { Network } from '../nn/network.js';
 import { importWeights } from '../nn/serialize.js';
 
@@ -41,28 +41,13 @@ export function checkModelFits(model: ModelFile, dataset: Dataset, modelPath: st
   if (modelFeatures !== dataFeatures) throw mismatch('features', modelFeatures, dataFeatures);
   if ((model.data.idColumn ?? '') !== (dataset.idColumn ?? '')) throw mismatch('id column', model.data.idColumn ?? '(none)', dataset.idColumn ?? '(none)');
   if (model.data.freq !== dataset.freq.code) throw mismatch('frequency', model.data.freq, dataset.freq.code);
-  const shortest = dataset.series.reduce((min, series) => Math.min(min, series.values.length), Infinity);
-  const needed = model.config.lookback + (model.data.transform === 'diff' ? 1 : 0);
-  if (shortest < needed) throw new DataError(`${dataset.source}: a series has ${shortest} points; the model's lookback needs at least ${needed}`);
+  // Series shorter than the lookback are left-padded, or forecast by seasonal naive (predict.ts).
 }
 
-/** The network a model file describes; a weight that does not fit is a data error naming the file. */
-export function networkOfModel(model: ModelFile, modelPath: string): Network {
-  const { config } = model;
+/** The ensemble a model file describes, first member first; a weight that does not fit is a data error naming the file. */
+export function networksOfModel(model: ModelFile, modelPath: string): Network[] {
   try {
-    return importWeights(
-      {
-        cell: config.cell,
-        inputSize: config.inputs.length,
-        hiddenSize: config.hiddenSize,
-        numLayers: config.numLayers,
-        bidirectional: config.bidirectional,
-        dropout: config.dropout,
-        horizon: config.horizon,
-      },
-      model.weights,
-      'float32',
-    );
+    return [model.weights, ...model.ensembleWeights].map((weights) => importWeights(networkConfigOf(model.config), weights, 'float32'));
   } catch (error: unknown) {
     if (error instanceof DataError) throw new DataError(`${modelPath}: ${error.message}`);
     throw error;

@@ -1,14 +1,22 @@
-// Forecasting with a trained network: the last lookback window of each series → horizon values,
-// back in the data's units, with split-conformal intervals and the continued timestamps.
-import { currentStates, forecastInput } from '../data/prepare.js';
-import type { SeriesState } from '../data/prepare.js';
+// Forecasting with a trained model: the last window of each series → horizon values in the data's
+// units, by the ensemble's median (or, per series, by the baseline the safety net chose), with
+// split-conformal intervals and the continued timestamps.
+import { DataError, where } from '../errors.js';
+import { createBatch, frameFor, gatherBatch, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
+import { fitTargetScale } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
+import { baselineReach } from '../data/baseline.js';
+import { allPositive, valueTransform } from '../data/transform.js';
+import type { Dataset, Series } from '../data/types.js';
+import type { ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.js';
+import { zForLevel } from '../metrics/normal.js';
 import { clockOf } from '../data/zone.js';
-import type { Dataset } from '../data/types.js';
-import type { ModelCalibration, ModelFile } from '../io/model-file.js';
 import { createWorkspace, networkForward } from '../nn/network.js';
 import type { Network } from '../nn/network.js';
-import { conformalQuantiles } from './intervals.js';
+import { fitScaler } from '../data/scale.js';
+import { conformalQuantiles, conformalRank } from './intervals.js';
+import { baselineForecast } from '../backtest/baselines.js';
+import type { ForecastMethod } from './methods.js';
 
 export interface IntervalBand {
   level: number;
@@ -21,79 +29,211 @@ export interface SeriesForecast {
   times: Float64Array; // (H) epoch ms
   forecast: Float64Array; // (H)
   intervals: IntervalBand[];
+  method: ForecastMethod;
 }
 
-/** The model's per-series states as stored (scalers, and what training saw last). */
-export function storedStates(model: ModelFile): SeriesState[] {
-  return model.data.series.map((stored) => ({
+export interface Prediction {
+  forecasts: SeriesForecast[];
+  /** Series the model was not trained on, forecast with a state fitted on their own history. */
+  unseen: string[];
+  /** Levels that read the same residual (too few validation windows): their widths come from the residuals' spread. */
+  approximated: number[];
+}
+
+export function specOf(model: ModelFile): PipelineSpec {
+  return {
+    lookback: model.config.lookback,
+    horizon: model.config.horizon,
+    baseline: { kind: model.data.baseline, season: model.data.baseSeason },
+    features: model.data.features,
+    calendar: model.data.calendar,
+    headCalendar: model.data.headCalendar,
+    scale: model.config.scale,
+  };
+}
+
+export function stateOf(stored: ModelSeries): SeriesState {
+  return {
     id: stored.id,
-    scalers: stored.scaler.inputs.map((input) => ({ kind: stored.scaler.kind, center: input.center, scale: input.scale })),
-    transform: model.data.transform,
-    lastValue: stored.lastValue,
-    lastTime: Number.NaN,
-    length: stored.rows,
-  }));
+    log: stored.log,
+    center: stored.center,
+    scale: stored.scale,
+    featureScalers: stored.scaler.inputs.map((input) => ({ kind: stored.scaler.kind, center: input.center, scale: input.scale })),
+    nonNegative: stored.nonNegative,
+  };
+}
+
+/** Whether a series the model never saw takes the log: where the model's series do, and its values allow it. */
+export function logForNewSeries(model: ModelFile, series: Series): boolean {
+  return model.data.series.some((stored) => stored.log) && allPositive(series.values);
+}
+
+/** A state for a series the model never saw, fitted on its own history (the whole of it). */
+function stateFromHistory(series: Series, spec: PipelineSpec, model: ModelFile): SeriesState {
+  const log = logForNewSeries(model, series);
+  const values = valueTransform(series.values, log);
+  const { center, scale } = fitTargetScale(values, values.length, spec);
+  return {
+    id: series.id,
+    log,
+    center,
+    scale,
+    featureScalers: series.features.map((feature) => fitScaler(spec.scale, feature, feature.length)),
+    nonNegative: series.values.every((value) => value >= 0),
+  };
+}
+
+/** The conformal half-width per step for one level; the residuals' spread where they are too few. */
+function halfWidths(calibration: ModelCalibration, level: number): { perStep: Float64Array; approximated: boolean } {
+  const horizon = calibration.residuals.length;
+  const perStep = new Float64Array(horizon);
+  let approximated = false;
+  const z = zForLevel(level);
+  for (let step = 0; step < horizon; step++) {
+    const sorted = calibration.residuals[step]!;
+    if (sorted.length === 0) {
+      perStep[step] = Number.NaN;
+      continue;
+    }
+    // A sketched step (401 kept of more) ranks among the true number of validation windows.
+    const count = sorted.length >= 401 ? Math.max(sorted.length, calibration.windows) : sorted.length;
+    const q = conformalQuantiles(sorted, level, count);
+    if (conformalRank(count, level).capped) {
+      // Too few residuals to read this level: the largest one understates it. A normal band with
+      // their root mean square keeps levels apart; the larger of the two is used.
+      approximated = true;
+      perStep[step] = Math.max(q, z * (calibration.rms[step] ?? Number.NaN));
+    } else {
+      perStep[step] = q;
+    }
+  }
+  return { perStep, approximated };
+}
+
+function forecastTimes(series: Series, dataset: Dataset, horizon: number): Float64Array {
+  const times = new Float64Array(horizon);
+  const last = series.times[series.times.length - 1]!;
+  const clock = clockOf(dataset.timeStyle);
+  for (let step = 0; step < horizon; step++) times[step] = addSteps(last, dataset.freq, step + 1, clock);
+  return times;
+}
+
+function clampBelow(values: Float64Array, nonNegative: boolean): Float64Array {
+  if (nonNegative) for (let i = 0; i < values.length; i++) if (values[i]! < 0) values[i] = 0;
+  return values;
+}
+
+/** A baseline's forecast and normal intervals (backtest/baselines.ts), kept at zero or above for series that never went below. */
+function baselinePrediction(method: Exclude<ForecastMethod, 'model'>, series: Series, horizon: number, season: number, levels: number[], nonNegative: boolean): Omit<SeriesForecast, 'id' | 'times'> {
+  const result = baselineForecast(method, series.values, horizon, { season, levels });
+  return {
+    forecast: clampBelow(result.forecast, nonNegative),
+    intervals: result.intervals.map((band) => ({ level: band.level, lower: clampBelow(band.lower, nonNegative), upper: clampBelow(band.upper, nonNegative) })),
+    method,
+  };
 }
 
 /**
- * Maps a value of the network's space back to the data's units at step `step` (0-based).
- * For diff the value is the cumulated sum of scaled differences up to that step.
+ * Forecasts every series of `dataset` past its end. A series in the model uses the method stored
+ * for it; a series it never saw uses the network with a state fitted on its own history (listed
+ * in `unseen` so the command can warn). Series in Dataset order.
  */
-function toDataUnits(value: number, step: number, state: SeriesState): number {
-  const { center, scale } = state.scalers[0]!;
-  switch (state.transform) {
-    case 'none':
-      return value * scale + center;
-    case 'log':
-      return Math.exp(value * scale + center);
-    case 'diff':
-      return state.lastValue + value * scale + center * (step + 1);
-  }
-}
+export function predictSeries(model: ModelFile, networks: readonly Network[], dataset: Dataset, levels: number[]): Prediction {
+  const spec = specOf(model);
+  const { horizon, lookback } = spec;
+  const byId = new Map(model.data.series.map((stored) => [stored.id, stored]));
+  const unseen: string[] = [];
+  const methods: ForecastMethod[] = [];
+  const frames: SeriesFrame[] = [];
+  const framed: number[] = []; // dataset index of each frame
+  const reach = baselineReach(spec.baseline);
+  dataset.series.forEach((series, index) => {
+    const stored = byId.get(series.id);
+    let method: ForecastMethod = stored?.method ?? 'model';
+    if (stored === undefined) unseen.push(series.id);
+    if (series.values.length === 0) throw new DataError(`${where(dataset.source)}: a series has no points to forecast from`);
+    // The network needs its baseline's reach; shorter series get the seasonal naive forecast.
+    if (method === 'model' && series.values.length < Math.max(reach, 1)) method = 'seasonal_naive';
+    methods.push(method);
+    if (method !== 'model') return;
+    const state = stored === undefined ? stateFromHistory(series, spec, model) : stateOf(stored);
+    // Only the tail is read, so an old value that cannot be transformed does not block a forecast.
+    const from = Math.max(0, series.values.length - lookback - reach);
+    frames.push(frameFor(series, state, spec, dataset, 0, from));
+    framed.push(index);
+  });
 
-export function predictSeries(model: ModelFile, network: Network, dataset: Dataset, levels: number[], freqTimes = true): SeriesForecast[] {
-  const { lookback, horizon } = model.config;
-  const stored = storedStates(model);
-  // The stored scalers, with the last values and times of the data being forecast.
-  const states = currentStates(dataset, stored);
-  const inputs = forecastInput(dataset, stored, lookback); // (S, lookback, I)
-  const seriesCount = states.length;
-  const workspace = createWorkspace(network, seriesCount, lookback);
-  const prediction = networkForward(network, workspace, inputs, seriesCount, { training: false }); // (S, H)
-  const quantiles = intervalQuantiles(model.calibration, levels, horizon);
-  const cumulate = model.data.transform === 'diff';
-  return states.map((state, seriesIndex) => {
-    const space = new Float64Array(horizon); // (H) in the network's space, cumulated for diff
-    let running = 0;
-    for (let step = 0; step < horizon; step++) {
-      const value = prediction[seriesIndex * horizon + step]!;
-      running = cumulate ? running + value : value;
-      space[step] = running;
+  const outputs = new Float64Array(frames.length * horizon);
+  const batch = createBatch(Math.max(1, frames.length), spec);
+  if (frames.length > 0) {
+    const refs: WindowRefs = { count: frames.length, series: new Uint32Array(frames.length), origin: new Uint32Array(frames.length) };
+    frames.forEach((frame, k) => {
+      refs.series[k] = k;
+      refs.origin[k] = frame.values.length;
+    });
+    gatherBatch(frames, spec, refs, null, 0, frames.length, batch);
+    const perMember = networks.map((network) => {
+      const workspace = createWorkspace(network, frames.length, lookback);
+      return Float64Array.from(networkForward(network, workspace, batch.inputs, frames.length, { training: false, headInput: batch.headInput }).subarray(0, frames.length * horizon));
+    });
+    outputs.set(medianOf(perMember));
+    weighOutputs(outputs, model.data.correctionWeight);
+  }
+
+  const approximated = new Set<number>();
+  const widths = model.calibration === null ? null : levels.map((level) => {
+    const { perStep, approximated: capped } = halfWidths(model.calibration!, level);
+    if (capped) approximated.add(level);
+    return { level, perStep };
+  });
+  const framePosition = new Map(framed.map((index, position) => [index, position]));
+  const forecasts = dataset.series.map((series, index): SeriesForecast => {
+    const times = forecastTimes(series, dataset, horizon);
+    const method = methods[index]!;
+    const stored = byId.get(series.id);
+    if (method !== 'model') {
+      const nonNegative = stored?.nonNegative ?? series.values.every((value) => value >= 0);
+      return { id: series.id, times, ...baselinePrediction(method, series, horizon, model.data.season, levels, nonNegative) };
     }
-    const forecast = space.map((value, step) => toDataUnits(value, step, state));
-    const intervals = quantiles.map(({ level, perStep }) => {
+    const position = framePosition.get(index)!;
+    const frame = frames[position]!;
+    const forecast = new Float64Array(horizon);
+    for (let h = 0; h < horizon; h++) forecast[h] = toDataUnits(outputs[position * horizon + h]!, batch.base[position * horizon + h]!, frame.state);
+    const intervals = levels.map((level, l): IntervalBand => {
       const lower = new Float64Array(horizon);
       const upper = new Float64Array(horizon);
-      for (let step = 0; step < horizon; step++) {
-        // Every map to data units is increasing, so the band's ends map to the band's ends.
-        lower[step] = toDataUnits(space[step]! - perStep[step]!, step, state);
-        upper[step] = toDataUnits(space[step]! + perStep[step]!, step, state);
+      for (let h = 0; h < horizon; h++) {
+        const q = widths === null ? Number.NaN : widths[l]!.perStep[h]!;
+        const output = outputs[position * horizon + h]!;
+        const base = batch.base[position * horizon + h]!;
+        // g⁻¹ is increasing, so the band's ends map to the band's ends.
+        lower[h] = toDataUnits(output - q, base, frame.state);
+        upper[h] = toDataUnits(output + q, base, frame.state);
       }
       return { level, lower, upper };
     });
-    const times = new Float64Array(horizon);
-    if (freqTimes) for (let step = 0; step < horizon; step++) times[step] = addSteps(state.lastTime, dataset.freq, step + 1, clockOf(dataset.timeStyle));
-    return { id: state.id, times, forecast, intervals };
+    return { id: series.id, times, forecast, intervals, method };
   });
+  return { forecasts, unseen, approximated: [...approximated] };
 }
 
-function intervalQuantiles(calibration: ModelCalibration | null, levels: number[], horizon: number): { level: number; perStep: number[] }[] {
-  if (levels.length === 0) return [];
-  if (!calibration || calibration.residuals.every((step) => step.length === 0)) {
-    // No validation windows: no honest interval. NaN bounds are written as empty cells.
-    return levels.map((level) => ({ level, perStep: new Array<number>(horizon).fill(Number.NaN) }));
+/** Element-wise median of equally long arrays (the mean of the middle two for an even count). */
+export function medianOf(arrays: readonly Float64Array[]): Float64Array {
+  if (arrays.length === 1) return arrays[0]!;
+  const length = arrays[0]!.length;
+  const out = new Float64Array(length);
+  const column = new Float64Array(arrays.length);
+  for (let i = 0; i < length; i++) {
+    for (let k = 0; k < arrays.length; k++) column[k] = arrays[k]![i]!;
+    column.sort();
+    const mid = column.length >> 1;
+    out[i] = column.length % 2 === 1 ? column[mid]! : (column[mid - 1]! + column[mid]!) / 2;
   }
-  // A sketched step (401 kept of more) ranks among the true number of validation windows.
-  const countOf = (sorted: number[]): number => (sorted.length >= 401 ? Math.max(sorted.length, calibration.windows) : sorted.length);
-  return levels.map((level) => ({ level, perStep: calibration.residuals.map((sorted) => conformalQuantiles(sorted, level, countOf(sorted))) }));
+  return out;
+}
+
+/** Network outputs times the model's correction weight, in place. */
+export function weighOutputs(outputs: Float64Array, weight: number): Float64Array {
+  if (weight !== 1) for (let i = 0; i < outputs.length; i++) outputs[i] = outputs[i]! * weight;
+  return outputs;
 }

@@ -3,19 +3,22 @@
 import { readFileSync } from 'node:fs';
 import { DataError, InputError, where } from '../errors.js';
 import type { TimeStyle } from '../data/types.js';
+import type { CalendarCycle } from '../data/calendar-inputs.js';
 import type { Scaler } from '../data/scale.js';
-import type { TransformKind } from '../data/transform.js';
+import { BASELINE_KINDS, type BaselineKind } from '../data/baseline.js';
+import { TRANSFORM_KINDS, type TransformKind } from '../data/transform.js';
+import { FORECAST_METHODS, type ForecastMethod } from '../forecast/methods.js';
+import { CALENDAR_CYCLES } from '../data/calendar-inputs.js';
 import { paramLayout } from '../nn/layout.js';
-import { configProblem } from '../nn/network.js';
+import { configProblem, type NetworkConfig } from '../nn/network.js';
 import type { WeightsJson } from '../nn/serialize.js';
-import { SCALES, TRANSFORMS } from '../options/choices.js';
 import { backtestFlags, MAX_FEATURES, trainingFlags } from '../options/flags.js';
 import { checkStored, ValueProblem } from '../options/spec.js';
 import type { FlagSpec } from '../options/spec.js';
 import type { TrainingOptions } from '../train/options.js';
 
 export const MODEL_FORMAT = 'rnncast-model';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /**
  * The model's config, in the order it is written: the network's inputs and the training options it
@@ -23,15 +26,32 @@ export const MODEL_VERSION = 1;
  */
 const CONFIG_KEYS = [
   'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'lookback', 'horizon', 'inputs', 'loss', 'optimizer', 'lr',
-  'weightDecay', 'batchSize', 'epochs', 'patience', 'minDelta', 'clipNorm', 'clipValue', 'valSize', 'scale',
+  'weightDecay', 'batchSize', 'epochs', 'steps', 'maxTime', 'patience', 'minDelta', 'clipNorm', 'clipValue', 'valSize', 'scale',
+  'ensemble', 'fallback', 'forking', 'calendar',
 ] as const satisfies readonly (keyof TrainingOptions | 'inputs')[];
 
 type StoredOption = Exclude<(typeof CONFIG_KEYS)[number], 'inputs'>;
 
 export type ModelConfig = { [K in StoredOption]-?: Exclude<TrainingOptions[K], undefined> } & {
-  /** [target, ...features]: the network's input order. */
+  /** The network's inputs per step, in order: the target's level and changes, features, calendar (PRODUCT.md). */
   inputs: string[];
+  /** The head's known-future inputs next to the final hidden state, in order (empty: none). */
+  headInputs: string[];
 };
+
+/** The network a model's config describes. */
+export function networkConfigOf(config: ModelConfig): NetworkConfig {
+  return {
+    cell: config.cell,
+    inputSize: config.inputs.length,
+    headInputs: config.headInputs.length,
+    hiddenSize: config.hiddenSize,
+    numLayers: config.numLayers,
+    bidirectional: config.bidirectional,
+    dropout: config.dropout,
+    horizon: config.horizon,
+  };
+}
 
 export interface ModelSeries {
   id: string;
@@ -40,6 +60,17 @@ export interface ModelSeries {
   /** Last raw target value seen in training. */
   lastValue: number;
   rows: number;
+  /** The log applies to this series (auto decides per series). */
+  log: boolean;
+  /** Target normalization: (g(y) - level) / scale (prepare.ts). */
+  center: number;
+  scale: number;
+  nonNegative: boolean;
+  /** What forecasts this series: the network, or a baseline that beat it on validation. */
+  method: ForecastMethod;
+  /** Validation MAE per method, in data units (null: no validation target; the series was too short to train). */
+  validation: Record<ForecastMethod, number> | null;
+  /** One scaler per feature. */
   scaler: { kind: Scaler['kind']; inputs: { name: string; center: number; scale: number }[] };
 }
 
@@ -52,8 +83,20 @@ export interface ModelData {
   features: string[];
   idColumn: string | null;
   freq: string;
+  /** Season of the metrics and of the seasonal-naive fallback. */
   season: number;
+  /** The transform asked for (auto, or one applied to every series). */
   transform: TransformKind;
+  /** The baseline the network corrects (data/baseline.ts), and its season (1 for the kinds without one). */
+  baseline: BaselineKind;
+  baseSeason: number;
+  calendar: CalendarCycle[];
+  /** The head reads the calendar of every horizon step (config.headInputs of them). */
+  headCalendar: boolean;
+  /** The share of the network's correction kept (fitted on validation, in [0, 1]): forecast = baseline + weight · output · scale. */
+  correctionWeight: number;
+  /** What auto chose and why; null when the transform was given. */
+  why: string | null;
   timeStyle: TimeStyle;
   series: ModelSeries[];
   /** What the model saw: sha256 of the training input bytes and its row count. */
@@ -61,29 +104,64 @@ export interface ModelData {
 }
 
 export interface EpochRecord {
+  /** The validation round (a pass over the training windows, or ROUND_STEPS steps when that is shorter). */
   epoch: number;
+  /** Optimizer steps taken by the end of the round. */
+  step?: number;
   trainLoss: number;
   valLoss: number | null;
 }
 
-export type StoppedBy = 'early-stopping' | 'max-epochs' | 'interrupted' | 'diverged';
+export const STOPPED_BY = ['early-stopping', 'max-epochs', 'time-limit', 'interrupted', 'diverged'] as const;
+export type StoppedBy = (typeof STOPPED_BY)[number];
+
+export interface MemberTraining {
+  seed: number;
+  rounds: number;
+  bestEpoch: number;
+  steps: number;
+  stoppedBy: StoppedBy;
+  /** Validation loss of the untrained network (the baseline), and of the kept weights. */
+  initialLoss: number | null;
+  bestLoss: number | null;
+}
 
 export interface ModelTraining {
+  /** Rounds of the first member (the history's length). */
   epochs: number;
   bestEpoch: number;
+  steps: number;
   stoppedBy: StoppedBy;
   history: EpochRecord[];
   seed: number;
   seconds: number;
+  /** One per ensemble member, the first included. */
+  members: MemberTraining[];
 }
 
 /** Split-conformal calibration: per step ahead, sorted absolute residuals (a quantile sketch). */
 export interface ModelCalibration {
   method: 'split-conformal';
-  /** Residuals are measured in the scaled, transformed space; for diff, on the cumulated steps. */
-  space: 'scaled';
+  /** Residuals of the ensemble median in the network's normalized space ((g(y) - base) / scale). */
+  space: 'normalized';
   windows: number;
   residuals: number[][];
+  /** (H) root mean square residual per step, for levels the residuals are too few to read. */
+  rms: number[];
+}
+
+/** One `rnncast update`: when, what it saw that was new, and the validation loss on the newest windows before and after. */
+export interface ModelUpdate {
+  time: string;
+  rowsAdded: number;
+  /** Series of a panel the model had not seen, admitted by this update. */
+  seriesAdded: number;
+  /** Optimizer steps of the fine-tune (the first ensemble member's). */
+  steps: number;
+  /** Mean over the ensemble of the validation loss (scaled, as in training) before and after. */
+  valLossBefore: number | null;
+  valLossAfter: number | null;
+  seconds: number;
 }
 
 export interface ModelFile {
@@ -93,9 +171,14 @@ export interface ModelFile {
   rnncast: string;
   config: ModelConfig;
   data: ModelData;
+  /** The first ensemble member, in PyTorch's state_dict layout. */
   weights: WeightsJson;
+  /** The other members (--ensemble K: K - 1 of them), same layout. */
+  ensembleWeights: WeightsJson[];
   training: ModelTraining;
   calibration: ModelCalibration | null;
+  /** The lineage: every update since training, oldest first (absent: never updated). */
+  updates?: ModelUpdate[];
 }
 
 /** JSON without NaN: non-finite numbers become null (history may hold a diverged loss). */
@@ -178,7 +261,7 @@ function stringList(object: Json, key: string, path: string, context: string): s
  * config declares, the file has to hold at least that many numbers. Names the first short tensor.
  */
 function checkWeightsCover(config: ModelConfig, weights: Json, path: string): void {
-  const network = { ...config, inputSize: config.inputs.length };
+  const network = networkConfigOf(config);
   const problem = configProblem(network);
   if (problem !== null) throw new DataError(`${path}: model config: ${problem}`);
   const layout = paramLayout(network);
@@ -197,6 +280,131 @@ function checkWeightsCover(config: ModelConfig, weights: Json, path: string): vo
   }
 }
 
+function booleanField(object: Json, key: string, path: string, context: string): boolean {
+  const value = field(object, key, path, context);
+  if (typeof value !== 'boolean') throw new DataError(`${path}: ${context}${key} is ${JSON.stringify(value)}, expected true or false`);
+  return value;
+}
+
+function nullableNumber(object: Json, key: string, path: string, context: string, min: number, max: number): number | null {
+  return object[key] === null || object[key] === undefined ? null : numberField(object, key, path, context, min, max);
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function checkedWeights(config: ModelConfig, value: unknown, path: string, context: string): WeightsJson {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: ${context} must be an object`);
+  checkWeightsCover(config, value as Json, path);
+  return value as WeightsJson;
+}
+
+function checkedConfig(config: Json, path: string): ModelConfig {
+  const c = 'config.';
+  const inputs = stringList(config, 'inputs', path, c);
+  if (inputs.length < 1 || inputs.length > MAX_FEATURES + 1 + 16) throw new DataError(`${path}: config.inputs must name 1 to ${MAX_FEATURES + 17} inputs`);
+  const checked: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) checked[key] = key === 'inputs' ? inputs : flagField<unknown>(config, key, path, c, trainingFlags[key]);
+  const headInputs = stringList(config, 'headInputs', path, c);
+  if (headInputs.length > 100_000) throw new DataError(`${path}: config.headInputs names ${headInputs.length} inputs, more than 100000`);
+  return { ...(checked as Omit<ModelConfig, 'headInputs'>), headInputs };
+}
+
+function checkedSeries(item: unknown, index: number, features: string[], path: string): ModelSeries {
+  const s = `data.series[${index}].`;
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DataError(`${path}: ${s.slice(0, -1)} must be an object`);
+  const entry = item as Json;
+  const scaler = objectField(entry, 'scaler', path, s);
+  const scalerInputs = field(scaler, 'inputs', path, `${s}scaler.`);
+  if (!Array.isArray(scalerInputs) || scalerInputs.length !== features.length) {
+    throw new DataError(`${path}: ${s}scaler.inputs must have one entry per feature (${features.length})`);
+  }
+  const validation = entry.validation;
+  let scores: Record<ForecastMethod, number> | null = null;
+  if (validation !== null && validation !== undefined) {
+    const v = objectField(entry, 'validation', path, s);
+    scores = Object.fromEntries(FORECAST_METHODS.map((method) => [method, v[method] === null ? Number.NaN : numberField(v, method, path, `${s}validation.`, 0, Number.MAX_VALUE)])) as Record<ForecastMethod, number>;
+  }
+  const scale = numberField(entry, 'scale', path, s, Number.MIN_VALUE, FLOAT32_MAX);
+  return {
+    id: stringField(entry, 'id', path, s),
+    lastTime: stringField(entry, 'lastTime', path, s),
+    lastValue: numberField(entry, 'lastValue', path, s, -Number.MAX_VALUE, Number.MAX_VALUE),
+    rows: numberField(entry, 'rows', path, s, 0, 1e12, true),
+    log: booleanField(entry, 'log', path, s),
+    center: numberField(entry, 'center', path, s, -FLOAT32_MAX, FLOAT32_MAX),
+    scale,
+    nonNegative: booleanField(entry, 'nonNegative', path, s),
+    method: stringField(entry, 'method', path, s, FORECAST_METHODS) as ForecastMethod,
+    validation: scores,
+    scaler: {
+      kind: stringField(scaler, 'kind', path, `${s}scaler.`, ['standard', 'minmax', 'none']) as Scaler['kind'],
+      inputs: scalerInputs.map((input: unknown, inputIndex: number) => {
+        const p = `${s}scaler.inputs[${inputIndex}].`;
+        if (input === null || typeof input !== 'object') throw new DataError(`${path}: ${p.slice(0, -1)} must be an object`);
+        const inputJson = input as Json;
+        return {
+          name: stringField(inputJson, 'name', path, p),
+          center: numberField(inputJson, 'center', path, p, -FLOAT32_MAX, FLOAT32_MAX),
+          scale: numberField(inputJson, 'scale', path, p, Number.MIN_VALUE, FLOAT32_MAX),
+        };
+      }),
+    },
+  };
+}
+
+function checkedTraining(training: Json, path: string): ModelTraining {
+  const t = 'training.';
+  const history = field(training, 'history', path, t);
+  if (!Array.isArray(history)) throw new DataError(`${path}: training.history must be a list`);
+  const members = field(training, 'members', path, t);
+  if (!Array.isArray(members) || members.length === 0) throw new DataError(`${path}: training.members must be a non-empty list`);
+  return {
+    epochs: numberField(training, 'epochs', path, t, 0, 1e9, true),
+    bestEpoch: numberField(training, 'bestEpoch', path, t, 0, 1e9, true),
+    steps: numberField(training, 'steps', path, t, 0, 1e12, true),
+    stoppedBy: stringField(training, 'stoppedBy', path, t, STOPPED_BY) as StoppedBy,
+    history: history as EpochRecord[],
+    seed: flagField(training, 'seed', path, t, trainingFlags.seed),
+    seconds: numberField(training, 'seconds', path, t, 0, 1e12),
+    members: members.map((item: unknown, index: number): MemberTraining => {
+      const m = `training.members[${index}].`;
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DataError(`${path}: ${m.slice(0, -1)} must be an object`);
+      const member = item as Json;
+      return {
+        seed: numberField(member, 'seed', path, m, 0, 2 ** 32 - 1, true),
+        rounds: numberField(member, 'rounds', path, m, 0, 1e9, true),
+        bestEpoch: numberField(member, 'bestEpoch', path, m, 0, 1e9, true),
+        steps: numberField(member, 'steps', path, m, 0, 1e12, true),
+        stoppedBy: stringField(member, 'stoppedBy', path, m, STOPPED_BY) as StoppedBy,
+        initialLoss: nullableNumber(member, 'initialLoss', path, m, 0, Number.MAX_VALUE),
+        bestLoss: nullableNumber(member, 'bestLoss', path, m, 0, Number.MAX_VALUE),
+      };
+    }),
+  };
+}
+
+function checkedCalibration(cal: Json, horizon: number, path: string): ModelCalibration {
+  const residuals = field(cal, 'residuals', path, 'calibration.');
+  const sortedSteps = (value: unknown): value is number[][] =>
+    Array.isArray(value) &&
+    value.length === horizon &&
+    value.every((step) => Array.isArray(step) && step.every((r, i) => typeof r === 'number' && r >= 0 && r <= FLOAT32_MAX && (i === 0 || r >= (step[i - 1] as number))));
+  if (!sortedSteps(residuals)) {
+    throw new DataError(`${path}: calibration.residuals must hold one ascending list of non-negative numbers per step (${horizon})`);
+  }
+  const rms = field(cal, 'rms', path, 'calibration.');
+  if (!Array.isArray(rms) || rms.length !== horizon || rms.some((r) => r !== null && (typeof r !== 'number' || !(r >= 0 && r <= FLOAT32_MAX)))) {
+    throw new DataError(`${path}: calibration.rms must hold one non-negative number per step (${horizon})`);
+  }
+  return {
+    method: 'split-conformal',
+    space: 'normalized',
+    windows: numberField(cal, 'windows', path, 'calibration.', 0, 1e12, true),
+    residuals,
+    rms: rms.map((r) => (r === null ? Number.NaN : (r as number))),
+  };
+}
+
 /** Checks everything the tool relies on; the weights' shapes are checked by importWeights. */
 export function validateModel(value: unknown, path: string): ModelFile {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DataError(`${path}: not an rnncast model file (expected a JSON object)`);
@@ -204,56 +412,30 @@ export function validateModel(value: unknown, path: string): ModelFile {
   if (root.format !== MODEL_FORMAT) throw new DataError(`${path}: not an rnncast model file (format is ${JSON.stringify(root.format ?? null)}, expected "${MODEL_FORMAT}")`);
   if (typeof root.version !== 'number' || !Number.isInteger(root.version)) throw new DataError(`${path}: model file has no valid version`);
   if (root.version > MODEL_VERSION) throw new DataError(`${path}: model file version ${root.version} is newer than this rnncast reads (${MODEL_VERSION}); upgrade rnncast`);
-  if (root.version < 1) throw new DataError(`${path}: model file version ${root.version} is not supported`);
+  if (root.version < MODEL_VERSION) {
+    throw new DataError(`${path}: model file version ${root.version} was written by an older rnncast (${typeof root.rnncast === 'string' ? root.rnncast : 'unknown'}) whose models forecast differently; train it again with this version`);
+  }
 
-  const config = objectField(root, 'config', path);
-  const c = 'config.';
-  const inputs = stringList(config, 'inputs', path, c);
-  if (inputs.length < 1 || inputs.length > MAX_FEATURES + 1) throw new DataError(`${path}: config.inputs must name 1 to ${MAX_FEATURES + 1} columns`);
-  const checked: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) checked[key] = key === 'inputs' ? inputs : flagField<unknown>(config, key, path, c, trainingFlags[key]);
-  const checkedConfig = checked as ModelConfig;
-
+  const config = checkedConfig(objectField(root, 'config', path), path);
   const data = objectField(root, 'data', path);
   const d = 'data.';
   const features = stringList(data, 'features', path, d);
   const target = stringField(data, 'target', path, d);
-  if (inputs[0] !== target || inputs.length !== features.length + 1 || features.some((name, index) => inputs[index + 1] !== name)) {
-    throw new DataError(`${path}: config.inputs ${JSON.stringify(inputs)} does not match data.target and data.features`);
+  if (config.inputs[0] !== `${target}:level` || features.some((name) => !config.inputs.includes(name))) {
+    throw new DataError(`${path}: config.inputs ${JSON.stringify(config.inputs)} does not match data.target and data.features`);
   }
   const idColumn = data.idColumn;
   if (idColumn !== null && typeof idColumn !== 'string') throw new DataError(`${path}: data.idColumn must be a name or null`);
   const seriesValue = field(data, 'series', path, d);
   if (!Array.isArray(seriesValue) || seriesValue.length === 0) throw new DataError(`${path}: data.series must be a non-empty list`);
-  const series = seriesValue.map((item: unknown, index: number): ModelSeries => {
-    const s = `data.series[${index}].`;
-    if (item === null || typeof item !== 'object') throw new DataError(`${path}: ${s.slice(0, -1)} must be an object`);
-    const entry = item as Json;
-    const scaler = objectField(entry, 'scaler', path, s);
-    const scalerInputs = field(scaler, 'inputs', path, `${s}scaler.`);
-    if (!Array.isArray(scalerInputs) || scalerInputs.length !== inputs.length) {
-      throw new DataError(`${path}: ${s}scaler.inputs must have one entry per input (${inputs.length})`);
-    }
-    return {
-      id: stringField(entry, 'id', path, s),
-      lastTime: stringField(entry, 'lastTime', path, s),
-      lastValue: numberField(entry, 'lastValue', path, s, -Number.MAX_VALUE, Number.MAX_VALUE),
-      rows: numberField(entry, 'rows', path, s, 0, 1e12, true),
-      scaler: {
-        kind: stringField(scaler, 'kind', path, `${s}scaler.`, SCALES) as Scaler['kind'],
-        inputs: scalerInputs.map((input: unknown, inputIndex: number) => {
-          const p = `${s}scaler.inputs[${inputIndex}].`;
-          if (input === null || typeof input !== 'object') throw new DataError(`${path}: ${p.slice(0, -1)} must be an object`);
-          const inputJson = input as Json;
-          const scale = numberField(inputJson, 'scale', path, p, -Number.MAX_VALUE, Number.MAX_VALUE);
-          if (scale === 0) throw new DataError(`${path}: ${p}scale is 0`);
-          return { name: stringField(inputJson, 'name', path, p), center: numberField(inputJson, 'center', path, p, -Number.MAX_VALUE, Number.MAX_VALUE), scale };
-        }),
-      },
-    };
-  });
+  const series = seriesValue.map((item: unknown, index: number) => checkedSeries(item, index, features, path));
+  const calendar = stringList(data, 'calendar', path, d);
+  if (calendar.some((cycle) => !(CALENDAR_CYCLES as readonly string[]).includes(cycle))) {
+    throw new DataError(`${path}: data.calendar ${JSON.stringify(calendar)}: expected cycles among ${CALENDAR_CYCLES.join(', ')}`);
+  }
   const timeStyle = objectField(data, 'timeStyle', path, d) as unknown as TimeStyle;
   const fingerprint = objectField(data, 'fingerprint', path, d);
+  const why = data.why;
   const checkedData: ModelData = {
     timeColumn: stringField(data, 'timeColumn', path, d),
     target,
@@ -262,52 +444,62 @@ export function validateModel(value: unknown, path: string): ModelFile {
     idColumn: idColumn as string | null,
     freq: stringField(data, 'freq', path, d),
     season: flagField(data, 'season', path, d, backtestFlags.season),
-    transform: stringField(data, 'transform', path, d, TRANSFORMS) as TransformKind,
+    transform: stringField(data, 'transform', path, d, TRANSFORM_KINDS) as TransformKind,
+    baseline: stringField(data, 'baseline', path, d, BASELINE_KINDS) as BaselineKind,
+    baseSeason: numberField(data, 'baseSeason', path, d, 1, 1e6, true),
+    calendar: calendar as CalendarCycle[],
+    headCalendar: booleanField(data, 'headCalendar', path, d),
+    correctionWeight: numberField(data, 'correctionWeight', path, d, 0, 1),
+    why: typeof why === 'string' ? why : null,
     timeStyle,
     series,
     fingerprint: { sha256: stringField(fingerprint, 'sha256', path, 'data.fingerprint.'), rows: numberField(fingerprint, 'rows', path, 'data.fingerprint.', 0, 1e12, true) },
   };
 
-  const weights = objectField(root, 'weights', path);
-  checkWeightsCover(checkedConfig, weights, path);
-  const training = objectField(root, 'training', path);
-  const t = 'training.';
-  const history = field(training, 'history', path, t);
-  if (!Array.isArray(history)) throw new DataError(`${path}: training.history must be a list`);
-  const checkedTraining: ModelTraining = {
-    epochs: numberField(training, 'epochs', path, t, 0, 1e9, true),
-    bestEpoch: numberField(training, 'bestEpoch', path, t, 0, 1e9, true),
-    stoppedBy: stringField(training, 'stoppedBy', path, t, ['early-stopping', 'max-epochs', 'interrupted', 'diverged']) as StoppedBy,
-    history: history as EpochRecord[],
-    seed: flagField(training, 'seed', path, t, trainingFlags.seed),
-    seconds: numberField(training, 'seconds', path, t, 0, 1e12),
-  };
+  const weights = checkedWeights(config, root.weights, path, 'weights');
+  const extra = root.ensembleWeights ?? [];
+  if (!Array.isArray(extra) || extra.length !== config.ensemble - 1) {
+    throw new DataError(`${path}: ensembleWeights must list ${config.ensemble - 1} more member${config.ensemble === 2 ? '' : 's'} (config.ensemble ${config.ensemble})`);
+  }
+  const ensembleWeights = extra.map((member: unknown, index: number) => checkedWeights(config, member, path, `ensembleWeights[${index}]`));
+  const training = checkedTraining(objectField(root, 'training', path), path);
 
   let calibration: ModelCalibration | null = null;
-  if (root.calibration !== null && root.calibration !== undefined) {
-    const cal = objectField(root, 'calibration', path);
-    const residuals = field(cal, 'residuals', path, 'calibration.');
-    if (
-      !Array.isArray(residuals) ||
-      residuals.length !== checkedConfig.horizon ||
-      residuals.some((step) => !Array.isArray(step) || step.some((r) => typeof r !== 'number' || !(r >= 0)))
-    ) {
-      throw new DataError(`${path}: calibration.residuals must hold one list of non-negative numbers per step (${checkedConfig.horizon})`);
-    }
-    calibration = { method: 'split-conformal', space: 'scaled', windows: numberField(cal, 'windows', path, 'calibration.', 0, 1e12, true), residuals: residuals as number[][] };
-  }
+  if (root.calibration !== null && root.calibration !== undefined) calibration = checkedCalibration(objectField(root, 'calibration', path), config.horizon, path);
 
+  const updates = root.updates === undefined ? undefined : checkedUpdates(root.updates, path);
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     created: typeof root.created === 'string' ? root.created : '',
     rnncast: typeof root.rnncast === 'string' ? root.rnncast : '',
-    config: checkedConfig,
+    config,
     data: checkedData,
-    weights: weights as WeightsJson,
-    training: checkedTraining,
+    weights,
+    ensembleWeights,
+    training,
     calibration,
+    ...(updates === undefined ? {} : { updates }),
   };
+}
+
+function checkedUpdates(value: unknown, path: string): ModelUpdate[] {
+  if (!Array.isArray(value)) throw new DataError(`${path}: updates must be a list`);
+  return value.map((item: unknown, index: number): ModelUpdate => {
+    const u = `updates[${index}].`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DataError(`${path}: ${u.slice(0, -1)} must be an object`);
+    const entry = item as Json;
+    const loss = (key: string): number | null => (entry[key] === null ? null : numberField(entry, key, path, u, 0, Number.MAX_VALUE));
+    return {
+      time: stringField(entry, 'time', path, u),
+      rowsAdded: numberField(entry, 'rowsAdded', path, u, 0, 1e12, true),
+      seriesAdded: numberField(entry, 'seriesAdded', path, u, 0, 1e12, true),
+      steps: numberField(entry, 'steps', path, u, 0, 1e12, true),
+      valLossBefore: loss('valLossBefore'),
+      valLossAfter: loss('valLossAfter'),
+      seconds: numberField(entry, 'seconds', path, u, 0, 1e12),
+    };
+  });
 }
 
 /** Reads and validates a model file: missing → 66, anything malformed → 65. */

@@ -11,10 +11,10 @@ export type RunStatus = 'ok' | 'skipped' | 'failed' | 'gate-failed' | 'stale-mod
 
 export interface SeriesChoice {
   id: string;
-  /** The transform that series is trained and forecast with. */
-  transform?: string;
+  /** The log applies to this series (transform auto decides per series). */
+  log: boolean;
   /** What forecasts it: the network, or a baseline the safety net chose. */
-  method?: string;
+  method: string;
 }
 
 export interface RunRecord {
@@ -38,7 +38,10 @@ export interface RunRecord {
     numLayers: number;
     lookback: number;
     horizon: number;
+    /** The transform asked for, and the baseline the network corrects. */
     transform: string;
+    baseline: string;
+    ensemble: number;
     /** Best validation loss (scaled space) of the training behind it; null without a validation split. */
     valLoss: number | null;
     seriesChoices: SeriesChoice[];

@@ -2,7 +2,7 @@
 // yargs' choices, --help, the model loader and the core's union types all come from these.
 
 /** The commands that read flags. A flag belongs to the commands whose groups list it (flags.ts). */
-export const COMMANDS = ['inspect', 'train', 'forecast', 'backtest'] as const;
+export const COMMANDS = ['inspect', 'train', 'forecast', 'backtest', 'update'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const CELLS = ['lstm', 'gru'] as const;
@@ -17,8 +17,15 @@ export type TrainingLoss = (typeof LOSSES)[number];
 export const SCALES = ['standard', 'minmax', 'none'] as const;
 export type ScaleKind = (typeof SCALES)[number];
 
-export const TRANSFORMS = ['none', 'log', 'diff'] as const;
+export const TRANSFORMS = ['auto', 'none', 'log', 'diff', 'log-diff', 'seasonal-diff', 'log-seasonal-diff'] as const;
 export type TransformKind = (typeof TRANSFORMS)[number];
+
+/** What can forecast a series: the network, or a baseline the safety net picks instead. */
+export const FORECAST_METHODS = ['model', 'naive', 'seasonal_naive', 'drift'] as const;
+export type ForecastMethod = (typeof FORECAST_METHODS)[number];
+
+export const FALLBACK_POLICIES = ['auto', 'none'] as const;
+export type FallbackPolicy = (typeof FALLBACK_POLICIES)[number];
 
 export const FILL_POLICIES = ['interpolate', 'ffill', 'zero', 'drop', 'error'] as const;
 export type FillPolicy = (typeof FILL_POLICIES)[number];

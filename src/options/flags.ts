@@ -8,12 +8,12 @@
 // are chosen by the core (horizon by frequency, lookback from season and horizon).
 import { availableParallelism } from 'node:os';
 import {
-  CELLS, FILL_POLICIES, GATE_BASELINES, GATE_METRICS, LOSSES, OPTIMIZERS, OUTPUT_FORMATS, REFITS, SCALES, TRANSFORMS,
+  CELLS, FALLBACK_POLICIES, FILL_POLICIES, GATE_BASELINES, GATE_METRICS, LOSSES, OPTIMIZERS, OUTPUT_FORMATS, REFITS, SCALES, TRANSFORMS,
 } from './choices.js';
 import type { CommandName } from './choices.js';
 import { choice, integer, names, parsed, real, text, toggle } from './spec.js';
 import type { FlagGroup } from './spec.js';
-import { parseDelimiter, parseLevels, parseWait, parseZone } from './values.js';
+import { parseDelimiter, parseDuration, parseLevels, parseWait, parseZone } from './values.js';
 
 const DATA = 'Data:';
 const MODEL = 'Model:';
@@ -58,20 +58,25 @@ export const trainingFlags = {
   dropout: real({ min: 0, below: 1, default: 0, describe: 'dropout between recurrent layers (training only)', group: MODEL }),
   horizon: integer({ min: 1, max: 100_000, describe: 'steps forecast at once', defaultText: 'by frequency', group: MODEL }),
   lookback: integer({ min: 1, max: 100_000, describe: 'window length', defaultText: 'from season and horizon', group: MODEL }),
-  epochs: integer({ min: 1, max: 1_000_000, default: 200, describe: 'upper bound on epochs', group: TRAINING }),
+  epochs: integer({ min: 1, max: 1_000_000, default: 200, describe: 'passes over the training windows at most', group: TRAINING }),
+  steps: integer({ min: 1, max: 100_000_000, default: 2000, describe: 'optimizer steps at most (windows are sampled, so long series stay fast)', group: TRAINING }),
+  maxTime: parsed({ default: null as number | null, defaultText: 'none', describe: 'training time budget, e.g. 90s, 10m, 1h30m; the best model so far is kept', group: TRAINING, expected: 'a duration such as 90s, 10m or 1h30m', parse: parseDuration }),
+  ensemble: integer({ min: 1, max: 64, default: 1, describe: 'networks from different seeds, combined by the median per step', group: TRAINING }),
+  fallback: choice(FALLBACK_POLICIES, { default: 'auto', describe: 'per series, a baseline that clearly beats the network on validation forecasts it', group: TRAINING }),
+  forking: toggle({ default: false, describe: 'train the head at every step of the window (forking sequences), not only the last', group: TRAINING }),
+  calendar: toggle({ default: true, describe: 'calendar inputs (hour of day, day of week, day of year) as sine/cosine pairs', group: TRAINING }),
   batchSize: integer({ min: 1, max: 1_000_000, default: 32, describe: 'windows per mini-batch', group: TRAINING }),
   lr: real({ above: 0, max: 10, default: 0.001, describe: 'learning rate', group: TRAINING }),
   optimizer: choice(OPTIMIZERS, { default: 'adam', describe: 'optimizer', group: TRAINING }),
   weightDecay: real({ min: 0, max: 1e6, default: 0, describe: 'L2 weight decay (decoupled for adamw)', group: TRAINING }),
   loss: choice(LOSSES, { default: 'mse', describe: 'training loss', group: TRAINING }),
-  patience: integer({ min: 1, max: 1_000_000, default: 20, describe: 'epochs without validation improvement before stopping', group: TRAINING }),
+  patience: integer({ min: 1, max: 1_000_000, default: 20, describe: 'validation rounds without improvement before stopping', group: TRAINING }),
   minDelta: real({ min: 0, max: 1e12, default: 0, describe: 'smallest improvement that resets patience', group: TRAINING }),
   clipNorm: real({ min: 0, max: 1e12, default: 1.0, describe: 'global L2 gradient norm limit; 0 = off', group: TRAINING }),
   clipValue: real({ above: 0, max: 1e12, default: null, describe: 'element-wise gradient limit', group: TRAINING }),
   valSize: real({ min: 0, below: 1, default: 0.2, describe: 'share of the most recent windows held out for validation', group: TRAINING }),
   scale: choice(SCALES, { default: 'standard', describe: 'per-series scaling, fit on the training part', group: TRAINING }),
-  // PRODUCT.md says none; diff wins on the bundled monthly data (README, "Choices").
-  transform: choice(TRANSFORMS, { default: 'diff', describe: 'target transform, inverted on output', group: TRAINING }),
+  transform: choice(TRANSFORMS, { default: 'auto', describe: 'target transform: the log and the baseline the network corrects', group: TRAINING }),
   seed: integer({ min: 0, max: 2 ** 32 - 1, default: 42, describe: 'random seed: same data + flags + seed, same model', group: TRAINING }),
   jobs: integer({ min: 1, max: 256, default: () => Math.max(1, availableParallelism()), defaultText: 'number of cores', describe: 'worker threads', group: TRAINING }),
 };
@@ -119,6 +124,18 @@ export const backtestFlags = {
   json: toggle({ default: false, describe: 'print the metrics document on standard output', group: OUTPUT }),
 };
 
+/** update: the model to fine-tune, and the fine-tune's budget; the model file fixes everything else. */
+export const updateFlags = {
+  model: path('the model file to update (required)', 'm', MODEL),
+  output: path('where to write the updated model (required; may be the -m file)', 'o'),
+  steps: integer({ min: 1, max: 100_000_000, default: 300, describe: 'optimizer steps at most, per ensemble member', group: TRAINING }),
+  maxTime: trainingFlags.maxTime,
+  lr: real({ above: 0, max: 10, describe: 'learning rate of the fine-tune (the optimizer starts afresh)', defaultText: "the model's", group: TRAINING }),
+  patience: integer({ min: 1, max: 1_000_000, default: 5, describe: 'validation rounds without improvement before stopping', group: TRAINING }),
+  seed: trainingFlags.seed,
+  jobs: trainingFlags.jobs,
+};
+
 /** The commands that write files: no overlapping runs, a record of every run, skipping unchanged input. */
 export const runFlags = {
   lock: toggle({ default: true, describe: 'lock the first output file (FILE.lock) so two runs never write it at once; --no-lock turns it off', group: RUNS }),
@@ -133,4 +150,5 @@ export const COMMAND_FLAGS: Record<CommandName, readonly FlagGroup[]> = {
   train: [dataFlags, trainingFlags, trainFlags, runFlags, generalFlags],
   forecast: [dataFlags, trainingFlags, forecastFlags, runFlags, generalFlags],
   backtest: [dataFlags, trainingFlags, backtestFlags, runFlags, generalFlags],
+  update: [dataFlags, updateFlags, runFlags, generalFlags],
 };

@@ -1,44 +1,31 @@
-// From a cleaned dataset to a complete model file: defaults from the data, windows, training,
-// and the split-conformal calibration behind the prediction intervals.
-import { DataError, UsageError, where } from '../errors.js';
-import { checkSeriesLength, chooseLookback } from '../data/defaults.js';
-import { prepareTraining } from '../data/prepare.js';
-import type { Prepared, WindowSet } from '../data/prepare.js';
-import { defaultHorizon, formatTime, seasonLength } from '../data/time.js';
+// From a cleaned dataset to a complete model file: settings from the data, frames and windows,
+// the ensemble's training, the safety net per series, and the split-conformal calibration behind
+// the prediction intervals.
+import { UsageError } from '../errors.js';
+import { fitFrame, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import type { ScaleKind } from '../data/scale.js';
+import type { FallbackPolicy } from '../forecast/methods.js';
+import { formatTime } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
 import { MODEL_FORMAT, MODEL_VERSION } from '../io/model-file.js';
-import type { ModelCalibration, ModelFile } from '../io/model-file.js';
-import { configProblem, createWorkspace, networkForward } from '../nn/network.js';
+import type { MemberTraining, ModelCalibration, ModelFile, ModelSeries } from '../io/model-file.js';
+import { configProblem } from '../nn/network.js';
 import type { Network, NetworkConfig } from '../nn/network.js';
 import { exportWeights } from '../nn/serialize.js';
 import { trainNetwork } from './loop.js';
 import type { TrainHooks, TrainResult } from './loop.js';
 import type { TrainingOptions } from './options.js';
+import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
+import { resolveSettings, type FitSettings } from './settings.js';
 
-export interface FitSettings {
-  lookback: number;
-  horizon: number;
-  season: number;
-}
+export type { FitSettings } from './settings.js';
+export { resolveSettings } from './settings.js';
 
-/** Horizon by frequency, lookback from season and horizon, both checked against the data. */
-export function resolveSettings(dataset: Dataset, options: TrainingOptions, seasonOverride?: number): FitSettings {
-  const season = seasonOverride ?? seasonLength(dataset.freq);
-  const horizon = options.horizon ?? defaultHorizon(dataset.freq);
-  const shortestSeries = Math.min(...dataset.series.map((series) => series.values.length));
-  const lookback =
-    options.lookback ?? chooseLookback({ season, horizon, shortestSeries, valSize: options.valSize, transform: options.transform });
-  if (lookback < 1) {
-    throw new UsageError(`--horizon ${horizon} leaves no room for a lookback window in a series of ${shortestSeries} points; use a smaller --horizon`);
-  }
-  checkSeriesLength(dataset, lookback, horizon, options.valSize, dataset.source, options.transform);
-  return { lookback, horizon, season };
-}
-
-export function networkConfigFor(options: TrainingOptions, inputSize: number, horizon: number): NetworkConfig {
+export function networkConfigFor(options: TrainingOptions, inputs: number, horizon: number, headInputs: number): NetworkConfig {
   return {
     cell: options.cell,
-    inputSize,
+    inputSize: inputs,
+    headInputs,
     hiddenSize: options.hiddenSize,
     numLayers: options.numLayers,
     bidirectional: options.bidirectional,
@@ -47,41 +34,13 @@ export function networkConfigFor(options: TrainingOptions, inputSize: number, ho
   };
 }
 
+const FIXED_WEIGHT = process.env.XRN_SHRINK === undefined ? undefined : Number(process.env.XRN_SHRINK);
+
 // Enough points per step to read any interval level to about half a percent.
 const CALIBRATION_SKETCH = 401;
-
-/**
- * Absolute validation residuals per step ahead, in the scaled, transformed space. For diff the
- * steps are cumulated first, so a residual is the error of the level, not of one difference.
- */
-export function validationResiduals(network: Network, windows: WindowSet, lookback: number, cumulate: boolean): ModelCalibration {
-  const { horizon } = network.config;
-  const perStep: number[][] = Array.from({ length: horizon }, () => []);
-  if (windows.count > 0) {
-    const batchSize = Math.min(256, windows.count);
-    const workspace = createWorkspace(network, batchSize, lookback);
-    const inputStride = lookback * windows.inputSize;
-    for (let start = 0; start < windows.count; start += batchSize) {
-      const count = Math.min(batchSize, windows.count - start);
-      const inputs = windows.inputs.subarray(start * inputStride, (start + count) * inputStride);
-      const prediction = networkForward(network, workspace, inputs, count, { training: false });
-      for (let row = 0; row < count; row++) {
-        const window = start + row;
-        let predicted = 0;
-        let actual = 0;
-        for (let step = 0; step < horizon; step++) {
-          const p = prediction[row * horizon + step]!;
-          const y = windows.targets[window * horizon + step]!;
-          predicted = cumulate ? predicted + p : p;
-          actual = cumulate ? actual + y : y;
-          if (windows.mask[window * horizon + step]) perStep[step]!.push(Math.abs(predicted - actual));
-        }
-      }
-    }
-  }
-  const residuals = perStep.map((values) => sketch(values.sort((a, b) => a - b), CALIBRATION_SKETCH));
-  return { method: 'split-conformal', space: 'scaled', windows: windows.count, residuals };
-}
+// Early stopping reads at most this many validation windows (spread evenly over the series);
+// the safety net and the calibration read them all.
+export const MAX_STOPPING_WINDOWS = 2048;
 
 /** Evenly spaced order statistics of a sorted list, so big validation sets stay small on disk. */
 function sketch(sorted: number[], points: number): number[] {
@@ -93,45 +52,141 @@ function sketch(sorted: number[], points: number): number[] {
 
 const roundResidual = (value: number): number => Number(value.toPrecision(7));
 
-/**
- * Values beyond about 1e154 overflow the scaler's sum of squares (or max - min): the network would
- * see zeros and the forecast would be empty cells with exit 0. Refuse with the column instead.
- */
-function checkScalers(prepared: Prepared, inputs: string[], source: string, scale: TrainingOptions['scale']): void {
-  for (const series of prepared.series) {
-    series.scalers.forEach((scaler, index) => {
-      if (Number.isFinite(scaler.center) && Number.isFinite(scaler.scale)) return;
-      const which = series.id === '' ? '' : ` of series '${series.id}'`;
-      throw new DataError(`${where(source)}: column '${inputs[index]}'${which} holds values too large to scale (--scale ${scale}); rescale the column (e.g. to thousands)`);
-    });
+export function calibrationFrom(selection: Selection): ModelCalibration {
+  const rms = selection.residuals.map((step) => (step.length === 0 ? Number.NaN : roundResidual(Math.sqrt(step.reduce((sum, r) => sum + r * r, 0) / step.length))));
+  return { method: 'split-conformal', space: 'normalized', windows: selection.windows, residuals: selection.residuals.map((step) => sketch(step, CALIBRATION_SKETCH)), rms };
+}
+
+/** At most `limit` of the windows, evenly spread, in order (early stopping on big panels stays cheap). */
+export function thinWindows(refs: WindowRefs, limit: number): WindowRefs {
+  if (refs.count <= limit) return refs;
+  const thinned: WindowRefs = { count: limit, series: new Uint32Array(limit), origin: new Uint32Array(limit) };
+  for (let k = 0; k < limit; k++) {
+    const from = Math.floor(((k + 0.5) * refs.count) / limit);
+    thinned.series[k] = refs.series[from]!;
+    thinned.origin[k] = refs.origin[from]!;
   }
+  return thinned;
 }
 
 export interface FitResult {
   model: ModelFile;
-  prepared: Prepared;
+  /** The ensemble, first member first. */
+  networks: Network[];
+  /** The first member's training (progress, charts). */
   result: TrainResult;
   settings: FitSettings;
+  /** Series of a panel too short to train on, forecast by a baseline. */
+  skipped: string[];
 }
 
-export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks: TrainHooks & { toolVersion: string; seasonOverride?: number }): Promise<FitResult> {
-  const settings = resolveSettings(dataset, options, hooks.seasonOverride);
-  const prepared = prepareTraining(dataset, {
-    lookback: settings.lookback,
-    horizon: settings.horizon,
-    valSize: options.valSize,
-    scale: options.scale,
-    transform: options.transform,
+export interface FitHooks extends TrainHooks {
+  toolVersion: string;
+  seasonOverride?: number;
+}
+
+function memberRecord(result: TrainResult, seed: number): MemberTraining {
+  return {
+    seed,
+    rounds: result.history.length,
+    bestEpoch: result.bestRound,
+    steps: result.steps,
+    stoppedBy: result.stoppedBy,
+    initialLoss: Number.isFinite(result.initialLoss) ? result.initialLoss : null,
+    bestLoss: Number.isFinite(result.bestLoss) ? result.bestLoss : null,
+  };
+}
+
+/** The series that train: their frames (trainIndices[i] is frame i's position in Dataset.series) and validation windows. */
+export interface TrainedFrames {
+  dataset: Dataset;
+  trainIndices: readonly number[];
+  frames: readonly SeriesFrame[];
+  spec: PipelineSpec;
+  val: WindowRefs;
+}
+
+/** Member k's seed: far apart for neighbouring seeds, the same for any --jobs. */
+export function memberSeed(seed: number, member: number): number {
+  return (seed + member * 0x9e3779b1) >>> 0;
+}
+
+/**
+ * After training: the ensemble's validation forecasts, the share of its correction kept, and per
+ * series the method that forecasts it (the safety net) with the residuals behind the intervals.
+ * Nothing without validation windows, or when interrupted.
+ */
+export async function assessEnsemble(networks: readonly Network[], trained: TrainedFrames, season: number, fallback: FallbackPolicy, signal?: AbortSignal): Promise<{ selection: Selection | null; weight: number }> {
+  const { dataset, trainIndices, frames, spec, val } = trained;
+  if (val.count === 0) return { selection: null, weight: 1 };
+  const outputs = await ensembleOutputs(networks, frames, spec, val, signal);
+  if (outputs === null) return { selection: null, weight: 1 };
+  const weight = FIXED_WEIGHT ?? (spec.baseline.kind === 'none' ? 1 : correctionWeight(outputs, frames, spec, val));
+  weighOutputs(outputs, weight);
+  const raw = trainIndices.map((index) => dataset.series[index]!.values);
+  return { selection: selectMethods(outputs, frames, raw, spec, val, season, fallback), weight };
+}
+
+/** The model file's record of every series of the data, in Dataset order; `logs` per series of the data. */
+export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], selection: Selection | null, scale: ScaleKind): ModelSeries[] {
+  const { dataset, trainIndices, frames } = trained;
+  const frameOf = new Map(trainIndices.map((index, position) => [index, position]));
+  return dataset.series.map((one, index) => {
+    const last = one.values.length - 1;
+    const position = frameOf.get(index);
+    const frame = position === undefined ? undefined : frames[position]!;
+    const scores = position === undefined || selection === null ? null : selection.scores[position]!;
+    return {
+      id: one.id,
+      lastTime: formatTime(one.times[last]!, dataset.timeStyle),
+      lastValue: one.values[last]!,
+      rows: one.values.length,
+      log: logs[index]!,
+      center: frame?.state.center ?? 0,
+      scale: frame?.state.scale ?? 1,
+      nonNegative: frame?.state.nonNegative ?? one.values.every((value) => value >= 0),
+      // Too short to train on: the seasonal naive forecast (naive where the season does not fit).
+      method: position === undefined ? 'seasonal_naive' : (selection?.methods[position] ?? 'model'),
+      validation: scores !== null && scores.count > 0 ? scores.mae : null,
+      scaler: {
+        kind: scale,
+        inputs: (frame?.state.featureScalers ?? dataset.features.map(() => ({ kind: scale, center: 0, scale: 1 }))).map((scaler, f) => ({ name: dataset.features[f]!, center: scaler.center, scale: scaler.scale })),
+      },
+    };
   });
-  const inputs = [dataset.target, ...dataset.features];
-  checkScalers(prepared, inputs, dataset.source, options.scale);
-  const config = networkConfigFor(options, inputs.length, settings.horizon);
+}
+
+export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks: FitHooks): Promise<FitResult> {
+  const started = performance.now();
+  const settings = resolveSettings(dataset, options, hooks.seasonOverride);
+  const { spec } = settings;
+  const trainIndices = dataset.series.map((_, index) => index).filter((index) => settings.trainable[index]);
+  const frames: SeriesFrame[] = trainIndices.map((index) => fitFrame(dataset.series[index]!, settings.logs[index]!, spec, dataset, options.valSize));
+  const names = inputNames(spec, dataset.target);
+  const config = networkConfigFor(options, inputSize(spec), spec.horizon, headInputSize(spec));
   const problem = configProblem(config);
   if (problem !== null) {
-    throw new UsageError(`--hidden ${options.hiddenSize} --layers ${options.numLayers}${options.bidirectional ? ' --bidirectional' : ''} with ${inputs.length} input${inputs.length === 1 ? '' : 's'} and horizon ${settings.horizon}: ${problem}`);
+    throw new UsageError(`--hidden ${options.hiddenSize} --layers ${options.numLayers}${options.bidirectional ? ' --bidirectional' : ''} with ${names.length} input${names.length === 1 ? '' : 's'} and horizon ${spec.horizon}: ${problem}`);
   }
-  const result = await trainNetwork(prepared.train, prepared.val, config, settings.lookback, options, hooks);
-  const calibration = validationResiduals(result.network, prepared.val, settings.lookback, options.transform === 'diff');
+  const train = windowRefs(frames, 'train', spec.horizon);
+  const val = windowRefs(frames, 'val', spec.horizon);
+  const data = { frames, spec, train, val: thinWindows(val, MAX_STOPPING_WINDOWS) };
+
+  const networks: Network[] = [];
+  const results: TrainResult[] = [];
+  for (let member = 0; member < options.ensemble; member++) {
+    const seed = memberSeed(options.seed, member);
+    const result = await trainNetwork(data, config, options, { ...hooks, member, onRound: member === 0 ? hooks.onRound : undefined }, seed);
+    networks.push(result.network);
+    results.push(result);
+    if (result.stoppedBy === 'interrupted') break;
+  }
+  const first = results[0]!;
+  const interrupted = results.some((result) => result.stoppedBy === 'interrupted');
+
+  const { selection, weight } = interrupted ? { selection: null, weight: 1 } : await assessEnsemble(networks, { dataset, trainIndices, frames, spec, val }, settings.season, options.fallback, hooks.signal);
+  const series = seriesRecords({ dataset, trainIndices, frames, spec, val }, settings.logs, selection, options.scale);
+
   const model: ModelFile = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -143,21 +198,28 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       numLayers: options.numLayers,
       bidirectional: options.bidirectional,
       dropout: options.dropout,
-      lookback: settings.lookback,
-      horizon: settings.horizon,
-      inputs,
+      lookback: spec.lookback,
+      horizon: spec.horizon,
+      inputs: names,
+      headInputs: headInputNames(spec),
       loss: options.loss,
       optimizer: options.optimizer,
       lr: options.lr,
       weightDecay: options.weightDecay,
       batchSize: options.batchSize,
       epochs: options.epochs,
+      steps: options.steps,
+      maxTime: options.maxTime,
       patience: options.patience,
       minDelta: options.minDelta,
       clipNorm: options.clipNorm,
       clipValue: options.clipValue,
       valSize: options.valSize,
       scale: options.scale,
+      ensemble: networks.length,
+      fallback: options.fallback,
+      forking: options.forking,
+      calendar: options.calendar,
     },
     data: {
       timeColumn: dataset.timeColumn,
@@ -168,33 +230,30 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
       freq: dataset.freq.code,
       season: settings.season,
       transform: options.transform,
+      baseline: spec.baseline.kind,
+      baseSeason: spec.baseline.season,
+      calendar: spec.calendar,
+      headCalendar: spec.headCalendar,
+      correctionWeight: Number(weight.toPrecision(6)),
+      why: settings.why,
       timeStyle: dataset.timeStyle,
-      series: dataset.series.map((series, index) => {
-        const state = prepared.series[index]!;
-        const last = series.values.length - 1;
-        return {
-          id: series.id,
-          lastTime: formatTime(series.times[last]!, dataset.timeStyle),
-          lastValue: series.values[last]!,
-          rows: series.values.length,
-          scaler: {
-            kind: options.scale,
-            inputs: state.scalers.map((scaler, inputIndex) => ({ name: inputs[inputIndex]!, center: scaler.center, scale: scaler.scale })),
-          },
-        };
-      }),
+      series,
       fingerprint: { sha256: dataset.sha256, rows: dataset.rowCount },
     },
-    weights: exportWeights(result.network),
+    weights: exportWeights(networks[0]!),
+    ensembleWeights: networks.slice(1).map((network) => exportWeights(network)),
     training: {
-      epochs: result.history.length,
-      bestEpoch: result.bestEpoch,
-      stoppedBy: result.stoppedBy,
-      history: result.history,
+      epochs: first.history.length,
+      bestEpoch: first.bestRound,
+      steps: first.steps,
+      stoppedBy: interrupted ? 'interrupted' : first.stoppedBy,
+      history: first.history,
       seed: options.seed,
-      seconds: Number(result.seconds.toFixed(3)),
+      seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      members: results.map((result, member) => memberRecord(result, memberSeed(options.seed, member))),
     },
-    calibration,
+    calibration: selection === null ? null : calibrationFrom(selection),
   };
-  return { model, prepared, result, settings };
+  const skipped = dataset.series.filter((_, index) => !settings.trainable[index]).map((one) => one.id);
+  return { model, networks, result: first, settings, skipped };
 }

@@ -51,7 +51,10 @@ describe('unattended runs', () => {
     assert.deepEqual(first.outputs, [path('a.csv')]);
     assert.equal(first.model.path, path('model.json'));
     assert.equal(first.model.hiddenSize, 4);
-    assert.deepEqual(first.model.seriesChoices, [{ id: '', transform: 'diff' }]);
+    assert.equal(first.model.seriesChoices.length, 1);
+    assert.equal(first.model.seriesChoices[0].id, '');
+    assert.equal(typeof first.model.seriesChoices[0].log, 'boolean');
+    assert.ok(['model', 'naive', 'seasonal_naive', 'drift'].includes(first.model.seriesChoices[0].method));
     assert.deepEqual(first.modelAge, { periods: 0, limit: 12, series: '' });
     assert.equal(first.settings.model, path('model.json'));
     assert.ok(first.seconds > 0 && first.seconds < 60);

@@ -26,7 +26,7 @@ function cell(fold: number, origin: number, modelMase: number | null, data: Seri
     methods[method] = { forecast: Float64Array.of(10, 20), intervals: [{ level: 80, lower: Float64Array.of(9, 18), upper: Float64Array.of(11, 22) }], metrics: set(values[method]!) };
   }
   const mask = Uint8Array.of(1, 0);
-  return { fold, origin, actual: data.values.slice(origin, origin + 2), mask, times: data.times.slice(origin, origin + 2), methods };
+  return { fold, origin, actual: data.values.slice(origin, origin + 2), mask, times: data.times.slice(origin, origin + 2), methods, chosen: 'model' };
 }
 
 function result(modelMase: (number | null)[][], idColumn: string | null = 'shop'): BacktestResult {
@@ -40,7 +40,7 @@ function result(modelMase: (number | null)[][], idColumn: string | null = 'shop'
     refit: 'every',
     levels: [80],
     cells: modelMase.map((folds, s) => folds.map((mase, fold) => cell(fold + 1, all[s]!.values.length - 4 + 2 * fold, mase, all[s]!))),
-    trainings: [1, 2].map((fold) => ({ fold, summary: { epochs: 5, bestEpoch: 4, stoppedBy: 'max-epochs' as const, lookback: 3, horizon: 2 }, seconds: 1.5 })),
+    trainings: [1, 2].map((fold) => ({ fold, summary: { epochs: 5, bestEpoch: 4, steps: 50, stoppedBy: 'max-epochs' as const, lookback: 3, horizon: 2, transform: 'diff' }, seconds: 1.5 })),
   };
 }
 
@@ -49,7 +49,7 @@ describe('the metrics document', () => {
   const doc = buildDocument(result([[1, 3], [0.5, null]]), 42);
 
   test('keys in PRODUCT.md order: overall, series, folds, then the extras', () => {
-    assert.deepEqual(Object.keys(doc), ['overall', 'series', 'folds', 'm4', 'settings', 'training']);
+    assert.deepEqual(Object.keys(doc), ['overall', 'series', 'folds', 'm4', 'settings', 'training', 'chosen']);
     assert.deepEqual(Object.keys(doc.overall), ['model', 'naive', 'seasonal_naive', 'drift']);
     assert.deepEqual(Object.keys(doc.overall.model), ['mae', 'rmse', 'mape', 'smape', 'mase', 'coverage_80', 'width_80', 'mape_skipped']);
     assert.deepEqual(Object.keys(doc.series[0]!), ['id', 'model', 'naive', 'seasonal_naive', 'drift', 'folds']);
@@ -84,7 +84,8 @@ describe('the metrics document', () => {
 
   test('settings and training outcomes, without timings', () => {
     assert.deepEqual(doc.settings, { folds: 2, stride: 2, horizon: 2, lookback: 3, season: 12, window: null, refit: 'every', levels: [80], seed: 42, series: 2 });
-    assert.deepEqual(doc.training[0], { fold: 1, epochs: 5, bestEpoch: 4, stoppedBy: 'max-epochs' });
+    assert.deepEqual(doc.training[0], { fold: 1, epochs: 5, bestEpoch: 4, steps: 50, stoppedBy: 'max-epochs', transform: 'diff' });
+    assert.deepEqual(doc.chosen, { model: 4, naive: 0, seasonal_naive: 0, drift: 0 });
     assert.ok(!JSON.stringify(doc).includes('seconds'));
   });
 });

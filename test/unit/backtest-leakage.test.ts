@@ -13,6 +13,7 @@ import { backtestTable } from '../../src/backtest/file.js';
 import { renderTable } from '../../src/io/predictions.js';
 import type { TrainingOptions } from '../../src/train/options.js';
 import { makeDataset, makeSeries } from '../helpers/dataset.js';
+import { defaults } from '../helpers/training.js';
 
 /** Monthly, trend + season 12 + a little deterministic noise, phase-shifted per series. */
 function seasonal(id: string, n: number, phase: number): Series {
@@ -22,11 +23,7 @@ function seasonal(id: string, n: number, phase: number): Series {
 
 const dataset = (series: Series[]): Dataset => makeDataset(series, { grid: 'M', source: 'synthetic.csv' });
 
-const training: TrainingOptions = {
-  cell: 'lstm', hiddenSize: 4, numLayers: 1, bidirectional: false, dropout: 0, horizon: 6, lookback: undefined,
-  epochs: 3, batchSize: 32, lr: 0.01, optimizer: 'adam', weightDecay: 0, loss: 'mse', patience: 20, minDelta: 0,
-  clipNorm: 1, clipValue: null, valSize: 0.2, scale: 'standard', transform: 'none', seed: 7, jobs: 2,
-};
+const training: TrainingOptions = defaults({ hiddenSize: 4, horizon: 6, epochs: 3, steps: 30, lr: 0.01, seed: 7, jobs: 2 });
 
 function options(overrides: Partial<BacktestOptions> = {}, jobs = 2): BacktestOptions {
   return { folds: 3, stride: undefined, window: undefined, refit: 'every', season: undefined, levels: [80, 95], training: { ...training, jobs }, ...overrides };

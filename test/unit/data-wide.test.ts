@@ -40,8 +40,8 @@ test('the wide forecast table has one row per time; a series without a forecast 
   const dataset = await load(text, { target: 'a,b' });
   const times = (months: number[]): Float64Array => Float64Array.from(months, (month) => Date.UTC(2020, month - 1, 1));
   const forecasts: SeriesForecast[] = [
-    { id: 'a', times: times([4, 5]), forecast: Float64Array.of(4, 5), intervals: [{ level: 80, lower: Float64Array.of(3, 4), upper: Float64Array.of(5, 6) }] },
-    { id: 'b', times: times([5, 6]), forecast: Float64Array.of(50, 60), intervals: [{ level: 80, lower: Float64Array.of(40, 50), upper: Float64Array.of(60, 70) }] },
+    { id: 'a', times: times([4, 5]), forecast: Float64Array.of(4, 5), intervals: [{ level: 80, lower: Float64Array.of(3, 4), upper: Float64Array.of(5, 6) }], method: 'model' },
+    { id: 'b', times: times([5, 6]), forecast: Float64Array.of(50, 60), intervals: [{ level: 80, lower: Float64Array.of(40, 50), upper: Float64Array.of(60, 70) }], method: 'model' },
   ];
   const wide = forecastTable(dataset, forecasts, [80]);
   assert.deepEqual(wide.columns, ['month', 'a', 'a_lower_80', 'a_upper_80', 'b', 'b_lower_80', 'b_upper_80']);

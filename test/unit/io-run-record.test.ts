@@ -29,7 +29,7 @@ test('a run record is one JSON line; non-finite numbers become null; the status 
 });
 
 test('the summary line names the input, the model, its age or score, and the outputs', () => {
-  const model = { path: 'm.json', cell: 'lstm', hiddenSize: 8, numLayers: 1, lookback: 24, horizon: 18, transform: 'diff', valLoss: 0.01234, seriesChoices: [] };
+  const model = { path: 'm.json', cell: 'lstm', hiddenSize: 8, numLayers: 1, lookback: 24, horizon: 18, transform: 'auto', baseline: 'naive', ensemble: 1, valLoss: 0.01234, seriesChoices: [] };
   assert.equal(
     runSummary(record({ model, modelAge: { periods: 3, limit: 12, series: '' } })),
     'rnncast forecast: done in 3.2 s; sales.csv: 120 rows, 3 series; model m.json (LSTM 1×8, 3 periods behind the data); wrote next.csv',

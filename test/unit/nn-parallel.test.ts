@@ -17,9 +17,10 @@ import { createRng } from '../../src/nn/rng.js';
 import { uniform } from '../helpers/uniform.js';
 import { arenaUsage } from '../../src/nn/arena.js';
 import { setWasmEnabled, wasmKernels } from '../../src/nn/wasm.js';
-import type { WindowSet } from '../../src/data/window.js';
+import { fitFrame, inputSize, windowRefs, type PipelineSpec } from '../../src/data/prepare.js';
+import { makeDataset } from '../helpers/dataset.js';
+import { defaults } from '../helpers/training.js';
 import { trainNetwork } from '../../src/train/loop.js';
-import type { TrainingOptions } from '../../src/train/options.js';
 
 /** Chunked against whole-batch weight gradients: the same sums in another order (float32). */
 const ORDER_TOLERANCE = 1e-5;
@@ -185,30 +186,21 @@ test('chunks live inside the caller\'s workspace: little new memory, and the wor
   releaseDataParallel(dp);
 });
 
-function windows(count: number, lookback: number, horizon: number, seed: number): WindowSet {
-  const r = createRng(seed);
-  const series = Float32Array.from({ length: count + lookback + horizon }, (_, k) => Math.sin(k / 5) + 0.3 * (r.nextFloat() - 0.5));
-  const inputs = new Float32Array(count * lookback), targets = new Float32Array(count * horizon), mask = new Uint8Array(count * horizon).fill(1);
-  for (let w = 0; w < count; w++) {
-    inputs.set(series.subarray(w, w + lookback), w * lookback);
-    targets.set(series.subarray(w + lookback, w + lookback + horizon), w * horizon);
-  }
-  mask[7] = 0; // one target invented by --fill: out of the loss and its mean
-  return { count, inputSize: 1, inputs, targets, mask, seriesIndex: new Uint32Array(count), targetStart: new Uint32Array(count) };
-}
-
-test('the training loop gives the same model for --jobs 1 and --jobs 2, batches cut into chunks', async () => {
+test('the training loop gives the same model for --jobs 1 and --jobs 2, batches cut into chunks, dropout and forking on', async () => {
   const lookback = 24, horizon = 6;
-  const config: NetworkConfig = { cell: 'lstm', inputSize: 1, hiddenSize: 32, numLayers: 2, bidirectional: false, dropout: 0.2, horizon };
-  const options: TrainingOptions = {
-    cell: 'lstm', hiddenSize: 32, numLayers: 2, bidirectional: false, dropout: 0.2, horizon, lookback,
-    epochs: 2, batchSize: 48, lr: 0.01, optimizer: 'adam', weightDecay: 0, loss: 'mse', patience: 20, minDelta: 0,
-    clipNorm: 1, clipValue: null, valSize: 0.2, scale: 'standard', transform: 'none', seed: 7, jobs: 1,
-  };
+  const r = createRng(1);
+  const values = Array.from({ length: 200 }, (_, k) => Math.sin(k / 5) + 0.3 * (r.nextFloat() - 0.5));
+  const dataset = makeDataset([{ values, imputed: [150] }]);
+  const spec: PipelineSpec = { lookback, horizon, baseline: { kind: 'naive', season: 1 }, features: [], calendar: [], headCalendar: false, scale: 'standard' };
+  const frames = [fitFrame(dataset.series[0]!, false, spec, dataset, 0.2)];
+  const data = { frames, spec, train: windowRefs(frames, 'train', horizon), val: windowRefs(frames, 'val', horizon) };
+  const config: NetworkConfig = { cell: 'lstm', inputSize: inputSize(spec), hiddenSize: 32, numLayers: 2, bidirectional: false, dropout: 0.2, horizon };
+  const options = defaults({ hiddenSize: 32, numLayers: 2, dropout: 0.2, horizon, lookback, epochs: 2, batchSize: 48, lr: 0.01, seed: 7 });
   assert.equal(chunkCount(config, 48, lookback), 2, 'full batches are cut');
-  const train = windows(110, lookback, horizon, 1), validation = windows(20, lookback, horizon, 2);
-  const one = await trainNetwork(train, validation, config, lookback, { ...options, jobs: 1 });
-  const two = await trainNetwork(train, validation, config, lookback, { ...options, jobs: 2 });
-  assert.deepEqual(bits(two.network.params), bits(one.network.params));
-  assert.deepEqual(two.history, one.history);
+  for (const forking of [false, true]) {
+    const one = await trainNetwork(data, config, { ...options, forking, jobs: 1 });
+    const two = await trainNetwork(data, config, { ...options, forking, jobs: 2 });
+    assert.deepEqual(bits(two.network.params), bits(one.network.params));
+    assert.deepEqual(two.history, one.history);
+  }
 });

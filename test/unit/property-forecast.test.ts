@@ -12,6 +12,7 @@ import { forecastTable } from '../../src/forecast/table.js';
 import { predictSeries } from '../../src/forecast/predict.js';
 import { renderTable } from '../../src/io/predictions.js';
 import { fitModel } from '../../src/train/fit.js';
+import { defaults } from '../helpers/training.js';
 import type { TrainingOptions } from '../../src/train/options.js';
 
 const DAY = 86_400_000;
@@ -54,7 +55,9 @@ const forecastCase = fc.record({
   layers: fc.constantFrom(1, 2),
   bidirectional: fc.boolean(),
   scale: fc.constantFrom<TrainingOptions['scale']>('standard', 'minmax', 'none'),
-  transform: fc.constantFrom<TrainingOptions['transform']>('none', 'diff', 'log'),
+  transform: fc.constantFrom<TrainingOptions['transform']>('auto', 'none', 'diff', 'log', 'log-diff'),
+  ensemble: fc.constantFrom(1, 2),
+  forking: fc.boolean(),
   loss: fc.constantFrom<TrainingOptions['loss']>('mse', 'mae', 'huber'),
   levels: fc.constantFrom([80, 95], [50], []),
   seed: fc.integer({ min: 0, max: 1000 }),
@@ -73,7 +76,7 @@ test('random valid series: horizon rows per series, finite forecasts, ordered ba
           state = (state * 1103515245 + 12345) % 2 ** 31;
           const noise = state / 2 ** 31 - 0.5;
           let value = spec.level + spec.trend * i + spec.spread * (Math.sin((2 * Math.PI * i) / spec.period) + noise);
-          if (c.transform === 'log') value = Math.abs(value) + 1; // log needs positive values
+          if (c.transform === 'log' || c.transform === 'log-diff') value = Math.abs(value) + 1; // log needs positive values
           lines.push(c.series.length > 1 ? `${timeAt(c.freq, i)},${ids[s]},${value}` : `${timeAt(c.freq, i)},${value}`);
         });
       }
@@ -83,12 +86,11 @@ test('random valid series: horizon rows per series, finite forecasts, ordered ba
         fill: 'interpolate',
         id: c.series.length > 1 ? 'id' : undefined,
       });
-      const options: TrainingOptions = {
-        cell: c.cell, hiddenSize: 4, numLayers: c.layers, bidirectional: c.bidirectional, dropout: 0,
-        horizon: c.horizon, lookback: c.lookback, epochs: 2, batchSize: 8, lr: 0.01, optimizer: 'adam',
-        weightDecay: 0, loss: c.loss, patience: 5, minDelta: 0, clipNorm: 1, clipValue: null, valSize: 0.2,
-        scale: c.scale, transform: c.transform, seed: c.seed, jobs: 1,
-      };
+      const options: TrainingOptions = defaults({
+        cell: c.cell, hiddenSize: 4, numLayers: c.layers, bidirectional: c.bidirectional,
+        horizon: c.horizon, lookback: c.lookback, epochs: 2, batchSize: 8, lr: 0.01,
+        loss: c.loss, patience: 5, scale: c.scale, transform: c.transform, ensemble: c.ensemble, forking: c.forking, seed: c.seed,
+      });
       let fit;
       try {
         fit = await fitModel(dataset, options, { toolVersion: 'property-test' });
@@ -100,7 +102,7 @@ test('random valid series: horizon rows per series, finite forecasts, ordered ba
         if (error instanceof DivergedError && c.scale === 'none' && largest > 1e6) return;
         throw error;
       }
-      const forecasts = predictSeries(fit.model, fit.result.network, dataset, c.levels);
+      const { forecasts } = predictSeries(fit.model, fit.networks, dataset, c.levels);
       const table = forecastTable(dataset, forecasts, c.levels);
       assert.equal(table.rows.length, c.horizon * c.series.length, 'horizon rows per series');
       const forecastColumn = table.columns.indexOf('forecast');

@@ -42,18 +42,23 @@ const modelCase = fc.record({
   overwrites: fc.array(fc.tuple(fc.nat(), finiteFloat32), { maxLength: 20 }),
   ids: fc.uniqueArray(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 3 }),
   names: fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }).filter((name) => !['__proto__', 'constructor', 'prototype'].includes(name)), { minLength: 3, maxLength: 3 }),
-  center: finite,
-  scale: finite.filter((x) => x !== 0),
+  // Scalers are float32-range numbers: the loader refuses anything beyond (65).
+  center: fc.double({ min: -3.4e38, max: 3.4e38, noNaN: true }).filter(notMinusZero),
+  scale: fc.double({ min: 1e-30, max: 3.4e38, noNaN: true }),
   lastValue: finite,
   residuals: fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { maxLength: 12 }),
-  transform: fc.constantFrom<ModelFile['data']['transform']>('none', 'log', 'diff'),
+  transform: fc.constantFrom<ModelFile['data']['transform']>('auto', 'none', 'log', 'diff', 'seasonal-diff'),
+  baseline: fc.constantFrom<ModelFile['data']['baseline']>('none', 'naive', 'drift', 'seasonal'),
+  log: fc.boolean(),
+  method: fc.constantFrom<ModelFile['data']['series'][number]['method']>('model', 'naive', 'seasonal_naive', 'drift'),
   stoppedBy: fc.constantFrom<ModelFile['training']['stoppedBy']>('early-stopping', 'max-epochs', 'interrupted', 'diverged'),
 });
 
 type ModelCase = typeof modelCase extends fc.Arbitrary<infer T> ? T : never;
 
 function modelOf(c: ModelCase, weights: ModelFile['weights']): ModelFile {
-  const inputs = c.names.slice(0, c.network.inputSize);
+  const names = c.names.slice(0, c.network.inputSize);
+  const inputs = [`${names[0]}:level`, ...names.slice(1)];
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -62,25 +67,33 @@ function modelOf(c: ModelCase, weights: ModelFile['weights']): ModelFile {
     config: {
       cell: c.network.cell, hiddenSize: c.network.hiddenSize, numLayers: c.network.numLayers, bidirectional: c.network.bidirectional,
       dropout: c.network.dropout, lookback: 5, horizon: c.network.horizon, inputs, loss: 'huber', optimizer: 'adamw', lr: 0.003,
-      weightDecay: 0.01, batchSize: 16, epochs: 9, patience: 3, minDelta: 0.0001, clipNorm: 1, clipValue: null, valSize: 0.2, scale: 'standard',
+      weightDecay: 0.01, batchSize: 16, epochs: 9, steps: 900, maxTime: null, patience: 3, minDelta: 0.0001, clipNorm: 1, clipValue: null, valSize: 0.2,
+      scale: 'standard', ensemble: 1, fallback: 'auto', forking: false, calendar: true, headInputs: [],
     },
     data: {
-      timeColumn: 'time', target: inputs[0]!, features: inputs.slice(1), idColumn: c.ids.length > 1 ? 'id' : null, freq: 'D', season: 7,
-      transform: c.transform,
+      timeColumn: 'time', target: names[0]!, features: names.slice(1), idColumn: c.ids.length > 1 ? 'id' : null, freq: 'D', season: 7,
+      transform: c.transform, baseline: c.baseline, baseSeason: c.baseline === 'seasonal' ? 7 : 1, calendar: [], headCalendar: false, correctionWeight: 0.5, why: null,
       timeStyle: { kind: 'date', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
       series: c.ids.map((id, s) => ({
-        id, lastTime: '2020-01-31', lastValue: c.lastValue, rows: 40 + s,
-        scaler: { kind: 'standard', inputs: inputs.map((name, i) => ({ name, center: c.center + i, scale: c.scale })) },
+        id, lastTime: '2020-01-31', lastValue: c.lastValue, rows: 40 + s, log: c.log, center: c.center, scale: c.scale, nonNegative: false,
+        method: c.method, validation: { model: 1.5, naive: 2, seasonal_naive: 0.25, drift: 3 },
+        scaler: { kind: 'standard', inputs: names.slice(1).map((name, i) => ({ name, center: c.center + i, scale: c.scale })) },
       })),
       fingerprint: { sha256: 'ab'.repeat(32), rows: 123 },
     },
     weights,
+    ensembleWeights: [],
     training: {
-      epochs: 9, bestEpoch: 4, stoppedBy: c.stoppedBy,
-      history: [{ epoch: 1, trainLoss: 0.5, valLoss: null }, { epoch: 2, trainLoss: 0.25, valLoss: 0.125 }],
+      epochs: 9, bestEpoch: 4, steps: 90, stoppedBy: c.stoppedBy,
+      history: [{ epoch: 1, step: 10, trainLoss: 0.5, valLoss: null }, { epoch: 2, step: 20, trainLoss: 0.25, valLoss: 0.125 }],
       seed: c.seed, seconds: 1.5,
+      members: [{ seed: c.seed, rounds: 9, bestEpoch: 4, steps: 90, stoppedBy: c.stoppedBy, initialLoss: 0.5, bestLoss: 0.25 }],
     },
-    calibration: { method: 'split-conformal', space: 'scaled', windows: c.residuals.length, residuals: Array.from({ length: c.network.horizon }, () => [...c.residuals].sort((a, b) => a - b)) },
+    calibration: {
+      method: 'split-conformal', space: 'normalized', windows: c.residuals.length,
+      residuals: Array.from({ length: c.network.horizon }, () => [...c.residuals].sort((a, b) => a - b)),
+      rms: Array.from({ length: c.network.horizon }, () => 0.5),
+    },
   };
 }
 

@@ -76,9 +76,9 @@ async function runBacktest(command: BacktestCommandOptions, context: CommandCont
     },
     onTrained: (record, total) => {
       const { summary } = record;
-      const how = summary.stoppedBy === 'early-stopping' ? 'stopped early' : summary.stoppedBy === 'max-epochs' ? 'reached --epochs' : summary.stoppedBy;
+      const how = summary.stoppedBy === 'early-stopping' ? 'stopped early' : summary.stoppedBy === 'max-epochs' ? 'reached the step budget' : summary.stoppedBy;
       const which = total === 1 && command.backtest.refit === 'once' ? 'the model (trained before fold 1)' : `fold ${record.fold}/${total}`;
-      note(context, `${which}: ${summary.epochs} epochs, ${how}, kept epoch ${summary.bestEpoch} (${record.seconds.toFixed(1)} s)`);
+      note(context, `${which}: ${summary.epochs} rounds (${summary.steps} steps), ${how}, kept round ${summary.bestEpoch} (${record.seconds.toFixed(1)} s)`);
     },
   });
   if (context.signal.aborted) throw new InterruptedError('interrupted; no backtest output written');

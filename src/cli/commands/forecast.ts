@@ -69,15 +69,15 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
   checkOutputPath(saveModel);
 
   let model: ModelFile;
-  let network: Network;
+  let networks: Network[];
   let dataset: Dataset;
   if (modelPath !== undefined) {
-    const { checkModelFits, dataFlagsForModel, networkOfModel, withModelNeeds } = await import('../../forecast/model-fit.js');
+    const { checkModelFits, dataFlagsForModel, networksOfModel, withModelNeeds } = await import('../../forecast/model-fit.js');
     model = readModelFile(modelPath);
     // The model fixes its shape and training; flags about them would silently do nothing.
     const ignored = options.ignoredWithModel;
     if (ignored.length > 0) warn(context, `ignored with -m (the model file fixes them): ${ignored.map((flag) => `--${flag}`).join(', ')}`);
-    network = networkOfModel(model, modelPath);
+    networks = networksOfModel(model, modelPath);
     try {
       dataset = await loadData(input, dataFlagsForModel(options.data, model), context);
     } catch (error: unknown) {
@@ -104,7 +104,7 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
       throw new InterruptedError(`interrupted while training; no forecast written${saveModel === undefined ? '' : ` and ${saveModel} left as it was`}`);
     }
     model = fit.model;
-    network = fit.result.network;
+    networks = fit.networks;
     context.run?.model(model, saveModel === undefined || toStdout(saveModel) ? null : saveModel);
     if (saveModel !== undefined) {
       await writeOutput(saveModel, serializeModel(model), context.stdout);
@@ -115,7 +115,13 @@ async function runForecast(options: ForecastCommandOptions, context: CommandCont
 
   const { predictSeries } = await import('../../forecast/predict.js');
   const { forecastTable } = await import('../../forecast/table.js');
-  const forecasts = predictSeries(model, network, dataset, levels);
+  const { forecasts, unseen, approximated } = predictSeries(model, networks, dataset, levels);
+  if (unseen.length > 0) {
+    warn(context, `${unseen.length} series not in the model, forecast with scales fitted on their own history: ${unseen.slice(0, 5).map((id) => `'${id}'`).join(', ')}${unseen.length > 5 ? ', ...' : ''}`);
+  }
+  if (approximated.length > 0) {
+    warn(context, `too few validation windows to read the ${approximated.map((level) => `${level}%`).join(' and ')} interval${approximated.length > 1 ? 's' : ''} from the residuals alone: widened with their spread (a normal approximation)`);
+  }
   const table = forecastTable(dataset, forecasts, levels, long);
   const { renderFile } = await import('../../io/render.js');
   const { forecastSheets } = await import('../../forecast/workbook.js');

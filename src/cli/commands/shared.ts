@@ -1,10 +1,11 @@
 // Steps that several commands share: loading data with its warnings, and training with progress,
-// a loss chart and one line saying why training stopped.
+// a loss chart, one line saying why training stopped, and what the safety net chose.
 import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { note, warn } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import type { Dataset } from '../../data/types.js';
+import { describeBaseline } from '../../data/baseline.js';
 import type { ModelFile } from '../../io/model-file.js';
 import type { FitResult } from '../../train/fit.js';
 import type { TrainingOptions } from '../../train/options.js';
@@ -51,17 +52,46 @@ export function refuseBinaryOnTerminal(output: OutputOptions, context: CommandCo
 
 export function stopLine(model: ModelFile): string {
   const { training } = model;
-  const kept = `kept epoch ${training.bestEpoch} of ${training.epochs}`;
+  const kept = training.bestEpoch === 0 ? 'kept the untrained network (round 0)' : `kept round ${training.bestEpoch} of ${training.epochs}`;
+  const steps = `${training.steps} step${training.steps === 1 ? '' : 's'}`;
   switch (training.stoppedBy) {
     case 'early-stopping':
-      return `stopped early: no validation improvement for ${model.config.patience} epochs; ${kept}`;
+      return `stopped early after ${steps}: no validation improvement for ${model.config.patience} rounds; ${kept}`;
     case 'max-epochs':
-      return `stopped at the epoch limit (--epochs ${model.config.epochs}); ${kept}`;
+      return `stopped at the budget (${steps}; --steps ${model.config.steps}, --epochs ${model.config.epochs}); ${kept}`;
+    case 'time-limit':
+      return `stopped at the time budget (--max-time ${model.config.maxTime} s) after ${steps}; ${kept}`;
     case 'interrupted':
-      return `interrupted; ${kept}`;
+      return `interrupted after ${steps}; ${kept}`;
     case 'diverged':
-      return `stopped: the loss became non-finite (diverged); ${kept}`;
+      return `stopped: the loss became non-finite (diverged) after ${steps}; ${kept}`;
   }
+}
+
+/** A model that barely trained: say so, and what to try. */
+export function trainingWarnings(model: ModelFile): string[] {
+  const warnings: string[] = [];
+  const { training, data } = model;
+  const hasBaseline = data.baseline !== 'none';
+  const baseline = describeBaseline({ kind: data.baseline, season: data.baseSeason });
+  if (training.stoppedBy === 'interrupted' || training.history.length === 0) return warnings;
+  const members = training.members;
+  const untrained = members.filter((member) => member.bestEpoch === 0).length;
+  if (untrained === members.length) {
+    warnings.push(hasBaseline
+      ? `the network never beat its baseline on validation (kept round 0): forecasts are the ${baseline} baseline; try a larger --lr (e.g. 0.01), more data, or --transform none`
+      : `validation never improved on the untrained network: try a larger --lr (e.g. 0.01) or a --transform with a baseline (auto)`);
+  } else if (training.bestEpoch === 1 && training.epochs > 1) {
+    warnings.push(`the best round was the first of ${training.epochs}: the network overfits quickly; try a smaller --lr, --hidden 32, or a larger --val-size`);
+  }
+  return warnings;
+}
+
+/** Counts of the methods the safety net chose, e.g. "model 18, seasonal_naive 2". */
+export function methodSummary(model: ModelFile): string {
+  const counts = new Map<string, number>();
+  for (const series of model.data.series) counts.set(series.method, (counts.get(series.method) ?? 0) + 1);
+  return [...counts.entries()].map(([method, count]) => `${method} ${count}`).join(', ');
 }
 
 export async function trainWithProgress(dataset: Dataset, options: TrainingOptions, context: CommandContext, chart: boolean, seasonOverride?: number): Promise<FitResult> {
@@ -70,12 +100,19 @@ export async function trainWithProgress(dataset: Dataset, options: TrainingOptio
   const progress = await createTrainingProgress(context);
   let fit: FitResult;
   try {
-    fit = await fitModel(dataset, options, { onEpoch: (event) => progress.update(event), signal: context.signal, toolVersion: toolVersion(), seasonOverride });
+    fit = await fitModel(dataset, options, { onRound: (event) => progress.update(event), signal: context.signal, toolVersion: toolVersion(), seasonOverride });
   } finally {
     progress.stop();
   }
-  const { config } = fit.model;
-  note(context, `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}${config.bidirectional ? ' bidirectional' : ''}, lookback ${config.lookback}, horizon ${config.horizon}: ${stopLine(fit.model)} (${fit.result.seconds.toFixed(1)} s)`);
+  const { config, data } = fit.model;
+  if (data.why !== null) note(context, data.why);
+  if (fit.skipped.length > 0) {
+    warn(context, `${fit.skipped.length} series too short to train on (fewer points than lookback ${config.lookback} + horizon ${config.horizon} need), forecast by seasonal naive: ${fit.skipped.slice(0, 5).map((id) => `'${id}'`).join(', ')}${fit.skipped.length > 5 ? ', ...' : ''}`);
+  }
+  const ensemble = config.ensemble > 1 ? ` ×${config.ensemble}` : '';
+  note(context, `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}${config.bidirectional ? ' bidirectional' : ''}${ensemble}, lookback ${config.lookback}, horizon ${config.horizon}: ${stopLine(fit.model)} (${fit.model.training.seconds.toFixed(1)} s)`);
+  for (const line of trainingWarnings(fit.model)) warn(context, line);
+  if (fit.model.data.series.some((series) => series.method !== 'model')) note(context, `forecast by: ${methodSummary(fit.model)} (a baseline that beats the network by ${10}% on a series' validation windows forecasts it; --fallback none turns this off)`);
   if (chart && !context.quiet && fit.model.training.history.length > 1) {
     const { lossChart } = await import('../../report/loss-chart.js');
     context.stderr.write(`${lossChart(fit.model.training.history, { width: context.columns, color: context.color })}\n`);

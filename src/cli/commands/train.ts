@@ -25,10 +25,14 @@ async function runTrain({ input, data, training, output, chart }: TrainCommandOp
   checkOutputPath(output);
   const dataset = await loadData(input, data, context);
   const fit = await trainWithProgress(dataset, training, context, chart);
+  if (fit.model.training.stoppedBy === 'interrupted' && fit.model.training.epochs === 0) {
+    // No round finished: an untrained model must not replace whatever -o holds.
+    throw new InterruptedError(`interrupted before the first round of training finished; ${output === '-' ? 'nothing written' : `${output} left as it was`}`);
+  }
   context.run?.model(fit.model, output === '-' ? null : output);
   await writeOutput(output, serializeModel(fit.model), context.stdout);
   if (fit.model.training.stoppedBy === 'interrupted') {
-    throw new InterruptedError(`interrupted: saved the best model so far (epoch ${fit.model.training.bestEpoch}) to ${output}`);
+    throw new InterruptedError(`interrupted: saved the best model so far (round ${fit.model.training.bestEpoch}) to ${output}`);
   }
   if (output !== '-') note(context, `model written to ${output}`);
 }

@@ -1,0 +1,153 @@
+// After training: the ensemble's forecasts of every validation window, each series' score for the
+// model and for the baselines (the safety net: a baseline that clearly beats the network on a
+// series forecasts that series), and the residuals behind the model's prediction intervals.
+//
+// Sizes: K ensemble members, V validation windows, H horizon.
+import { baseValue, createBatch, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import type { Dataset } from '../data/types.js';
+import { createWorkspace } from '../nn/network.js';
+import type { Network } from '../nn/network.js';
+import type { FallbackPolicy, ForecastMethod } from '../forecast/methods.js';
+import { medianOf } from '../forecast/predict.js';
+export { weighOutputs } from '../forecast/predict.js';
+import { forEachPrediction } from './loop.js';
+
+
+/** A baseline must beat the network's validation MAE by this share to replace it on a series. */
+export const FALLBACK_MARGIN = 0.1;
+
+/** (V, H) the ensemble's median output per validation window and step, in the network's space. */
+export async function ensembleOutputs(networks: readonly Network[], frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs, signal?: AbortSignal): Promise<Float64Array | null> {
+  const { horizon } = spec;
+  const perMember = networks.map(() => new Float64Array(refs.count * horizon));
+  const batchSize = Math.max(1, Math.min(256, refs.count));
+  const batch = createBatch(batchSize, spec);
+  for (let k = 0; k < networks.length; k++) {
+    const workspace = createWorkspace(networks[k]!, batchSize, spec.lookback);
+    const out = perMember[k]!;
+    const finished = await forEachPrediction(networks[k]!, workspace, { frames, spec }, refs, batch, (filled, prediction, start) => {
+      for (let i = 0; i < filled.count * horizon; i++) out[start * horizon + i] = prediction[i]!;
+    }, signal);
+    if (!finished) return null;
+  }
+  return medianOf(perMember);
+}
+
+/**
+ * How much of the network's correction to keep: the least-squares weight of the outputs against
+ * the validation targets (both in the network's space), clamped to [0, 1]. Networks trained on a
+ * few hundred points learn corrections that are partly noise; measured on the bench suite, keeping
+ * a fitted share of them beats keeping all. 1 when nothing can be measured.
+ */
+export function correctionWeight(outputs: Float64Array, frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs): number {
+  const { horizon } = spec;
+  let cross = 0;
+  let squares = 0;
+  for (let k = 0; k < refs.count; k++) {
+    const frame = frames[refs.series[k]!]!;
+    const origin = refs.origin[k]!;
+    for (let h = 0; h < horizon; h++) {
+      const target = origin + h;
+      if (!frame.real[target]) continue;
+      const output = outputs[k * horizon + h]!;
+      cross += ((frame.values[target]! - baseValue(frame, spec, origin, h)) / frame.state.scale) * output;
+      squares += output * output;
+    }
+  }
+  if (!(squares > 0)) return 1;
+  return Math.min(1, Math.max(0, cross / squares));
+}
+
+/** The baselines' forecast of step h from origin T of a raw series, as the backtest computes them. */
+export function baselineAt(method: Exclude<ForecastMethod, 'model'>, raw: Float64Array, origin: number, step: number, season: number): number {
+  const last = raw[origin - 1]!;
+  switch (method) {
+    case 'naive':
+      return last;
+    case 'seasonal_naive':
+      return origin >= season && season > 1 ? raw[origin - season + (step % season)]! : last;
+    case 'drift':
+      return origin > 1 ? last + ((step + 1) * (last - raw[0]!)) / (origin - 1) : last;
+  }
+}
+
+export interface SeriesScores {
+  /** Mean absolute validation error per method, in data units; NaN without validation targets. */
+  mae: Record<ForecastMethod, number>;
+  /** Validation targets counted. */
+  count: number;
+}
+
+export interface Selection {
+  /** Per frame: its scores and the method that forecasts it. */
+  scores: SeriesScores[];
+  methods: ForecastMethod[];
+  /** (H) sorted absolute residuals of the model in the network's space (series forecast by the model). */
+  residuals: number[][];
+  windows: number;
+}
+
+/**
+ * Scores every method on each series' validation windows and picks, per series, the network
+ * unless a baseline beats it by FALLBACK_MARGIN (policy 'auto'). `raw[i]` is frame i's series in
+ * data units.
+ */
+export function selectMethods(outputs: Float64Array, frames: readonly SeriesFrame[], raw: readonly Float64Array[], spec: PipelineSpec, refs: WindowRefs, season: number, policy: FallbackPolicy): Selection {
+  const { horizon } = spec;
+  const sums = frames.map(() => ({ model: 0, naive: 0, seasonal_naive: 0, drift: 0 }));
+  const counts = frames.map(() => 0);
+  const residualsBySeries: number[][][] = frames.map(() => Array.from({ length: horizon }, () => []));
+  for (let k = 0; k < refs.count; k++) {
+    const index = refs.series[k]!;
+    const frame = frames[index]!;
+    const series = raw[index]!;
+    const origin = refs.origin[k]!;
+    const sum = sums[index]!;
+    for (let h = 0; h < horizon; h++) {
+      const target = origin + h;
+      if (!frame.real[target]) continue;
+      const actual = series[target]!;
+      const output = outputs[k * horizon + h]!;
+      const base = baseValue(frame, spec, origin, h);
+      sum.model += Math.abs(actual - toDataUnits(output, base, frame.state));
+      sum.naive += Math.abs(actual - baselineAt('naive', series, origin, h, season));
+      sum.seasonal_naive += Math.abs(actual - baselineAt('seasonal_naive', series, origin, h, season));
+      sum.drift += Math.abs(actual - baselineAt('drift', series, origin, h, season));
+      counts[index]! += 1;
+      residualsBySeries[index]![h]!.push(Math.abs((frame.values[target]! - base) / frame.state.scale - output));
+    }
+  }
+  const scores: SeriesScores[] = sums.map((sum, index) => {
+    const n = counts[index]!;
+    const mean = (value: number): number => (n === 0 ? Number.NaN : value / n);
+    return { mae: { model: mean(sum.model), naive: mean(sum.naive), seasonal_naive: mean(sum.seasonal_naive), drift: mean(sum.drift) }, count: n };
+  });
+  const methods = scores.map((score) => chooseMethod(score, policy));
+  const useModel = methods.some((method) => method === 'model');
+  const residuals: number[][] = Array.from({ length: horizon }, () => []);
+  residualsBySeries.forEach((perStep, index) => {
+    if (useModel && methods[index] !== 'model') return;
+    perStep.forEach((values, h) => residuals[h]!.push(...values));
+  });
+  for (const step of residuals) step.sort((a, b) => a - b);
+  return { scores, methods, residuals, windows: refs.count };
+}
+
+/** The network, unless a baseline's validation MAE is below (1 - FALLBACK_MARGIN) of the network's. */
+export function chooseMethod(score: SeriesScores, policy: FallbackPolicy): ForecastMethod {
+  if (policy === 'none' || !(score.count > 0) || !Number.isFinite(score.mae.model)) return 'model';
+  let best: ForecastMethod = 'model';
+  let bestMae = score.mae.model * (1 - FALLBACK_MARGIN);
+  for (const method of ['seasonal_naive', 'naive', 'drift'] as const) {
+    if (score.mae[method] < bestMae) {
+      best = method;
+      bestMae = score.mae[method];
+    }
+  }
+  return best;
+}
+
+/** The raw target of each series, for scoring in data units. */
+export function rawSeries(dataset: Dataset, indices: readonly number[]): Float64Array[] {
+  return indices.map((index) => dataset.series[index]!.values);
+}

@@ -1,0 +1,154 @@
+// Everything a training decides from the data before it starts: the horizon, the transform (auto
+// resolved: the baseline per dataset, the log per series), the baseline's season, the lookback,
+// the calendar inputs, and which series of a panel are too short to train on.
+import { DataError, UsageError } from '../errors.js';
+import { calendarCycles } from '../data/calendar-inputs.js';
+import { baselineReach, bestBaseline, candidateBaselines, chooseBaseline, seasonalityTest, describeBaseline, isSeasonal, scoreBaselines, type Baseline, type BaselineScore } from '../data/baseline.js';
+import type { PipelineSpec } from '../data/prepare.js';
+import { candidateSeasons } from '../data/season.js';
+import { defaultHorizon, seasonLength } from '../data/time.js';
+import { allPositive, guerreroLog, seriesName, transformParts, valueTransform, type TransformKind } from '../data/transform.js';
+import type { Dataset } from '../data/types.js';
+import { firstOrigin, minimumLength, splitWindows, windowCount } from '../data/window.js';
+import type { TrainingOptions } from './options.js';
+
+// Fewer training windows than this in the shortest series, and the default lookback shrinks.
+const MIN_TRAIN_WINDOWS = 16;
+// Past this, long lookbacks are slow to train for little gain.
+const MAX_LOOKBACK = 256;
+
+export interface FitSettings {
+  spec: PipelineSpec;
+  /** The season of the metrics and the seasonal-naive fallback (--season, else the frequency's). */
+  season: number;
+  /** Per series (Dataset order): the log applies. */
+  logs: boolean[];
+  /** Per series: long enough to train on (panels skip the others; they are forecast by a baseline). */
+  trainable: boolean[];
+  /** What auto chose and why, one line, for the run summary; null when the transform was given. */
+  why: string | null;
+  /** The baselines scored (auto). */
+  baselineScores: BaselineScore[];
+}
+
+/**
+ * The default lookback: the horizon, or two seasons of the baseline's season when that is longer
+ * (capped at MAX_LOOKBACK); shrunk while the shortest series gives fewer than MIN_TRAIN_WINDOWS
+ * training windows, but not below max(season, 2); then to the longest that still trains at all.
+ */
+export function chooseLookback(options: { season: number; horizon: number; shortestSeries: number; valSize: number; baselineReach: number }): number {
+  const { season, horizon, valSize, shortestSeries, baselineReach: reach } = options;
+  const seasonal = season > 1 ? Math.min(2 * season, MAX_LOOKBACK) : 0;
+  const desired = Math.max(Math.min(seasonal, MAX_LOOKBACK), Math.min(horizon, MAX_LOOKBACK), 2);
+  const floor = Math.min(desired, Math.max(season, 2));
+  const split = (lookback: number) => splitWindows(windowCount(shortestSeries, firstOrigin(lookback, reach), horizon), horizon, valSize);
+  for (let lookback = desired; lookback >= floor; lookback--) {
+    if (split(lookback).train >= MIN_TRAIN_WINDOWS) return lookback;
+  }
+  for (let lookback = floor; lookback >= 1; lookback--) {
+    const s = split(lookback);
+    if (s.train >= 1 && (valSize <= 0 || s.val >= 1)) return lookback;
+  }
+  return desired;
+}
+
+/** Where each series' training part ends, roughly (before the validation targets): what auto may look at. */
+function roughTrainingEnds(dataset: Dataset, valSize: number, horizon: number): number[] {
+  return dataset.series.map((series) => {
+    const length = series.values.length;
+    return Math.max(2, length - Math.round(valSize * Math.max(0, length - horizon)) - horizon + 1);
+  });
+}
+
+function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; scores: BaselineScore[]; present?: number[] } {
+  const seasons = seasonOverride !== undefined && seasonOverride > 1 ? [seasonOverride] : candidateSeasons(dataset.freq);
+  const ends = roughTrainingEnds(dataset, valSize, horizon);
+  const values = dataset.series.map((series, index) => valueTransform(series.values, logs[index]!));
+  if (kind === 'auto') {
+    // A baseline that reaches so far back that the shorter series keep few training windows is no candidate.
+    const lengths = dataset.series.map((series) => series.values.length);
+    // The lookback is at least a season (chooseLookback), so reaching one season back costs nothing.
+    const floor = Math.max(seasonOverride ?? seasonLength(dataset.freq), 2);
+    const trainsAt = (reach: number): number => minimumLength(firstOrigin(floor, reach), horizon, valSize);
+    const usable = lengths.filter((length) => length >= trainsAt(1));
+    const reference = usable.length > 0 ? Math.min(...usable) : Math.max(...lengths);
+    const feasible = candidateBaselines(seasons).filter((baseline) => baselineReach(baseline) <= floor || reference >= trainsAt(baselineReach(baseline)) + MIN_TRAIN_WINDOWS / 2);
+    const scores = scoreBaselines(values, ends, horizon, feasible);
+    // A season is there when it passes the test on more than half of the series long enough to tell.
+    const present = seasons.filter((season) => {
+      const tested = values.map((series, index) => seasonalityTest(series, ends[index]!, season)).filter((result) => Number.isFinite(result.limit));
+      return tested.length > 0 && tested.filter((result) => result.passed).length * 2 > tested.length;
+    });
+    return { baseline: chooseBaseline(scores, present), scores, present };
+  }
+  const family = transformParts(kind).baseline;
+  if (family === 'none') return { baseline: { kind: 'none', season: 1 }, scores: [] };
+  if (family === 'naive') return { baseline: { kind: 'naive', season: 1 }, scores: [] };
+  if (seasons.length === 0) throw new UsageError(`--transform ${kind} needs a season, and ${dataset.freq.code} data has none; use diff or log-diff (or give --season)`);
+  // Of the seasons the calendar suggests, the one whose seasonal naive does best in-sample.
+  const scores = scoreBaselines(values, ends, horizon, seasons.map((season) => ({ kind: 'seasonal' as const, season })));
+  return { baseline: scores.length > 0 ? bestBaseline(scores) : { kind: 'seasonal', season: seasons[0]! }, scores };
+}
+
+export function resolveSettings(dataset: Dataset, options: TrainingOptions, seasonOverride?: number): FitSettings {
+  const season = seasonOverride ?? seasonLength(dataset.freq);
+  const horizon = options.horizon ?? defaultHorizon(dataset.freq);
+  const kind = options.transform;
+  const ends = roughTrainingEnds(dataset, options.valSize, horizon);
+  let logs: boolean[];
+  let logWhy = '';
+  if (kind === 'auto') {
+    const blockSeason = Math.max(season, 2);
+    logs = dataset.series.map((series, index) => guerreroLog(series.values, ends[index]!, blockSeason).log);
+    const logged = logs.filter(Boolean).length;
+    logWhy = logged === 0 ? 'no log (spread does not grow with the level, or values not all positive)' : dataset.series.length === 1 ? 'log (spread grows with the level)' : `log on ${logged} of ${logs.length} series (spread grows with the level)`;
+  } else {
+    const { log } = transformParts(kind);
+    logs = dataset.series.map(() => log);
+    if (log) {
+      const bad = dataset.series.find((series) => !allPositive(series.values));
+      if (bad !== undefined) throw new DataError(`${dataset.source}: --transform ${kind} needs positive values, and ${seriesName(bad.id)} has a value <= 0; try --transform ${kind.replace(/^log-?/, '') || 'none'}`);
+    }
+  }
+  const { baseline, scores, present } = resolveBaseline(dataset, kind, logs, horizon, options.valSize, seasonOverride);
+  const reach = baselineReach(baseline);
+  const lengths = dataset.series.map((series) => series.values.length);
+  // The lookback is chosen for the shortest series that can train at all at the smallest lookback.
+  const floorLength = minimumLength(firstOrigin(1, reach), horizon, options.valSize);
+  const usable = lengths.filter((length) => length >= floorLength);
+  const shortestSeries = usable.length > 0 ? Math.min(...usable) : Math.max(...lengths);
+  const lookbackSeason = isSeasonal(baseline.kind) ? Math.min(baseline.season, Math.max(season, 1) * 2) : season;
+  const lookback = options.lookback ?? chooseLookback({ season: lookbackSeason, horizon, shortestSeries, valSize: options.valSize, baselineReach: reach });
+  const needed = minimumLength(firstOrigin(lookback, reach), horizon, options.valSize);
+  const trainable = lengths.map((length) => length >= needed);
+  if (!trainable.some(Boolean)) throw tooShort(dataset, lookback, horizon, options.valSize, reach, needed);
+  const spec: PipelineSpec = {
+    lookback,
+    horizon,
+    baseline,
+    features: [...dataset.features],
+    calendar: options.calendar ? calendarCycles(dataset.freq) : [],
+    headCalendar: options.calendar && process.env.XRN_HEADCAL === '1' && calendarCycles(dataset.freq).length > 0,
+    scale: options.scale,
+  };
+  let why: string | null = null;
+  if (kind === 'auto') {
+    const scored = scores.map((score) => `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`).join(', ');
+    const seasonsFound = present === undefined || present.length === 0 ? 'no season passes the seasonality test' : `season${present.length > 1 ? 's' : ''} ${present.join(' and ')} pass${present.length > 1 ? '' : 'es'} the seasonality test`;
+    why = `transform auto: the network corrects ${describeBaseline(baseline)} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
+  }
+  return { spec, season, logs, trainable, why, baselineScores: scores };
+}
+
+function tooShort(dataset: Dataset, lookback: number, horizon: number, valSize: number, reach: number, needed: number): DataError {
+  const longest = dataset.series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
+  const points = longest.values.length;
+  const reachNote = reach > lookback ? ` (the baseline reaches ${reach} points back)` : '';
+  let message = `${dataset.source}: ${seriesName(longest.id)} has ${points} point${points === 1 ? '' : 's'}; lookback ${lookback}${reachNote} + horizon ${horizon} with --val-size ${valSize} need at least ${needed}`;
+  const hints = ['a shorter --horizon'];
+  const bare = needed - lookback;
+  if (points - bare >= 1 && points - bare < lookback) hints.unshift(`--lookback ${points - bare}`);
+  if (reach > 1) hints.push('--transform diff');
+  message += `; try ${hints.join(' or ')}`;
+  return new DataError(message);
+}

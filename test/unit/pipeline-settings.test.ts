@@ -1,0 +1,87 @@
+// What a training decides from the data: baselines, the log, the lookback, short series of a panel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { baseForecast, candidateBaselines, chooseBaseline, scoreBaselines, seasonalityTest } from '../../src/data/baseline.js';
+import { candidateSeasons } from '../../src/data/season.js';
+import { makeFrequency } from '../../src/data/time.js';
+import { guerreroLog } from '../../src/data/transform.js';
+import { DataError } from '../../src/errors.js';
+import { createRng } from '../../src/nn/rng.js';
+import { chooseLookback, resolveSettings } from '../../src/train/settings.js';
+import { makeDataset } from '../helpers/dataset.js';
+import { defaults } from '../helpers/training.js';
+
+const range = (n: number, f: (t: number) => number): number[] => Array.from({ length: n }, (_, t) => f(t));
+
+test('the baselines by hand: naive, drift, seasonal naive', () => {
+  const v = [1, 3, 2, 4, 3, 5];
+  assert.equal(baseForecast({ kind: 'naive', season: 1 }, v, 6, 2, 0), 5);
+  assert.equal(baseForecast({ kind: 'drift', season: 1 }, v, 6, 0, 0), 5 + (5 - 1) / 5);
+  assert.equal(baseForecast({ kind: 'drift', season: 1 }, v, 6, 2, 0), 5 + (3 * (5 - 1)) / 5);
+  // Season 2: the last season (4th and 5th... indices 4, 5) repeated.
+  assert.deepEqual([0, 1, 2, 3].map((h) => baseForecast({ kind: 'seasonal', season: 2 }, v, 6, h, 0)), [3, 5, 3, 5]);
+  assert.equal(baseForecast({ kind: 'none', season: 1 }, v, 6, 0, 42), 42);
+});
+
+test('candidate seasons come from the calendar', () => {
+  assert.deepEqual(candidateSeasons(makeFrequency('hour', 1)), [24, 168]);
+  assert.deepEqual(candidateSeasons(makeFrequency('minute', 30)), [48, 336]);
+  assert.deepEqual(candidateSeasons(makeFrequency('day', 1)), [7, 365]);
+  assert.deepEqual(candidateSeasons(makeFrequency('month', 1)), [12]);
+  assert.deepEqual(candidateSeasons(makeFrequency('quarter', 1)), [4]);
+  assert.deepEqual(candidateSeasons(makeFrequency('year', 1)), []);
+});
+
+test('auto: seasonal naive where the season is there, drift on a trend, naive on a random walk', () => {
+  const seasonal = range(120, (t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 12) + Math.sin(t * 7.3));
+  const trend = range(60, (t) => 10 + 2 * t + Math.sin(t * 2.1));
+  const rng = createRng(3);
+  let level = 0;
+  const walk = range(600, () => (level += rng.nextFloat() - 0.5));
+  const pick = (values: number[], seasons: number[]) =>
+    chooseBaseline(scoreBaselines([values], [values.length], 12, candidateBaselines(seasons)), seasons.filter((season) => seasonalityTest(values, values.length, season).passed));
+  assert.deepEqual(pick(seasonal, [12]), { kind: 'seasonal', season: 12 });
+  assert.deepEqual(pick(trend, []), { kind: 'drift', season: 1 });
+  assert.equal(pick(walk, [12]).kind === 'seasonal', false);
+  // Hourly data with a weekly pattern on top of the daily one: the week wins.
+  const hourly = range(24 * 7 * 8, (t) => 10 * Math.sin((2 * Math.PI * t) / 24) + (Math.floor(t / 24) % 7 >= 5 ? 8 : 0));
+  assert.deepEqual(pick(hourly, [24, 168]), { kind: 'seasonal', season: 168 });
+});
+
+test("Guerrero's test: the log for a spread that grows with the level, none for a steady one", () => {
+  const multiplicative = range(144, (t) => (100 + 3 * t) * (1 + 0.3 * Math.sin((2 * Math.PI * t) / 12)));
+  const additive = range(144, (t) => 100 + 3 * t + 30 * Math.sin((2 * Math.PI * t) / 12));
+  assert.equal(guerreroLog(multiplicative, 144, 12).log, true);
+  assert.equal(guerreroLog(additive, 144, 12).log, false);
+  assert.equal(guerreroLog(additive.map((v) => v - 200), 144, 12).log, false, 'never for values <= 0');
+});
+
+test('chooseLookback: two seasons, shrunk on short data, never below the season while it trains', () => {
+  const reach = 12;
+  assert.equal(chooseLookback({ season: 12, horizon: 18, shortestSeries: 144, valSize: 0.2, baselineReach: reach }), 24);
+  const short = chooseLookback({ season: 12, horizon: 18, shortestSeries: 80, valSize: 0.2, baselineReach: reach });
+  assert.ok(short < 24 && short >= 12, `lookback ${short}`);
+  assert.equal(chooseLookback({ season: 1, horizon: 6, shortestSeries: 40, valSize: 0.2, baselineReach: 2 }), 6);
+});
+
+test('resolveSettings: auto on a monthly series says what it chose and why', () => {
+  const values = range(144, (t) => (100 + 3 * t) * (1 + 0.3 * Math.sin((2 * Math.PI * t) / 12)));
+  const settings = resolveSettings(makeDataset([{ values }], { grid: 'M' }), defaults());
+  assert.deepEqual(settings.spec.baseline, { kind: 'seasonal', season: 12 });
+  assert.deepEqual(settings.logs, [true]);
+  assert.equal(settings.spec.horizon, 18);
+  assert.deepEqual(settings.spec.calendar, ['year']);
+  assert.match(settings.why!, /seasonal naive \(12\).*log/);
+});
+
+test('panels: series too short to train are marked, not fatal; a single short series is a data error', () => {
+  const long = range(100, (t) => 50 + 10 * Math.sin(t));
+  const dataset = makeDataset([{ id: 'long', values: long }, { id: 'short', values: long.slice(0, 8) }]);
+  const settings = resolveSettings(dataset, defaults({ horizon: 6 }));
+  assert.deepEqual(settings.trainable, [true, false]);
+  assert.throws(() => resolveSettings(makeDataset([{ values: long.slice(0, 8) }]), defaults({ horizon: 6 })), (error: unknown) => {
+    assert.ok(error instanceof DataError);
+    assert.match(error.message, /the series has 8 points; lookback \d+ .*need at least \d+; try/);
+    return true;
+  });
+});
