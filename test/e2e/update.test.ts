@@ -2,9 +2,9 @@
 // nothing is new, new series of a panel, and the refusals of data that does not continue the model.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from '../helpers/exec.js';
+import { runCli, runCliAndSignal, tempDir } from '../helpers/exec.js';
 
 const DAY = 86_400_000;
 const small = ['--hidden', '8', '--no-chart', '--quiet'];
@@ -122,6 +122,16 @@ describe('update', () => {
     const forecast = runCli(['forecast', path('panel-new.csv'), '-m', path('panel.json')]);
     assert.equal(forecast.status, 0, forecast.stderr);
     assert.doesNotMatch(forecast.stderr, /not in the model/);
+  });
+
+  test('interrupted: exit 130, the model file exactly as it was, no temp file, the lock released', async () => {
+    const bytes = readFileSync(path('stale.json'));
+    writeFileSync(path('kept.json'), bytes);
+    const result = await runCliAndSignal(['update', path('shifted.csv'), '-m', path('kept.json'), '-o', path('kept.json'), '--steps', '1000000', '--patience', '1000000'], (stderr) => /^round \d+/m.test(stderr));
+    assert.equal(result.status, 130, result.stderr);
+    assert.match(result.stderr, /^rnncast: interrupted while updating; \S+kept\.json left as it was$/m);
+    assert.deepEqual(readFileSync(path('kept.json')), bytes);
+    assert.deepEqual(readdirSync(temp.path).filter((name) => name.startsWith('.kept') || name.startsWith('kept.json.')), []);
   });
 
   test('data that does not continue the model is refused with 65, naming the mismatch; nothing is written', () => {
