@@ -5,8 +5,9 @@
 // copied one by one, so memory stays linear in the data. The network sees, at every step of a
 // window with origin T (first target at T):
 //
-//   [ (g(y_t) - level) / scale,              level: the window's last value g(y[T-1]), or the
+//   [ (g(y_t) - level) / scale,              level: the window's first value g(y[T-B]), or the
 //                                            series' centre when there is no baseline
+//     (g(y_t) - g(y[t-1])) / scale,          the change from the step before
 //     (g(y_t) - g(y[t-m])) / scale,          seasonal baseline only (0 where t < m)
 //     scaled features...,  calendar sin/cos pairs... ]
 //

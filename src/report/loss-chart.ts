@@ -17,5 +17,5 @@ export function lossChart(history: EpochRecord[], options: ChartStyle): string {
   }
   const points = Math.max(10, Math.min(options.width, 160) - LABEL_WIDTH);
   const plot = overlayPlot([downsample(train, points)], validation ? [downsample(validation, points)] : [], HEIGHT);
-  return `loss by epoch (solid: train${validation ? ', dotted: validation' : ''})\n${plot}`;
+  return `loss by round (solid: train${validation ? ', dotted: validation' : ''})\n${plot}`;
 }

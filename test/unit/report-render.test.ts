@@ -17,7 +17,7 @@ test('textTable: the first column left-aligned, numbers right-aligned, no traili
 test('charts take only what they draw: values and a style, colour or not', () => {
   const history = [1, 0.5, 0.25].map((trainLoss, i) => ({ epoch: i + 1, trainLoss, valLoss: trainLoss * 2 }));
   const plain = lossChart(history, { width: 60, color: false });
-  assert.match(plain, /^loss by epoch \(solid: train, dotted: validation\)/);
+  assert.match(plain, /^loss by round \(solid: train, dotted: validation\)/);
   assert.doesNotMatch(plain, /\x1b\[/, 'no escape codes without colour');
   const coloured = lossChart(history, { width: 60, color: true });
   assert.match(coloured, /\x1b\[36m──\x1b\[0m train loss/, 'legend: the colour, the line, reset');
