@@ -2,7 +2,7 @@
 // nothing is new, new series of a panel, and the refusals of data that does not continue the model.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, runCliAndSignal, tempDir } from '../helpers/exec.js';
 
@@ -132,6 +132,38 @@ describe('update', () => {
     assert.match(result.stderr, /^rnncast: interrupted while updating; \S+kept\.json left as it was$/m);
     assert.deepEqual(readFileSync(path('kept.json')), bytes);
     assert.deepEqual(readdirSync(temp.path).filter((name) => name.startsWith('.kept') || name.startsWith('kept.json.')), []);
+  });
+
+  test('unattended: --if-changed skips the same data and model, --log-json records the update, the lock is released', () => {
+    writeFileSync(path('cron.json'), readFileSync(path('stale.json')));
+    const log = path('update-runs.ndjson');
+    const args = ['update', path('shifted.csv'), '-m', path('cron.json'), '-o', path('cron.json'), '--if-changed', '--log-json', log, '--steps', '50'];
+    const first = runCli(args);
+    assert.equal(first.status, 0, first.stderr);
+    const bytes = readFileSync(path('cron.json'));
+    const second = runCli(args);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stderr, /^rnncast update: skipped in [\d.]+ s: nothing changed since the last run at .* \(the input \S+shifted\.csv, the model \S+cron\.json and the flags are the same\): \S+cron\.json left as it is \(--if-changed\)\n$/);
+    assert.deepEqual(readFileSync(path('cron.json')), bytes);
+    assert.equal(existsSync(path('cron.json.lock')), false, 'the lock is released');
+    const records = readFileSync(log, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    assert.deepEqual(records.map((record) => [record.command, record.status, record.exitCode]), [['update', 'ok', 0], ['update', 'skipped', 0]]);
+    const lineage = JSON.parse(bytes.toString('utf8')).updates as Lineage[];
+    assert.equal(records[0].model.valLoss, lineage[0]!.valLossAfter, 'the record gives the update\'s loss on the newest windows');
+    assert.deepEqual(records[0].outputs, [path('cron.json')]);
+  });
+
+  test('a file that is not a model is refused (65), a missing one is 66; nothing is written', () => {
+    writeFileSync(path('not-a-model.json'), '{"format": "something-else"}');
+    const wrong = runCli(['update', path('shifted.csv'), '-m', path('not-a-model.json'), '-o', path('out.json')]);
+    assert.equal(wrong.status, 65);
+    assert.match(wrong.stderr, /^rnncast: \S+not-a-model\.json: not an rnncast model file/);
+    const csv = runCli(['update', path('shifted.csv'), '-m', path('shifted.csv'), '-o', path('out.json')]);
+    assert.equal(csv.status, 65);
+    assert.match(csv.stderr, /^rnncast: \S+shifted\.csv: not a valid model file/);
+    const missing = runCli(['update', path('shifted.csv'), '-m', path('gone.json'), '-o', path('out.json')]);
+    assert.equal(missing.status, 66);
+    assert.equal(existsSync(path('out.json')), false);
   });
 
   test('data that does not continue the model is refused with 65, naming the mismatch; nothing is written', () => {
