@@ -139,7 +139,7 @@ export const updateFlags = {
   steps: integer({ min: 1, max: 100_000_000, default: 300, describe: 'optimizer steps at most, per ensemble member', group: TRAINING }),
   maxTime: trainingFlags.maxTime,
   lr: real({ above: 0, max: 10, describe: 'learning rate of the fine-tune (the optimizer starts afresh)', defaultText: "the model's", group: TRAINING }),
-  patience: integer({ min: 1, max: 1_000_000, default: 5, describe: 'validation rounds without improvement before stopping', group: TRAINING }),
+  patience: trainingFlags.patience,
   seed: trainingFlags.seed,
   jobs: trainingFlags.jobs,
 };
