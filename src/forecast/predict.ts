@@ -90,7 +90,7 @@ function stateFromHistory(series: Series, spec: PipelineSpec, model: ModelFile):
 }
 
 /** The conformal half-width per step for one level; the residuals' spread where they are too few. */
-function halfWidths(calibration: ModelCalibration, level: number): { perStep: Float64Array; approximated: boolean } {
+export function halfWidths(calibration: ModelCalibration, level: number): { perStep: Float64Array; approximated: boolean } {
   const horizon = calibration.residuals.length;
   const perStep = new Float64Array(horizon);
   let approximated = false;
@@ -105,10 +105,13 @@ function halfWidths(calibration: ModelCalibration, level: number): { perStep: Fl
     const count = sorted.length >= 401 ? Math.max(sorted.length, calibration.windows) : sorted.length;
     const q = conformalQuantiles(sorted, level, count);
     if (conformalRank(count, level).capped) {
-      // Too few residuals to read this level: the largest one understates it. A normal band with
-      // their root mean square keeps levels apart; the larger of the two is used.
+      // Too few residuals to read this level: the largest one understates it. It is read as the
+      // quantile at the highest level n residuals can give, n/(n+1), and stretched to this level
+      // with a normal shape, so higher levels stay wider; a normal band with their root mean
+      // square is the floor.
       approximated = true;
-      perStep[step] = Math.max(q, z * (calibration.rms[step] ?? Number.NaN));
+      const reachable = (100 * count) / (count + 1);
+      perStep[step] = Math.max((q * z) / zForLevel(reachable), z * (calibration.rms[step] ?? Number.NaN));
     } else {
       perStep[step] = q;
     }

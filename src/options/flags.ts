@@ -92,7 +92,7 @@ export const trainingFlags = {
 const chart = toggle({ default: true, describe: 'draw charts on standard error (--no-chart turns them off)', group: OUTPUT });
 const output = path('output file; - is standard output', 'o');
 const format = choice(OUTPUT_FORMATS, { describe: 'output format', defaultText: 'from the extension, else csv', group: OUTPUT });
-const levels = parsed({ flag: 'level', default: [80, 95], defaultText: '80,95', describe: 'prediction interval levels in percent, or none', group: OUTPUT, expected: 'levels such as 80,95, or none', parse: parseLevels });
+const levels = parsed({ flag: 'level', default: [80, 95], defaultText: '80,95', describe: 'prediction interval levels in percent (a share below 1 counts as percent: 0.9 = 90), or none', group: OUTPUT, expected: 'levels such as 80,95, or none', parse: parseLevels });
 
 export const inspectFlags = {
   json: toggle({ default: false, describe: 'print the summary as JSON on standard output', group: OUTPUT }),
