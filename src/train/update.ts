@@ -79,7 +79,7 @@ export type UpdateResult =
   };
 
 /** The training options of the fine-tune: the model's own, with the update's budget, rate, patience, seed and threads. */
-export function fineTuneOptions(model: ModelFile, options: UpdateOptions): TrainingOptions {
+function fineTuneOptions(model: ModelFile, options: UpdateOptions): TrainingOptions {
   const { inputs: _inputs, headInputs: _headInputs, ...stored } = model.config;
   return {
     ...stored,
