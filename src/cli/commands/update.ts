@@ -56,7 +56,7 @@ async function runUpdate(options: UpdateCommandOptions, context: CommandContext)
     // Nothing new: the model stays byte for byte what it was (a copy when -o names another file).
     const same = !toStdout(output) && resolve(output) === resolve(modelPath);
     if (!same) await writeOutput(output, readFileSync(modelPath), context.stdout);
-    const message = `nothing new since the model's last training time: ${same ? `${modelPath} left as it is` : `${output} is a copy of ${modelPath}`}`;
+    const message = `nothing new since the model's last training time: ${same ? `${modelPath} left as it is` : `${toStdout(output) ? 'standard output' : output} is a copy of ${modelPath}`}`;
     if (context.run === undefined) note(context, message);
     else context.run.nothingToDo(message);
     return;
