@@ -69,9 +69,14 @@ export function stateOf(stored: ModelSeries): SeriesState {
   };
 }
 
+/** Whether a series the model never saw takes the log: where the model's series do, and its values allow it. */
+export function logForNewSeries(model: ModelFile, series: Series): boolean {
+  return model.data.series.some((stored) => stored.log) && allPositive(series.values);
+}
+
 /** A state for a series the model never saw, fitted on its own history (the whole of it). */
 function stateFromHistory(series: Series, spec: PipelineSpec, model: ModelFile): SeriesState {
-  const log = model.data.series.some((stored) => stored.log) && allPositive(series.values);
+  const log = logForNewSeries(model, series);
   const values = valueTransform(series.values, log);
   const { center, scale } = fitTargetScale(values, values.length, spec);
   return {
