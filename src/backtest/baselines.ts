@@ -33,7 +33,7 @@ function checkSeason(name: string, season: number): number {
 /** (Hz) every step is the last observed value. */
 export function naiveForecast(history: Values, horizon: number): Float64Array {
   checkArguments('naiveForecast', history, horizon);
-  return new Float64Array(horizon).fill(history[history.length - 1]);
+  return new Float64Array(horizon).fill(history[history.length - 1]!);
 }
 
 export interface SeasonalNaiveForecast {
@@ -53,7 +53,7 @@ export function seasonalNaiveForecast(history: Values, horizon: number, season: 
   const m = fellBackToNaive ? 1 : asked;
   const n = history.length;
   const forecast = new Float64Array(horizon); // (Hz)
-  for (let h = 0; h < horizon; h++) forecast[h] = history[n - m + (h % m)];
+  for (let h = 0; h < horizon; h++) forecast[h] = history[n - m + (h % m)]!;
   return { forecast, season: m, fellBackToNaive };
 }
 
@@ -61,8 +61,8 @@ export function seasonalNaiveForecast(history: Values, horizon: number, season: 
 export function driftForecast(history: Values, horizon: number): Float64Array {
   checkArguments('driftForecast', history, horizon);
   const n = history.length;
-  const last = history[n - 1];
-  const slope = n === 1 ? 0 : (last - history[0]) / (n - 1);
+  const last = history[n - 1]!;
+  const slope = n === 1 ? 0 : (last - history[0]!) / (n - 1);
   const forecast = new Float64Array(horizon); // (Hz)
   for (let h = 0; h < horizon; h++) forecast[h] = last + (h + 1) * slope;
   return forecast;
@@ -77,7 +77,7 @@ function residualSigma(history: Values, lag: number, centre: number, parameters:
   let sum = 0;
   let count = 0;
   for (let t = lag; t < history.length; t++) {
-    const e = history[t] - history[t - lag] - centre;
+    const e = history[t]! - history[t - lag]! - centre;
     if (!Number.isFinite(e)) continue;
     sum += e * e;
     count++;
@@ -93,8 +93,8 @@ function normalBands(forecast: Float64Array, spread: Float64Array, levels: reado
     const lower = new Float64Array(forecast.length); // (Hz)
     const upper = new Float64Array(forecast.length); // (Hz)
     for (let h = 0; h < forecast.length; h++) {
-      lower[h] = forecast[h] - z * spread[h];
-      upper[h] = forecast[h] + z * spread[h];
+      lower[h] = forecast[h]! - z * spread[h]!;
+      upper[h] = forecast[h]! + z * spread[h]!;
     }
     return { level, lower, upper };
   });
@@ -133,7 +133,7 @@ export function seasonalNaiveIntervals(history: Values, horizon: number, season:
 export function driftIntervals(history: Values, horizon: number, levels: readonly number[]): IntervalBand[] {
   const forecast = driftForecast(history, horizon);
   const n = history.length;
-  const slope = n === 1 ? 0 : (history[n - 1] - history[0]) / (n - 1);
+  const slope = n === 1 ? 0 : (history[n - 1]! - history[0]!) / (n - 1);
   const sigma = residualSigma(history, 1, slope, 1);
   const spread = new Float64Array(horizon); // (Hz)
   for (let h = 0; h < horizon; h++) {

@@ -15,6 +15,8 @@ export interface RunReport {
   metrics(metrics: Record<string, unknown>): void;
   /** forecast -m: how far the data has run past the model. */
   age(staleness: Staleness): void;
+  /** Ends the run as done with nothing to do (update with no new rows); the summary line gives `reason`. */
+  nothingToDo(reason: string): never;
 }
 
 /** The files a run touches: the lock and the --if-changed state sit next to the first output. */

@@ -27,6 +27,7 @@ const commands: Record<CommandName, () => Promise<Command<unknown>>> = {
   train: async () => (await import('./commands/train.js')).train,
   forecast: async () => (await import('./commands/forecast.js')).forecast,
   backtest: async () => (await import('./commands/backtest.js')).backtest,
+  update: async () => (await import('./commands/update.js')).update,
 };
 
 /** Every boolean flag, by its name and its alias, for reading `--flag=value` ourselves: yargs reads `=maybe` as false. */

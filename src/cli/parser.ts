@@ -48,6 +48,13 @@ export const COMMAND_HELP: Record<CommandName, CommandHelp> = {
       ['rnncast backtest sales.csv --fail-if-worse-than seasonal-naive && publish', 'a cron gate'],
     ],
   },
+  update: {
+    describe: 'fine-tune a saved model on the data as it is now',
+    examples: [
+      ['rnncast update sales.csv -m sales.model.json -o sales.model.json', 'the week\'s new rows: a few hundred steps from the saved weights'],
+      ['rnncast update sales.csv -m sales.model.json -o next.model.json --max-time 2m', 'at most two minutes per network, into a new file'],
+    ],
+  },
 };
 
 /** The flag as yargs declares it: no default (the options module applies them), shown in the help text. */

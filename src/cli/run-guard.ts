@@ -121,12 +121,18 @@ export class RunGuard implements RunReport {
   model(model: ModelFile, path: string | null): void {
     const { config, data, training } = model;
     const losses = training.history.map((entry) => entry.valLoss).filter((loss): loss is number => loss !== null && Number.isFinite(loss));
+    // An updated model's latest measurement is its last update's, on the newest windows.
+    const updated = model.updates?.at(-1)?.valLossAfter;
     this.record.model = {
       path, cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, lookback: config.lookback, horizon: config.horizon,
       transform: data.transform,
-      valLoss: losses.length === 0 ? null : Math.min(...losses),
+      valLoss: updated ?? (losses.length === 0 ? null : Math.min(...losses)),
       seriesChoices: data.series.map((series) => ({ id: series.id, transform: transformName(series.log, data.baseline), method: series.method })),
     };
+  }
+
+  nothingToDo(reason: string): never {
+    throw new NothingChanged(reason);
   }
 
   metrics(metrics: Record<string, unknown>): void {

@@ -143,7 +143,7 @@ export function resolveAnchor(freq: Frequency, firstTime: number, style: TimeSty
  * frequency, when a long run of equal multi-step spacings shows the sampling rate changed.
  */
 export function gridPositions(series: SortedSeries, freq: Frequency, inferred: boolean, context: FrequencyContext): Float64Array {
-  const { times, lines } = series;
+  const { times } = series;
   const n = times.length;
   const positions = new Float64Array(n); // (N)
   if (n === 0) return positions;

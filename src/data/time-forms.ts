@@ -151,7 +151,7 @@ export class FormReader {
       const a = Number(g.A);
       const b = Number(g.B);
       this.note('A', g.A);
-      this.note('B', g.B);
+      this.note('B', g.B!); // the one form with (?<A>), day-month-year, always has (?<B>) too
       if (a > 12 && this.dayAbove12 === null) this.dayAbove12 = { text, line };
       if (b > 12 && this.monthAbove12 === null) this.monthAbove12 = { text, line };
       if (a !== b && this.differing === null) this.differing = { text, line };

@@ -24,7 +24,7 @@ export function conformalRank(n: number, level: number): ConformalRank {
 }
 
 function isSorted(values: ArrayLike<number>): boolean {
-  for (let i = 1; i < values.length; i++) if (!(values[i - 1] <= values[i])) return false;
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return false;
   return true;
 }
 
@@ -42,8 +42,8 @@ export function conformalQuantiles(sorted: ArrayLike<number>, level: number, cou
   const values = isSorted(sorted) ? sorted : Float64Array.from(sorted).sort();
   const n = Math.max(count, points);
   const { rank } = conformalRank(n, level);
-  if (n === points) return values[rank - 1];
+  if (n === points) return values[rank - 1]!;
   // The sketch keeps original order statistic round(j·(n-1)/(points-1)) at position j.
   const position = Math.ceil(((rank - 1) * (points - 1)) / (n - 1) - 1e-9);
-  return values[Math.min(points - 1, position)];
+  return values[Math.min(points - 1, position)]!;
 }

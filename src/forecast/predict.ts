@@ -71,9 +71,14 @@ export function stateOf(stored: ModelSeries): SeriesState {
   };
 }
 
+/** Whether a series the model never saw takes the log: where the model's series do, and its values allow it. */
+export function logForNewSeries(model: ModelFile, series: Series): boolean {
+  return model.data.series.some((stored) => stored.log) && allPositive(series.values);
+}
+
 /** A state for a series the model never saw, fitted on its own history (the whole of it). */
 function stateFromHistory(series: Series, spec: PipelineSpec, model: ModelFile): SeriesState {
-  const log = model.data.series.some((stored) => stored.log) && allPositive(series.values);
+  const log = logForNewSeries(model, series);
   const values = valueTransform(series.values, log);
   const { center, scale } = fitTargetScale(values, values.length, spec);
   return {
@@ -87,7 +92,7 @@ function stateFromHistory(series: Series, spec: PipelineSpec, model: ModelFile):
 }
 
 /** The conformal half-width per step for one level; the residuals' spread where they are too few. */
-function halfWidths(calibration: ModelCalibration, level: number): { perStep: Float64Array; approximated: boolean } {
+export function halfWidths(calibration: ModelCalibration, level: number): { perStep: Float64Array; approximated: boolean } {
   const horizon = calibration.residuals.length;
   const perStep = new Float64Array(horizon);
   let approximated = false;
@@ -101,13 +106,20 @@ function halfWidths(calibration: ModelCalibration, level: number): { perStep: Fl
     // A sketched step (401 kept of more) ranks among the true number of validation windows.
     const count = sorted.length >= 401 ? Math.max(sorted.length, calibration.windows) : sorted.length;
     const q = conformalQuantiles(sorted, level, count);
+    // Early stopping chose the network on these residuals, so they understate its error out of
+    // sample: a normal band with their root mean square is the floor at every level (on the bench
+    // suite the 95 % band covered 88 % without it).
+    const floor = z * (calibration.rms[step] ?? Number.NaN);
     if (conformalRank(count, level).capped) {
-      // Too few residuals to read this level: the largest one understates it. A normal band with
-      // their root mean square keeps levels apart; the larger of the two is used.
+      // Too few residuals to read this level: the largest one understates it. It is read as the
+      // quantile at the highest level n residuals can give, n/(n+1), and stretched to this level
+      // with a normal shape, so higher levels stay wider; a normal band with their root mean
+      // square is the floor.
       approximated = true;
-      perStep[step] = Math.max(q, z * (calibration.rms[step] ?? Number.NaN));
+      const reachable = (100 * count) / (count + 1);
+      perStep[step] = Math.max((q * z) / zForLevel(reachable), floor);
     } else {
-      perStep[step] = q;
+      perStep[step] = Math.max(q, floor);
     }
   }
   return { perStep, approximated };

@@ -1,11 +1,11 @@
 // forecast -m: how far the data has run past what the model saw. For each series the model knows,
 // the periods (at the data's frequency) between the model's last training time of that series
 // (data.series[].lastTime, written in the input's style) and the series' last time in the data.
-// The model's age is the largest of them.
+// The model's age is the largest of them. `rnncast update` reads the same positions to know what is new.
 import type { Dataset, Series } from '../data/types.js';
 import { formatTime, stepsBetween } from '../data/time.js';
 import { clockOf } from '../data/zone.js';
-import type { ModelFile } from '../io/model-file.js';
+import type { ModelFile, ModelSeries } from '../io/model-file.js';
 
 export interface ModelAge {
   /** Periods from the model's last training time to the end of the data (the largest over series). */
@@ -35,25 +35,42 @@ function indexOfTime(series: Series, time: string, dataset: Dataset): number {
   return -1;
 }
 
+/** Where a series of the data stands against the model. */
+export interface SeriesProgress {
+  /** Its position in Dataset.series. */
+  index: number;
+  /** The model's record of it; undefined for a series the model never saw. */
+  stored: ModelSeries | undefined;
+  /** The index of the model's last training time in the data; -1 when it is not among the data's times. */
+  seen: number;
+}
+
+/** Each series of the data (Dataset order) against the model's last training time of it. */
+export function seriesProgress(model: ModelFile, dataset: Dataset): SeriesProgress[] {
+  const byId = new Map(model.data.series.map((stored) => [stored.id, stored]));
+  return dataset.series.map((series, index) => {
+    const stored = byId.get(series.id);
+    return { index, stored, seen: stored === undefined ? -1 : indexOfTime(series, stored.lastTime, dataset) };
+  });
+}
+
 export function staleness(model: ModelFile, dataset: Dataset, maxAge: number | undefined): Staleness {
   const limit = maxAge ?? model.data.season;
-  const byId = new Map(dataset.series.map((series) => [series.id, series]));
   const clock = clockOf(dataset.timeStyle);
   let age: ModelAge | null = null;
   const unplaced: string[] = [];
-  for (const known of model.data.series) {
-    const series = byId.get(known.id);
-    if (series === undefined || series.times.length === 0) continue; // gone from the data: nothing to be late about
-    const index = indexOfTime(series, known.lastTime, dataset);
-    if (index < 0) {
-      unplaced.push(known.id);
+  for (const { index, stored, seen } of seriesProgress(model, dataset)) {
+    const series = dataset.series[index]!;
+    if (stored === undefined || series.times.length === 0) continue; // new to the model: nothing to be late about
+    if (seen < 0) {
+      unplaced.push(stored.id);
       continue;
     }
     const last = series.times[series.times.length - 1]!;
-    const steps = stepsBetween(series.times[index]!, last, dataset.freq, clock);
-    const periods = Number.isFinite(steps) ? steps : series.times.length - 1 - index;
+    const steps = stepsBetween(series.times[seen]!, last, dataset.freq, clock);
+    const periods = Number.isFinite(steps) ? steps : series.times.length - 1 - seen;
     if (age === null || periods > age.periods) {
-      age = { periods, series: known.id, modelLastTime: known.lastTime, dataLastTime: formatTime(last, dataset.timeStyle) };
+      age = { periods, series: stored.id, modelLastTime: stored.lastTime, dataLastTime: formatTime(last, dataset.timeStyle) };
     }
   }
   // A model that cannot be placed in the data at all cannot be shown fresh.

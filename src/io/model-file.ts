@@ -168,6 +168,20 @@ export interface ModelCalibration {
   rms: number[];
 }
 
+/** One `rnncast update`: when, what it saw that was new, and the validation loss on the newest windows before and after. */
+export interface ModelUpdate {
+  time: string;
+  rowsAdded: number;
+  /** Series of a panel the model had not seen, admitted by this update. */
+  seriesAdded: number;
+  /** Optimizer steps of the fine-tune (the first ensemble member's). */
+  steps: number;
+  /** Mean over the ensemble of the validation loss (scaled, as in training) before and after. */
+  valLossBefore: number | null;
+  valLossAfter: number | null;
+  seconds: number;
+}
+
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
   version: ModelVersion;
@@ -181,6 +195,8 @@ export interface ModelFile {
   ensembleWeights: WeightsJson[];
   training: ModelTraining;
   calibration: ModelCalibration | null;
+  /** The lineage: every update since training, oldest first (absent: never updated). */
+  updates?: ModelUpdate[];
 }
 
 /** JSON without NaN: non-finite numbers become null (history may hold a diverged loss). */
@@ -480,6 +496,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
   let calibration: ModelCalibration | null = null;
   if (root.calibration !== null && root.calibration !== undefined) calibration = checkedCalibration(objectField(root, 'calibration', path), config.horizon, path);
 
+  const updates = root.updates === undefined ? undefined : checkedUpdates(root.updates, path);
   return {
     format: MODEL_FORMAT,
     version: root.version as ModelVersion,
@@ -491,7 +508,27 @@ export function validateModel(value: unknown, path: string): ModelFile {
     ensembleWeights,
     training,
     calibration,
+    ...(updates === undefined ? {} : { updates }),
   };
+}
+
+function checkedUpdates(value: unknown, path: string): ModelUpdate[] {
+  if (!Array.isArray(value)) throw new DataError(`${path}: updates must be a list`);
+  return value.map((item: unknown, index: number): ModelUpdate => {
+    const u = `updates[${index}].`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DataError(`${path}: ${u.slice(0, -1)} must be an object`);
+    const entry = item as Json;
+    const loss = (key: string): number | null => (entry[key] === null ? null : numberField(entry, key, path, u, 0, Number.MAX_VALUE));
+    return {
+      time: stringField(entry, 'time', path, u),
+      rowsAdded: numberField(entry, 'rowsAdded', path, u, 0, 1e12, true),
+      seriesAdded: numberField(entry, 'seriesAdded', path, u, 0, 1e12, true),
+      steps: numberField(entry, 'steps', path, u, 0, 1e12, true),
+      valLossBefore: loss('valLossBefore'),
+      valLossAfter: loss('valLossAfter'),
+      seconds: numberField(entry, 'seconds', path, u, 0, 1e12),
+    };
+  });
 }
 
 /** Reads and validates a model file: missing → 66, anything malformed → 65. */

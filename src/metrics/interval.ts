@@ -15,8 +15,9 @@ export function coverage(actual: Values, lower: Values, upper: Values, mask?: Ui
   let n = 0;
   for (let i = 0; i < actual.length; i++) {
     if (!counted(mask, i)) continue;
-    if (Number.isNaN(lower[i]) || Number.isNaN(upper[i])) return NaN;
-    if (actual[i] >= lower[i] && actual[i] <= upper[i]) inside++;
+    const y = actual[i]!, lo = lower[i]!, hi = upper[i]!;
+    if (Number.isNaN(lo) || Number.isNaN(hi)) return NaN;
+    if (y >= lo && y <= hi) inside++;
     n++;
   }
   return n === 0 ? NaN : inside / n;
@@ -29,7 +30,7 @@ export function meanWidth(lower: Values, upper: Values, mask?: Uint8Array): numb
   let n = 0;
   for (let i = 0; i < lower.length; i++) {
     if (!counted(mask, i)) continue;
-    sum += upper[i] - lower[i];
+    sum += upper[i]! - lower[i]!;
     n++;
   }
   return n === 0 ? NaN : sum / n;

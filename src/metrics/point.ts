@@ -24,7 +24,7 @@ export function mae(actual: Values, forecast: Values, mask?: Uint8Array): number
   let n = 0;
   for (let i = 0; i < actual.length; i++) {
     if (!counted(mask, i)) continue;
-    sum += Math.abs(actual[i] - forecast[i]);
+    sum += Math.abs(actual[i]! - forecast[i]!);
     n++;
   }
   return n === 0 ? NaN : sum / n;
@@ -37,7 +37,7 @@ export function rmse(actual: Values, forecast: Values, mask?: Uint8Array): numbe
   let n = 0;
   for (let i = 0; i < actual.length; i++) {
     if (!counted(mask, i)) continue;
-    const e = actual[i] - forecast[i];
+    const e = actual[i]! - forecast[i]!;
     sum += e * e;
     n++;
   }
@@ -59,12 +59,12 @@ export function mape(actual: Values, forecast: Values, mask?: Uint8Array): MapeR
   let skipped = 0;
   for (let i = 0; i < actual.length; i++) {
     if (!counted(mask, i)) continue;
-    const y = actual[i];
+    const y = actual[i]!;
     if (y === 0) {
       skipped++;
       continue;
     }
-    sum += Math.abs((y - forecast[i]) / y);
+    sum += Math.abs((y - forecast[i]!) / y);
     n++;
   }
   return { value: n === 0 ? NaN : (100 * sum) / n, skipped };
@@ -80,8 +80,8 @@ export function smape(actual: Values, forecast: Values, mask?: Uint8Array): numb
   let n = 0;
   for (let i = 0; i < actual.length; i++) {
     if (!counted(mask, i)) continue;
-    const y = actual[i];
-    const f = forecast[i];
+    const y = actual[i]!;
+    const f = forecast[i]!;
     const denominator = Math.abs(y) + Math.abs(f);
     if (denominator !== 0) sum += Math.abs(y - f) / denominator;
     n++;
@@ -108,7 +108,7 @@ export function maseScale(history: Values, season: number): MaseScale {
   let sum = 0;
   let n = 0;
   for (let t = m; t < history.length; t++) {
-    const d = history[t] - history[t - m];
+    const d = history[t]! - history[t - m]!;
     if (!Number.isFinite(d)) continue;
     sum += Math.abs(d);
     n++;

@@ -67,13 +67,13 @@ export function gemmTs(
             c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
           }
           let pc = cOff + i * ldc + j;
-          c[pc] += c00; c[pc + 1] += c01; c[pc + 2] += c02; c[pc + 3] += c03;
+          c[pc]! += c00; c[pc + 1]! += c01; c[pc + 2]! += c02; c[pc + 3]! += c03;
           pc += ldc;
-          c[pc] += c10; c[pc + 1] += c11; c[pc + 2] += c12; c[pc + 3] += c13;
+          c[pc]! += c10; c[pc + 1]! += c11; c[pc + 2]! += c12; c[pc + 3]! += c13;
           pc += ldc;
-          c[pc] += c20; c[pc + 1] += c21; c[pc + 2] += c22; c[pc + 3] += c23;
+          c[pc]! += c20; c[pc + 1]! += c21; c[pc + 2]! += c22; c[pc + 3]! += c23;
           pc += ldc;
-          c[pc] += c30; c[pc + 1] += c31; c[pc + 2] += c32; c[pc + 3] += c33;
+          c[pc]! += c30; c[pc + 1]! += c31; c[pc + 2]! += c32; c[pc + 3]! += c33;
         }
       }
     }
@@ -87,7 +87,7 @@ export function gemmTs(
           s0 += x * b[pb]!; s1 += x * b[pb + 1]!; s2 += x * b[pb + 2]!; s3 += x * b[pb + 3]!;
         }
         const pc = cOff + i * ldc + j;
-        c[pc] += s0; c[pc + 1] += s1; c[pc + 2] += s2; c[pc + 3] += s3;
+        c[pc]! += s0; c[pc + 1]! += s1; c[pc + 2]! += s2; c[pc + 3]! += s3;
       }
     }
     // Leftover columns, one at a time.
@@ -96,7 +96,7 @@ export function gemmTs(
         let s = 0;
         let pa = aK + i * ars, pb = bK + column(j);
         for (let k = 0; k < kn; k++, pa += acs, pb += ldb) s += a[pa]! * b[pb]!;
-        c[cOff + i * ldc + j] += s;
+        c[cOff + i * ldc + j]! += s;
       }
     }
   }
@@ -156,7 +156,7 @@ export function transposeInto(out: FloatArray, outOff: number, x: FloatArray, xO
 export function addRowVector(c: FloatArray, cOff: number, ldc: number, bias: FloatArray, biasOff: number, M: number, N: number): void {
   for (let i = 0; i < M; i++) {
     const pc = cOff + i * ldc;
-    for (let j = 0; j < N; j++) c[pc + j] += bias[biasOff + j]!;
+    for (let j = 0; j < N; j++) c[pc + j]! += bias[biasOff + j]!;
   }
 }
 
@@ -164,7 +164,7 @@ export function addRowVector(c: FloatArray, cOff: number, ldc: number, bias: Flo
 export function addColumnSumsTs(out: FloatArray, outOff: number, a: FloatArray, aOff: number, lda: number, M: number, N: number): void {
   for (let i = 0; i < M; i++) {
     const pa = aOff + i * lda;
-    for (let j = 0; j < N; j++) out[outOff + j] += a[pa + j]!;
+    for (let j = 0; j < N; j++) out[outOff + j]! += a[pa + j]!;
   }
 }
 

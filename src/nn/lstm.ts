@@ -60,7 +60,7 @@ export function lstmBackward(
   dBias.fill(0, 0, G);
   addColumnSums(dBias, 0, dGates, 0, G, T * B, G);
   for (let j = 0; j < G; j++) {
-    grads[w.bih + j] += dBias[j]!;
-    grads[w.bhh + j] += dBias[j]!;
+    grads[w.bih + j]! += dBias[j]!;
+    grads[w.bhh + j]! += dBias[j]!;
   }
 }

@@ -2,7 +2,7 @@
 // yargs' choices, --help, the model loader and the core's union types all come from these.
 
 /** The commands that read flags. A flag belongs to the commands whose groups list it (flags.ts). */
-export const COMMANDS = ['inspect', 'train', 'forecast', 'backtest'] as const;
+export const COMMANDS = ['inspect', 'train', 'forecast', 'backtest', 'update'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const CELLS = ['lstm', 'gru'] as const;

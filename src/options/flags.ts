@@ -97,7 +97,7 @@ export const trainingFlags = {
 const chart = toggle({ default: true, describe: 'draw charts on standard error (--no-chart turns them off)', group: OUTPUT });
 const output = path('output file; - is standard output', 'o');
 const format = choice(OUTPUT_FORMATS, { describe: 'output format', defaultText: 'from the extension, else csv', group: OUTPUT });
-const levels = parsed({ flag: 'level', default: [80, 95], defaultText: '80,95', describe: 'prediction interval levels in percent, or none', group: OUTPUT, expected: 'levels such as 80,95, or none', parse: parseLevels });
+const levels = parsed({ flag: 'level', default: [80, 95], defaultText: '80,95', describe: 'prediction interval levels in percent (a share below 1 counts as percent: 0.9 = 90), or none', group: OUTPUT, expected: 'levels such as 80,95, or none', parse: parseLevels });
 
 export const inspectFlags = {
   json: toggle({ default: false, describe: 'print the summary as JSON on standard output', group: OUTPUT }),
@@ -137,6 +137,18 @@ export const backtestFlags = {
   json: toggle({ default: false, describe: 'print the metrics document on standard output', group: OUTPUT }),
 };
 
+/** update: the model to fine-tune, and the fine-tune's budget; the model file fixes everything else. */
+export const updateFlags = {
+  model: path('the model file to update (required)', 'm', MODEL),
+  output: path('where to write the updated model (required; may be the -m file)', 'o'),
+  steps: integer({ min: 1, max: 100_000_000, default: 300, describe: 'optimizer steps at most, per ensemble member', group: TRAINING }),
+  maxTime: trainingFlags.maxTime,
+  lr: real({ above: 0, max: 10, describe: 'learning rate of the fine-tune (the optimizer starts afresh)', defaultText: "the model's", group: TRAINING }),
+  patience: trainingFlags.patience,
+  seed: trainingFlags.seed,
+  jobs: trainingFlags.jobs,
+};
+
 /** The commands that write files: no overlapping runs, a record of every run, skipping unchanged input. */
 export const runFlags = {
   lock: toggle({ default: true, describe: 'lock the first output file (FILE.lock) so two runs never write it at once; --no-lock turns it off', group: RUNS }),
@@ -151,4 +163,5 @@ export const COMMAND_FLAGS: Record<CommandName, readonly FlagGroup[]> = {
   train: [dataFlags, trainingFlags, trainFlags, runFlags, generalFlags],
   forecast: [dataFlags, trainingFlags, forecastFlags, runFlags, generalFlags],
   backtest: [dataFlags, trainingFlags, backtestFlags, runFlags, generalFlags],
+  update: [dataFlags, updateFlags, runFlags, generalFlags],
 };

@@ -38,9 +38,12 @@ export function parseLevels(text: string): number[] {
   const levels: number[] = [];
   for (const part of trimmed.split(',')) {
     const item = part.trim();
-    const level = item === '' ? NaN : Number(item);
+    const given = item.endsWith('%') ? item.slice(0, -1).trim() : item;
+    const number = given === '' ? NaN : Number(given);
+    // A share below 1 (0.9, as scipy and darts write levels) means that many percent: 90.
+    const level = !item.endsWith('%') && number > 0 && number < 1 ? Number((number * 100).toPrecision(12)) : number;
     if (!(level > 0 && level < 100)) {
-      throw new ValueProblem(`'${item}' is not a level; give percents between 0 and 100, e.g. --level 80,95, or --level none`);
+      throw new ValueProblem(`'${item}' is not a level; give percents between 0 and 100 (80,95) or shares below 1 (0.8,0.95), or none`);
     }
     levels.push(level);
   }

@@ -54,5 +54,9 @@ export function summaryTable(document: MetricsDocument, title: string): string {
   const skipped = document.overall.model.mape_skipped;
   const notes = ['* best; coverage: closest to its level; owa: M4 mean of sMAPE and MASE relative to seasonal naive'];
   if (skipped > 0) notes.push(`mape left out ${skipped} zero actual${skipped === 1 ? '' : 's'}`);
+  // The model column is the whole pipeline: where the safety net picked a baseline, say how often.
+  const chosen = Object.entries(document.chosen).filter(([, count]) => count > 0);
+  const cells = chosen.reduce((sum, [, count]) => sum + count, 0);
+  if (cells > 0) notes.push(`the model column forecast by: ${chosen.map(([method, count]) => `${method === 'model' ? 'the network' : method.replace('_', ' ')} ${count}`).join(', ')} (of ${cells} series × folds; --fallback)`);
   return `${title}\n${textTable(rows)}\n${notes.join('\n')}\n`;
 }

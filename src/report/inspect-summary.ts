@@ -18,7 +18,7 @@ function number(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
-export function renderSummary(summary: InspectSummary): string {
+export function renderSummary(summary: InspectSummary & { transform?: { why: string | null; error: string | null } }): string {
   const out: string[] = [];
   const source = summary.source === '-' ? '<stdin>' : summary.source;
   out.push(`${source}: ${summary.rows} rows, ${summary.columns.length} columns, sha256 ${summary.sha256.slice(0, 12)}`);
@@ -40,6 +40,8 @@ export function renderSummary(summary: InspectSummary): string {
   }
   const hint = summary.seasonalityHint;
   out.push(`season     ${hint.lag === null ? 'no clear seasonal lag' : `dominant autocorrelation lag ${hint.lag}`} (usual for ${summary.freq.code}: ${hint.expected})`);
+  const choice = summary.transform;
+  if (choice !== undefined) out.push(`transform  ${choice.why !== null ? choice.why.replace(/^transform auto: /, 'auto (default flags): ') : `cannot train with default flags: ${choice.error ?? ''}`}`);
   out.push(`series${summary.idColumn === null ? '' : ` (by ${summary.idColumn})`}, target ${summary.target}${summary.features.length ? `, features ${summary.features.join(', ')}` : ''}`);
   const header = ['id', 'count', 'filled', 'start', 'end', 'min', 'mean', 'max', 'std', 'lag'];
   out.push(table([header, ...summary.series.map((s) => [

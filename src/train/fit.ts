@@ -2,7 +2,9 @@
 // the ensemble's training, the safety net per series, and the split-conformal calibration behind
 // the prediction intervals.
 import { UsageError } from '../errors.js';
-import { fitFrame, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import { fitFrame, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import type { ScaleKind } from '../data/scale.js';
+import type { FallbackPolicy } from '../forecast/methods.js';
 import { formatTime } from '../data/time.js';
 import type { Dataset } from '../data/types.js';
 import { MAX_FILE_PARAMS, MODEL_FORMAT, modelVersionFor } from '../io/model-file.js';
@@ -39,7 +41,7 @@ export function networkConfigFor(options: TrainingOptions, inputs: number, horiz
 const CALIBRATION_SKETCH = 401;
 // Early stopping reads at most this many validation windows (spread evenly over the series);
 // the safety net and the calibration read them all.
-const MAX_STOPPING_WINDOWS = 2048;
+export const MAX_STOPPING_WINDOWS = 2048;
 
 /** Evenly spaced order statistics of a sorted list, so big validation sets stay small on disk. */
 function sketch(sorted: number[], points: number): number[] {
@@ -98,6 +100,61 @@ function memberRecord(result: TrainResult, seed: number): MemberTraining {
   };
 }
 
+/** The series that train: their frames (trainIndices[i] is frame i's position in Dataset.series) and validation windows. */
+export interface TrainedFrames {
+  dataset: Dataset;
+  trainIndices: readonly number[];
+  frames: readonly SeriesFrame[];
+  spec: PipelineSpec;
+  val: WindowRefs;
+}
+
+/**
+ * After training: the ensemble's validation forecasts, the share of its correction kept, and per
+ * series the method that forecasts it (the safety net) with the residuals behind the intervals.
+ * Nothing without validation windows, or when interrupted.
+ */
+export async function assessEnsemble(networks: readonly Network[], trained: TrainedFrames, season: number, fallback: FallbackPolicy, signal?: AbortSignal): Promise<{ selection: Selection | null; weight: number }> {
+  const { dataset, trainIndices, frames, spec, val } = trained;
+  if (val.count === 0) return { selection: null, weight: 1 };
+  const ensemble = await ensembleOutputs(networks, frames, spec, val, signal);
+  if (ensemble === null) return { selection: null, weight: 1 };
+  const { outputs, future } = ensemble;
+  const weight = spec.baseline.kind === 'none' ? 1 : correctionWeight(ensemble, frames, spec, val);
+  weighOutputs(outputs, weight, future);
+  const raw = trainIndices.map((index) => dataset.series[index]!.values);
+  return { selection: selectMethods(outputs, frames, raw, spec, val, season, fallback), weight };
+}
+
+/** The model file's record of every series of the data, in Dataset order; `logs` per series of the data. */
+export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], selection: Selection | null, scale: ScaleKind): ModelSeries[] {
+  const { dataset, trainIndices, frames } = trained;
+  const frameOf = new Map(trainIndices.map((index, position) => [index, position]));
+  return dataset.series.map((one, index) => {
+    const last = one.values.length - 1;
+    const position = frameOf.get(index);
+    const frame = position === undefined ? undefined : frames[position]!;
+    const scores = position === undefined || selection === null ? null : selection.scores[position]!;
+    return {
+      id: one.id,
+      lastTime: formatTime(one.times[last]!, dataset.timeStyle),
+      lastValue: one.values[last]!,
+      rows: one.values.length,
+      log: logs[index]!,
+      center: frame?.state.center ?? 0,
+      scale: frame?.state.scale ?? 1,
+      nonNegative: frame?.state.nonNegative ?? one.values.every((value) => value >= 0),
+      // Too short to train on: the seasonal naive forecast (naive where the season does not fit).
+      method: position === undefined ? 'seasonal_naive' : (selection?.methods[position] ?? 'model'),
+      validation: scores !== null && scores.count > 0 ? scores.mae : null,
+      scaler: {
+        kind: scale,
+        inputs: (frame?.state.featureScalers ?? dataset.features.map(() => ({ kind: scale, center: 0, scale: 1 }))).map((scaler, f) => ({ name: dataset.features[f]!, center: scaler.center, scale: scaler.scale })),
+      },
+    };
+  });
+}
+
 export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks: FitHooks): Promise<FitResult> {
   const started = performance.now();
   const settings = resolveSettings(dataset, options, hooks.seasonOverride);
@@ -125,44 +182,9 @@ export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks
   const first = results[0]!;
   const interrupted = results.some((result) => result.stoppedBy === 'interrupted');
 
-  let selection: Selection | null = null;
-  let weight = 1;
-  if (!interrupted && val.count > 0) {
-    const ensemble = await ensembleOutputs(networks, frames, spec, val, hooks.signal);
-    if (ensemble !== null) {
-      const { outputs, future } = ensemble;
-      if (spec.baseline.kind !== 'none') weight = correctionWeight(ensemble, frames, spec, val);
-      weighOutputs(outputs, weight, future);
-      const raw = trainIndices.map((index) => dataset.series[index]!.values);
-      selection = selectMethods(outputs, frames, raw, spec, val, settings.season, options.fallback);
-    }
-  }
-
-  const frameOf = new Map(trainIndices.map((index, position) => [index, position]));
-  const series: ModelSeries[] = dataset.series.map((one, index) => {
-    const last = one.values.length - 1;
-    const position = frameOf.get(index);
-    const frame = position === undefined ? undefined : frames[position]!;
-    const log = settings.logs[index]!;
-    const scores = position === undefined || selection === null ? null : selection.scores[position]!;
-    return {
-      id: one.id,
-      lastTime: formatTime(one.times[last]!, dataset.timeStyle),
-      lastValue: one.values[last]!,
-      rows: one.values.length,
-      log,
-      center: frame?.state.center ?? 0,
-      scale: frame?.state.scale ?? 1,
-      nonNegative: frame?.state.nonNegative ?? one.values.every((value) => value >= 0),
-      // Too short to train on: the seasonal naive forecast (naive where the season does not fit).
-      method: position === undefined ? 'seasonal_naive' : (selection?.methods[position] ?? 'model'),
-      validation: scores !== null && scores.count > 0 ? scores.mae : null,
-      scaler: {
-        kind: options.scale,
-        inputs: (frame?.state.featureScalers ?? dataset.features.map(() => ({ kind: options.scale, center: 0, scale: 1 }))).map((scaler, f) => ({ name: dataset.features[f]!, center: scaler.center, scale: scaler.scale })),
-      },
-    };
-  });
+  const trained: TrainedFrames = { dataset, trainIndices, frames, spec, val };
+  const { selection, weight } = interrupted ? { selection: null, weight: 1 } : await assessEnsemble(networks, trained, settings.season, options.fallback, hooks.signal);
+  const series = seriesRecords(trained, settings.logs, selection, options.scale);
 
   const model: ModelFile = {
     format: MODEL_FORMAT,

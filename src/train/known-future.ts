@@ -80,8 +80,8 @@ export function knownFutureStart(frames: readonly SeriesFrame[], spec: PipelineS
         const y = batch.targets[row * horizon + h]!;
         for (let i = 0; i < p; i++) {
           const xi = batch.headInput[at + i]!;
-          moment[i] += xi * y;
-          for (let j = 0; j <= i; j++) gram[i * p + j] += xi * batch.headInput[at + j]!;
+          moment[i] = moment[i]! + xi * y;
+          for (let j = 0; j <= i; j++) gram[i * p + j] = gram[i * p + j]! + xi * batch.headInput[at + j]!;
         }
         rows++;
       }
@@ -92,7 +92,7 @@ export function knownFutureStart(frames: readonly SeriesFrame[], spec: PipelineS
   for (let i = 0; i < p; i++) trace += gram[i * p + i]!;
   const ridge = RIDGE * (trace / p) + 1e-12;
   for (let i = 0; i < p; i++) {
-    gram[i * p + i] += ridge;
+    gram[i * p + i] = gram[i * p + i]! + ridge;
     for (let j = 0; j < i; j++) gram[j * p + i] = gram[i * p + j]!;
   }
   const coefficients = solveSpd(gram, moment, p);

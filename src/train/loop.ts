@@ -154,10 +154,15 @@ export function initialNetwork(config: NetworkConfig, seed: number, zeroHead: bo
   return network;
 }
 
-export async function trainNetwork(data: TrainData, config: NetworkConfig, options: TrainingOptions, hooks: TrainHooks = {}, seed = options.seed): Promise<TrainResult> {
+/**
+ * Trains one network. `from`: start from these weights instead of a fresh network (`rnncast
+ * update`); round 0 then scores them, so weights that training cannot improve are kept as they were.
+ */
+export async function trainNetwork(data: TrainData, config: NetworkConfig, options: TrainingOptions, hooks: TrainHooks = {}, seed = options.seed, from?: Float32Array): Promise<TrainResult> {
   const started = performance.now();
   const { spec, train } = data;
   const network = initialNetwork(config, seed, spec.baseline.kind !== 'none', data.headStart ?? null);
+  if (from !== undefined) network.params.set(from);
   // A separate stream for sampling and dropout, so the weights do not depend on them.
   const rng: Rng = createRng((seed ^ 0x5bd1e995) >>> 0);
   const { batchSize, roundSteps, maxSteps, maxRounds } = trainingBudget(train.count, options);

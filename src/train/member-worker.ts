@@ -11,7 +11,7 @@ port.on('message', (task: MemberTask) => {
   // The loop asks `aborted` between steps and validation batches: a shared flag the main thread sets.
   const signal = { get aborted(): boolean { return Atomics.load(flag, 0) !== 0; } };
   const onRound = task.progress ? (event: unknown): void => port.postMessage({ type: 'round', member: task.member, event } satisfies MemberReply) : undefined;
-  trainNetwork(task.data, task.config, task.options, { signal: signal as AbortSignal, onRound }, task.seed)
+  trainNetwork(task.data, task.config, task.options, { signal: signal as AbortSignal, onRound }, task.seed, task.from)
     .then((result) => {
       const { network, ...rest } = result;
       port.postMessage({ type: 'done', member: task.member, params: Float32Array.from(network.params), result: rest } satisfies MemberReply);

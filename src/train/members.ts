@@ -22,6 +22,8 @@ export interface MemberTask {
   /** SharedArrayBuffer of one Int32: non-zero = stop, keeping the best weights. */
   abort: SharedArrayBuffer;
   progress: boolean;
+  /** The member's starting weights (`rnncast update`); undefined: a fresh network. */
+  from?: Float32Array;
 }
 
 export type MemberReply =
@@ -48,13 +50,17 @@ export interface MemberHooks extends TrainHooks {
   workers: boolean;
 }
 
-/** Trains options.ensemble members; results in member order. */
-export async function trainMembers(data: TrainData, config: NetworkConfig, options: TrainingOptions, hooks: MemberHooks): Promise<TrainResult[]> {
+/**
+ * Trains options.ensemble members; results in member order. `from`: each member's starting
+ * weights (`rnncast update`: one per member), else every member starts from a fresh network.
+ */
+export async function trainMembers(data: TrainData, config: NetworkConfig, options: TrainingOptions, hooks: MemberHooks, from?: readonly Float32Array[]): Promise<TrainResult[]> {
   const count = options.ensemble;
+  if (from !== undefined && from.length !== count) throw new Error(`trainMembers: ${from.length} starting weights for ${count} members`);
   if (!hooks.workers) {
     const results: TrainResult[] = [];
     for (let member = 0; member < count; member++) {
-      const result = await trainNetwork(data, config, options, { signal: hooks.signal, onRound: member === 0 ? hooks.onRound : undefined }, memberSeed(options.seed, member));
+      const result = await trainNetwork(data, config, options, { signal: hooks.signal, onRound: member === 0 ? hooks.onRound : undefined }, memberSeed(options.seed, member), from?.[member]);
       results.push(result);
       if (result.stoppedBy === 'interrupted') break;
     }
@@ -63,10 +69,10 @@ export async function trainMembers(data: TrainData, config: NetworkConfig, optio
   // Members side by side, the threads shared among them: each member's batches use what is left.
   const parallel = Math.max(1, Math.min(count, options.jobs));
   const memberOptions = { ...options, jobs: Math.max(1, Math.floor(options.jobs / parallel)) };
-  return runInWorkers(data, config, memberOptions, count, parallel, hooks);
+  return runInWorkers(data, config, memberOptions, count, parallel, hooks, from);
 }
 
-function runInWorkers(data: TrainData, config: NetworkConfig, options: TrainingOptions, count: number, parallel: number, hooks: TrainHooks): Promise<TrainResult[]> {
+function runInWorkers(data: TrainData, config: NetworkConfig, options: TrainingOptions, count: number, parallel: number, hooks: TrainHooks, from: readonly Float32Array[] | undefined): Promise<TrainResult[]> {
   const abort = new SharedArrayBuffer(4);
   const flag = new Int32Array(abort);
   const results: (TrainResult | undefined)[] = new Array(count);
@@ -106,7 +112,7 @@ function runInWorkers(data: TrainData, config: NetworkConfig, options: TrainingO
       if (next >= count) return;
       const member = next++;
       started++;
-      const task: MemberTask = { member, seed: memberSeed(options.seed, member), data, config, options, abort, progress: member === 0 && hooks.onRound !== undefined };
+      const task: MemberTask = { member, seed: memberSeed(options.seed, member), data, config, options, abort, progress: member === 0 && hooks.onRound !== undefined, from: from?.[member] };
       worker.postMessage(task);
     };
     for (let w = 0; w < parallel; w++) {

@@ -86,7 +86,7 @@ describe('the README cron recipe, over a week of nightly runs', () => {
       PATH: `${shims}:${crontab.env.PATH}`,
       // Small and fast; the environment wins over the recipe's config file. A limit of 3 days makes the week go stale once.
       RNNCAST_HIDDEN: '4',
-      RNNCAST_EPOCHS: '3',
+      RNNCAST_STEPS: '30',
       RNNCAST_MAX_AGE: '3',
     };
     // Data until Saturday 2024-06-01; each simulated day the export adds the day before.
@@ -154,20 +154,24 @@ describe('the README cron recipe, over a week of nightly runs', () => {
     assert.match(readFileSync(join(folder, 'nightly.log'), 'utf8'), /forecast\.csv is locked by pid \d+ .*\nanother run is writing forecast\.csv: the next run catches up\n$/);
     renameSync(lock, `${lock}.done`);
 
-    // Friday: the model is 4 days behind, over the limit of 3: exit 4, refreshed, then the forecast.
+    // Friday: the model is 4 days behind, over the limit of 3: exit 4, updated, then the forecast.
     result = night(day(4));
     assert.equal(result.mail, '');
-    assert.deepEqual(result.statuses, ['forecast stale-model', 'train ok', 'forecast ok']);
+    assert.deepEqual(result.statuses, ['forecast stale-model', 'update ok', 'forecast ok']);
     assertForecastFollows(day(4) - DAY);
 
     // Saturday: fresh again.
     assert.deepEqual(night(day(5)).statuses, ['forecast ok']);
 
-    // Sunday: the weekly job first (refresh, then the backtest gate), then the nightly forecast.
+    // Sunday: the weekly job first (the update, then the backtest gate), then the nightly forecast.
     result = night(day(6));
     const metrics = JSON.parse(readFileSync(join(folder, 'metrics.json'), 'utf8')) as { gate: { passed: boolean } };
     const gate = metrics.gate.passed ? 'backtest ok' : 'backtest gate-failed';
-    assert.deepEqual(result.statuses, ['train ok', gate, 'forecast ok']);
+    assert.deepEqual(result.statuses, ['update ok', gate, 'forecast ok']);
+    // The model's lineage: trained on Monday, updated on Friday (4 new days) and on Sunday (2).
+    const model = JSON.parse(readFileSync(join(folder, 'sales.model.json'), 'utf8')) as { updates: { rowsAdded: number }[]; data: { series: { lastTime: string }[] } };
+    assert.deepEqual(model.updates.map((entry) => entry.rowsAdded), [4, 2]);
+    assert.equal(model.data.series[0]!.lastTime, dateOf(day(6) - DAY));
     assert.equal(result.mail, metrics.gate.passed ? '' : `rnncast weekly job failed (exit 3): see ${folder}/weekly.log\n`, 'a lost gate is mailed, in one line');
     assertForecastFollows(day(6) - DAY);
 

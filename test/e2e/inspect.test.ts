@@ -25,6 +25,7 @@ test('inspect air-passengers: summary and chart on stderr, nothing on stdout', (
   assert.match(result.stderr, /time {7}1949-01 … 1960-12 \(month\)/);
   assert.match(result.stderr, /frequency {2}M: monthly \(month start\), season 12/);
   assert.match(result.stderr, /dominant autocorrelation lag 12/);
+  assert.match(result.stderr, /transform {2}auto \(default flags\): the network corrects seasonal naive \(12\) .*; log \(spread grows with the level\)/, 'what auto would choose, and why');
   assert.match(result.stderr, /┤/);
   assert.doesNotMatch(result.stderr, /\x1b\[/, 'NO_COLOR');
 });
@@ -38,6 +39,8 @@ test('inspect --json: one JSON document on stdout', () => {
   assert.equal(summary.target, 'passengers');
   assert.deepEqual(summary.timeRange, { start: '1949-01', end: '1960-12' });
   assert.equal(summary.freq.code, 'M');
+  assert.match(summary.transform.why, /seasonal naive \(12\)/);
+  assert.equal(summary.transform.error, null);
   assert.deepEqual(summary.seasonalityHint, { lag: 12, expected: 12 });
   assert.equal(summary.series[0].min, 104);
   assert.equal(summary.series[0].max, 622);

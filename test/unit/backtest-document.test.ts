@@ -115,6 +115,7 @@ describe('best marks and the gate', () => {
     const mase = text.split('\n').find((line) => line.startsWith('mase'))!;
     assert.match(mase, /^mase\s+0\.5\*\s+2\s+1\s+3\s*$/);
     assert.match(text, /mape left out 4 zero actuals/);
+    assert.match(text, /the model column forecast by: the network 4 \(of 4 series × folds; --fallback\)/);
   });
 
   test('the model losing on the gate metric fails, naming both numbers', () => {

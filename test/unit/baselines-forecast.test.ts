@@ -17,7 +17,7 @@ const Z95 = 1.959963984540054;
 const closeArrays = (actual: ArrayLike<number>, expected: number[], tolerance = 1e-9): void => {
   assert.equal(actual.length, expected.length, 'length');
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `[${i}] ${actual[i]} vs ${expected[i]}`);
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `[${i}] ${actual[i]} vs ${expected[i]}`);
   }
 };
 
@@ -32,7 +32,8 @@ test('naive repeats the last value', () => {
 test('naive intervals: sigma from one-step residuals, widening with sqrt(h)', () => {
   // residuals 2, -1, 3 → sigma² = 14/3
   const sigma = Math.sqrt(14 / 3);
-  const [band80, band95] = naiveIntervals([1, 3, 2, 5], 3, [80, 95]);
+  const bands = naiveIntervals([1, 3, 2, 5], 3, [80, 95]);
+  const band80 = bands[0]!, band95 = bands[1]!;
   assert.equal(band80.level, 80);
   closeArrays(band80.lower, [1, 2, 3].map((h) => 5 - Z80 * sigma * Math.sqrt(h)));
   closeArrays(band80.upper, [1, 2, 3].map((h) => 5 + Z80 * sigma * Math.sqrt(h)));
@@ -61,10 +62,10 @@ test('seasonal naive with a season longer than the history falls back to naive a
 test('seasonal naive intervals: sigma from seasonal residuals, sqrt(k+1) per whole season', () => {
   // lag-2 residuals 1, 2, 2, 1 → sigma² = 10/4
   const sigma = Math.sqrt(2.5);
-  const [band] = seasonalNaiveIntervals([1, 3, 2, 5, 4, 6], 5, 2, [80]);
+  const band = seasonalNaiveIntervals([1, 3, 2, 5, 4, 6], 5, 2, [80])[0]!;
   const k = [0, 0, 1, 1, 2];
-  closeArrays(band.lower, [4, 6, 4, 6, 4].map((f, h) => f - Z80 * sigma * Math.sqrt(k[h] + 1)));
-  closeArrays(band.upper, [4, 6, 4, 6, 4].map((f, h) => f + Z80 * sigma * Math.sqrt(k[h] + 1)));
+  closeArrays(band.lower, [4, 6, 4, 6, 4].map((f, h) => f - Z80 * sigma * Math.sqrt(k[h]! + 1)));
+  closeArrays(band.upper, [4, 6, 4, 6, 4].map((f, h) => f + Z80 * sigma * Math.sqrt(k[h]! + 1)));
 });
 
 test('seasonal naive intervals after a fallback are the naive ones', () => {
@@ -74,7 +75,7 @@ test('seasonal naive intervals after a fallback are the naive ones', () => {
 });
 
 test('seasonal naive intervals with exactly one season of history are NaN (no residuals)', () => {
-  const [band] = seasonalNaiveIntervals([1, 3, 2], 2, 3, [80]);
+  const band = seasonalNaiveIntervals([1, 3, 2], 2, 3, [80])[0]!;
   assert.ok(Number.isNaN(band.lower[0]) && Number.isNaN(band.upper[1]));
 });
 
@@ -86,19 +87,19 @@ test('drift extends the line through the first and last points', () => {
 
 test('drift intervals: sigma with one parameter spent, sqrt(h(1 + h/(N-1)))', () => {
   // differences 1, 2, 3 minus slope 2 → residuals -1, 0, 1; sigma² = 2 / (3 - 1) = 1
-  const [band] = driftIntervals([1, 2, 4, 7], 3, [95]);
+  const band = driftIntervals([1, 2, 4, 7], 3, [95])[0]!;
   const spread = [1, 2, 3].map((h) => Math.sqrt(h * (1 + h / 3)));
-  closeArrays(band.lower, [9, 11, 13].map((f, i) => f - Z95 * spread[i]));
-  closeArrays(band.upper, [9, 11, 13].map((f, i) => f + Z95 * spread[i]));
+  closeArrays(band.lower, [9, 11, 13].map((f, i) => f - Z95 * spread[i]!));
+  closeArrays(band.upper, [9, 11, 13].map((f, i) => f + Z95 * spread[i]!));
 });
 
 test('drift intervals on 1 or 2 points are NaN', () => {
-  assert.ok(Number.isNaN(driftIntervals([5], 1, [80])[0].lower[0]));
-  assert.ok(Number.isNaN(driftIntervals([1, 3], 1, [80])[0].upper[0]));
+  assert.ok(Number.isNaN(driftIntervals([5], 1, [80])[0]!.lower[0]));
+  assert.ok(Number.isNaN(driftIntervals([1, 3], 1, [80])[0]!.upper[0]));
 });
 
 test('a constant history gives zero-width intervals', () => {
-  const [band] = naiveIntervals([4, 4, 4, 4], 2, [95]);
+  const band = naiveIntervals([4, 4, 4, 4], 2, [95])[0]!;
   assert.deepEqual([...band.lower], [4, 4]);
   assert.deepEqual([...band.upper], [4, 4]);
 });
@@ -110,10 +111,12 @@ test('intervals are wider at higher levels and contain the forecast, for every b
     assert.equal(intervals.length, 4);
     for (let h = 0; h < 6; h++) {
       for (let j = 0; j < intervals.length; j++) {
-        assert.ok(intervals[j].lower[h] < forecast[h] && forecast[h] < intervals[j].upper[h], `${method} contains`);
+        const band = intervals[j]!, f = forecast[h]!;
+        assert.ok(band.lower[h]! < f && f < band.upper[h]!, `${method} contains`);
         if (j > 0) {
-          assert.ok(intervals[j].lower[h] < intervals[j - 1].lower[h], `${method} monotone lower`);
-          assert.ok(intervals[j].upper[h] > intervals[j - 1].upper[h], `${method} monotone upper`);
+          const narrower = intervals[j - 1]!;
+          assert.ok(band.lower[h]! < narrower.lower[h]!, `${method} monotone lower`);
+          assert.ok(band.upper[h]! > narrower.upper[h]!, `${method} monotone upper`);
         }
       }
     }

@@ -25,10 +25,10 @@ test('usage errors are one line on the context\'s standard error, exit 2', async
   const typo = await run(['inspect', dataset('nile.csv'), '--jsn']);
   assert.equal(typo.status, 2);
   assert.equal(typo.stderr, 'rnncast: unknown flag: jsn (did you mean --json? see --help)\n');
-  assert.equal((await run([])).stderr, 'rnncast: name a command: inspect, train, forecast, backtest\n');
+  assert.equal((await run([])).stderr, 'rnncast: name a command: inspect, train, forecast, backtest, update\n');
   assert.equal((await run(['inspect', dataset('nile.csv'), '--hidden', '3'])).stderr, 'rnncast: --hidden is not a flag of inspect (it is one of train, forecast, backtest; see --help)\n');
   assert.equal((await run(['inspect', dataset('nile.csv'), '-q=maybe'])).stderr, 'rnncast: -q maybe: expected true or false (or yes/no, on/off, 1/0)\n');
-  assert.equal((await run(['forcast', 'x.csv'])).stderr, "rnncast: unknown command 'forcast' (did you mean forecast? commands: inspect, train, forecast, backtest, completion)\n");
+  assert.equal((await run(['forcast', 'x.csv'])).stderr, "rnncast: unknown command 'forcast' (did you mean forecast? commands: inspect, train, forecast, backtest, update, completion)\n");
 });
 
 test('RNNCAST_* come from the context\'s environment, not the process\'s', async () => {

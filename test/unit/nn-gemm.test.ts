@@ -39,7 +39,7 @@ for (const [M, N, K] of sizes) {
         for (let j = 0; j < N; j++) {
           let sum = 0;
           for (let k = 0; k < K; k++) sum += c.A(i, k) * c.B(k, j);
-          expected[pad + i * ldc + j] += sum;
+          expected[pad + i * ldc + j]! += sum;
         }
       }
       c.run(C);

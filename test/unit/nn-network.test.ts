@@ -5,7 +5,7 @@ import { clipGradNorm } from '../../src/nn/clip.js';
 import { lossForwardBackward } from '../../src/nn/loss.js';
 import {
   createNetwork, createWorkspace, networkBackward, networkForward, zeroGrads,
-  type DType, type Network, type NetworkConfig,
+  type Network, type NetworkConfig,
 } from '../../src/nn/network.js';
 import { createOptimizer, optimizerStep } from '../../src/nn/optimizer.js';
 import { createRng } from '../../src/nn/rng.js';

@@ -102,6 +102,10 @@ test('--level: percents in (0, 100), sorted, duplicates dropped; none drops the 
   assert.deepEqual(parseLevels('97.5'), [97.5]);
   assert.deepEqual(parseLevels('none'), []);
   assert.deepEqual(parseLevels('NONE'), []);
+  // A share below 1 is read as percent (never a 0.9 % interval); '90%' is 90.
+  assert.deepEqual(parseLevels('0.8,0.95'), [80, 95]);
+  assert.deepEqual(parseLevels('0.9, 90%'), [90]);
+  assert.deepEqual(parseLevels('0.5%'), [0.5]);
   assert.deepEqual(readGroup(forecastFlags, givenFrom({})).levels, [80, 95]);
   for (const bad of ['0', '100', '80,', 'abc', '-5', '80;95']) {
     assert.throws(() => readGroup(forecastFlags, givenFrom({ level: bad })), (error: unknown) => error instanceof UsageError && error.message.startsWith(`--level ${bad}:`), bad);

@@ -3,7 +3,9 @@
 import type { Command, CommandContext } from '../context.js';
 import type { DataFlags } from '../../data/options.js';
 import { readDataFlags } from '../../options/data.js';
-import { inspectFlags } from '../../options/flags.js';
+import { inspectFlags, trainingFlags } from '../../options/flags.js';
+import { DataError, UsageError } from '../../errors.js';
+import type { Dataset } from '../../data/types.js';
 import { readGroup } from '../../options/read.js';
 import type { OptionsOf } from '../../options/spec.js';
 import { loadData } from './shared.js';
@@ -17,7 +19,7 @@ async function runInspect(options: InspectOptions, context: CommandContext): Pro
   const { summarize } = await import('../../inspect/summary.js');
   // inspect is how users discover their columns: an ambiguous target is a note here, not an error.
   const dataset = await loadData(input, flags, context, { ambiguousTarget: 'first' });
-  const summary = summarize(dataset);
+  const summary = { ...summarize(dataset), transform: await autoChoice(dataset) };
   if (json) {
     context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
@@ -26,6 +28,17 @@ async function runInspect(options: InspectOptions, context: CommandContext): Pro
   const { renderSummary, seriesCharts } = await import('../../report/inspect-summary.js');
   context.stderr.write(`${renderSummary(summary)}\n`);
   if (chart) context.stderr.write(seriesCharts(dataset, { width: context.columns, color: context.color }));
+}
+
+/** What `--transform auto` would choose with default training flags, and why (or why it cannot train). */
+async function autoChoice(dataset: Dataset): Promise<{ why: string | null; error: string | null }> {
+  const { resolveSettings } = await import('../../train/settings.js');
+  try {
+    return { why: resolveSettings(dataset, readGroup(trainingFlags, new Map())).why, error: null };
+  } catch (error) {
+    if (error instanceof DataError || error instanceof UsageError) return { why: null, error: error.message };
+    throw error;
+  }
 }
 
 export const inspect: Command<InspectOptions> = {

@@ -252,6 +252,6 @@ export function dataParallelBackward(dp: DataParallel, dPrediction: Float32Array
   const n = grads.length;
   for (let c = 0; c < chunkBounds(count, dp.chunks).length - 1; c++) {
     const chunkGrads = set.nets[c]!.grads;
-    for (let k = 0; k < n; k++) grads[k] += chunkGrads[k]!;
+    for (let k = 0; k < n; k++) grads[k]! += chunkGrads[k]!;
   }
 }

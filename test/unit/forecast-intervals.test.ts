@@ -1,0 +1,38 @@
+// Interval half-widths read from a model's calibration: levels the residuals cannot reach are
+// stretched, never equal to a lower level's (issue: 80 % and 95 % bands came out identical).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { halfWidths } from '../../src/forecast/predict.js';
+import type { ModelCalibration } from '../../src/io/model-file.js';
+
+function calibration(residuals: number[][]): ModelCalibration {
+  const sorted = residuals.map((step) => [...step].sort((a, b) => a - b));
+  const rms = sorted.map((step) => Math.sqrt(step.reduce((sum, value) => sum + value * value, 0) / step.length));
+  return { method: 'split-conformal', space: 'normalized', windows: residuals[0]!.length, residuals: sorted, rms } as ModelCalibration;
+}
+
+test('few residuals: every level gets its own width, higher levels wider, and the approximation is flagged', () => {
+  const residuals = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]; // 6 residuals read levels up to 6/7 ≈ 85.7 %
+  const model = calibration([residuals, residuals.map((value) => 2 * value)]);
+  const levels = [50, 80, 90, 95, 99];
+  const widths = levels.map((level) => halfWidths(model, level));
+  for (let i = 1; i < levels.length; i++) {
+    for (let step = 0; step < 2; step++) assert.ok(widths[i]!.perStep[step]! > widths[i - 1]!.perStep[step]!, `${levels[i]} % wider than ${levels[i - 1]} % at step ${step}`);
+  }
+  assert.deepEqual(widths.map((width) => width.approximated), [false, false, true, true, true]);
+  // Within reach the conformal quantile is used as it is: rank ceil(7 · 0.8) = 6 of 6.
+  assert.equal(widths[1]!.perStep[0], 0.6);
+  // Beyond reach never below the largest residual.
+  assert.ok(widths[2]!.perStep[0]! >= 0.6);
+});
+
+test('enough residuals: the conformal quantile, with a normal band of their root mean square as the floor', () => {
+  const residuals = Array.from({ length: 99 }, (_, k) => k + 1);
+  const model = calibration([residuals]);
+  const rms = model.rms[0]!;
+  // 80 %: rank ceil(100 · 0.8) = 80, above 1.2816 · rms ≈ 73.6.
+  assert.deepEqual(Array.from(halfWidths(model, 80).perStep), [80]);
+  // 95 %: rank 95, below the floor 1.96 · rms ≈ 112.5, which is used.
+  assert.ok(Math.abs(halfWidths(model, 95).perStep[0]! - 1.959964 * rms) < 1e-3 * rms);
+  assert.equal(halfWidths(model, 95).approximated, false);
+});
