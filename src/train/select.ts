@@ -14,8 +14,12 @@ export { weighOutputs } from '../forecast/predict.js';
 import { forEachPrediction } from './loop.js';
 
 
-/** A baseline must beat the network's validation MAE by this share to replace it on a series. */
-export const FALLBACK_MARGIN = 0.1;
+/**
+ * A baseline must beat the network's validation MAE by this share to replace it on a series.
+ * Measured on the bench suite: 0 (whatever did best on validation) beat 0.1 on the mean MASE,
+ * the wins over seasonal naive and the datasets lost by more than 10 %.
+ */
+export const FALLBACK_MARGIN = 0;
 
 /** The ensemble's outputs of some windows, in the network's space. */
 export interface EnsembleOutputs {

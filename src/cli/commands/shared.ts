@@ -146,7 +146,7 @@ export async function trainWithProgress(dataset: Dataset, options: TrainingOptio
   const ensemble = config.ensemble > 1 ? ` ×${config.ensemble}` : '';
   note(context, `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}${config.bidirectional ? ' bidirectional' : ''}${ensemble}, lookback ${config.lookback}, horizon ${config.horizon}: ${stopLine(fit.model)} (${fit.model.training.seconds.toFixed(1)} s)`);
   for (const line of trainingWarnings(fit.model)) warn(context, line);
-  if (fit.model.data.series.some((series) => series.method !== 'model')) note(context, `forecast by: ${methodSummary(fit.model)} (a baseline that beats the network by ${10}% on a series' validation windows forecasts it; --fallback none turns this off)`);
+  if (fit.model.data.series.some((series) => series.method !== 'model')) note(context, `forecast by: ${methodSummary(fit.model)} (a baseline that beats the network on a series' validation windows forecasts it; --fallback none turns this off)`);
   if (chart && !context.quiet && fit.model.training.history.length > 1) {
     const { lossChart } = await import('../../report/loss-chart.js');
     context.stderr.write(`${lossChart(fit.model.training.history, { width: context.columns, color: context.color })}\n`);
