@@ -199,7 +199,11 @@ export async function runBacktest(dataset: Dataset, options: BacktestOptions, ho
   const workers = Math.max(1, Math.min(options.training.jobs, tasks.length));
   hooks.onPlan?.({ trainings: tasks.length, workers, layout, lookback: plan.lookback, season, warnings: plan.warnings });
   const record = (reply: TrainDone): TrainingRecord => ({ fold: reply.index + 1, summary: reply.summary, seconds: reply.seconds });
-  const done = await runInWorkers(tasks, {
+  // Each fold worker trains on its share of the threads (data-parallel chunks), so folds and
+  // chunks together use --jobs threads; the models are the same bits for any share.
+  const share = Math.max(1, Math.floor(options.training.jobs / workers));
+  const shared = tasks.map((task) => ({ ...task, options: { ...task.options, jobs: share } }));
+  const done = await runInWorkers(shared, {
     jobs: options.training.jobs,
     signal: hooks.signal,
     workerUrl: hooks.workerUrl,

@@ -23,7 +23,6 @@
 // Size legend: B batch rows, T steps, I input size, H hidden size, D directions, L layers,
 // G gates, F horizon, E head inputs.
 
-import { isMainThread } from 'node:worker_threads';
 import { allocate, arenaFloat32, freeArrays } from '../arena.js';
 import { directions, gateCount, headInputCount, type NetworkConfig } from '../layout.js';
 import { checkHeadOptions, networkBackward, networkForward, type HeadOptions, type Network } from '../network.js';
@@ -140,7 +139,9 @@ export async function createDataParallel(net: Network, whole: Workspace, options
     uniforms: sharedFloat32(dropped),
     carved: new Map(),
   };
-  const wanted = isMainThread ? Math.max(1, Math.min(options.jobs, most)) : 1;
+  // In a worker thread too (ensemble members train in workers): the caller's `jobs` is its share
+  // of the cores (backtest folds get jobs / folds running).
+  const wanted = Math.max(1, Math.min(options.jobs, most));
   if (wanted > 1) {
     dp.workers = await ensureWorkers(wanted - 1);
     const described = describeShared(dp.set);
