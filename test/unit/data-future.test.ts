@@ -1,41 +1,16 @@
 // Rows past the end of the data (src/data/future.ts): the known-future covariates of the forecast
 // steps (--future-features), or rows left out with a warning — never filled as if observed.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataError, UsageError } from '../../src/errors.js';
 import { checkFutureRows, defaultHorizonFor, futureNote } from '../../src/data/future.js';
-import { loadDataset } from '../../src/data/load.js';
 import { formatTime } from '../../src/data/time.js';
-import type { Dataset, LoadOptions } from '../../src/data/types.js';
+import type { Dataset } from '../../src/data/types.js';
+import { csvFiles } from '../helpers/csv-files.js';
 import { datasetBefore } from '../../src/backtest/slice.js';
 import { forecastTimes } from '../../src/forecast/predict.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'rnncast-future-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
-let counter = 0;
-
-function write(text: string): string {
-  const path = join(folder, `f${++counter}.csv`);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function load(text: string, options: Partial<LoadOptions> = {}): Promise<Dataset> {
-  return loadDataset({ input: write(text), fill: 'interpolate', ...options });
-}
-
-async function rejects(text: string, options: Partial<LoadOptions>, kind: Function, pattern: string): Promise<void> {
-  const path = write(text);
-  const expected = new RegExp(pattern.replace('@', path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  await assert.rejects(loadDataset({ input: path, fill: 'interpolate', ...options }), (error: unknown) => {
-    assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
-    assert.match((error as Error).message, expected);
-    return true;
-  });
-}
+const { load, rejects } = csvFiles('rnncast-future-', { fill: 'interpolate' });
 
 const day = (dataset: Dataset, time: number): string => formatTime(time, dataset.timeStyle);
 const days = (dataset: Dataset, times: ArrayLike<number>): string[] => Array.from(times, (time) => day(dataset, time));

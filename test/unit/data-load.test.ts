@@ -1,39 +1,15 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { DataError, InputError, UsageError } from '../../src/errors.js';
 import { loadDataset } from '../../src/data/load.js';
 import { formatTime } from '../../src/data/time.js';
 import type { Dataset, LoadOptions } from '../../src/data/types.js';
+import { csvFiles } from '../helpers/csv-files.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'rnncast-load-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
-let counter = 0;
-
-function write(text: string | Buffer): string {
-  const path = join(folder, `f${++counter}.csv`);
-  writeFileSync(path, text);
-  return path;
-}
-
-async function load(text: string | Buffer, options: Partial<LoadOptions> = {}): Promise<Dataset> {
-  return loadDataset({ input: write(text), fill: 'interpolate', ...options });
-}
-
-/** Rejects with `kind` and a message matching `pattern`, where '@' stands for the file path. */
-async function rejects(text: string | Buffer, options: Partial<LoadOptions>, kind: Function, pattern: string): Promise<void> {
-  const path = write(text);
-  const expected = new RegExp(pattern.replace('@', path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  await assert.rejects(loadDataset({ input: path, fill: 'interpolate', ...options }), (error: unknown) => {
-    assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
-    assert.match((error as Error).message, expected);
-    return true;
-  });
-}
+const { write, load, rejects } = csvFiles('rnncast-load-', { fill: 'interpolate' });
 
 const times = (dataset: Dataset, series = 0): string[] =>
   Array.from(dataset.series[series]!.times, (t) => formatTime(t, dataset.timeStyle));
@@ -185,6 +161,7 @@ test('empty, header only, all missing, missing file, non-UTF-8', async () => {
   await rejects('\n\n', {}, DataError, '^@: empty input');
   await rejects('date,value\n', {}, DataError, '^@:1: only a header line, no data rows');
   await rejects('date,value\n2020-01-01,\n2020-01-02,NA\n', { target: 'value' }, DataError, "^@: column 'value' has no values: all 2 are missing");
+  const folder = dirname(write('date,value\n'));
   await assert.rejects(loadDataset({ input: join(folder, 'nope.csv'), fill: 'interpolate' }), (error: unknown) =>
     error instanceof InputError && /nope\.csv: cannot read input: no such file/.test(error.message));
   await assert.rejects(loadDataset({ input: folder, fill: 'interpolate' }), InputError);
