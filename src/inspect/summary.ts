@@ -54,6 +54,8 @@ export interface InspectSummary {
   series: SeriesSummary[];
   /** The lag most series agree on, with the frequency's usual season for comparison. */
   seasonalityHint: { lag: number | null; expected: number };
+  /** What `--transform auto` would choose with default training flags and why, or why it cannot train (the command fills it in). */
+  transform?: { why: string | null; error: string | null };
   warnings: string[];
 }
 

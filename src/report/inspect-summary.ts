@@ -18,7 +18,7 @@ function number(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
-export function renderSummary(summary: InspectSummary & { transform?: { why: string | null; error: string | null } }): string {
+export function renderSummary(summary: InspectSummary): string {
   const out: string[] = [];
   const source = summary.source === '-' ? '<stdin>' : summary.source;
   out.push(`${source}: ${summary.rows} rows, ${summary.columns.length} columns, sha256 ${summary.sha256.slice(0, 12)}`);

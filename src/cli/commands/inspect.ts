@@ -6,6 +6,7 @@ import { readDataFlags } from '../../options/data.js';
 import { inspectFlags, trainingFlags } from '../../options/flags.js';
 import { DataError, UsageError } from '../../errors.js';
 import type { Dataset } from '../../data/types.js';
+import type { InspectSummary } from '../../inspect/summary.js';
 import { readGroup } from '../../options/read.js';
 import type { OptionsOf } from '../../options/spec.js';
 import { loadData } from './shared.js';
@@ -31,7 +32,7 @@ async function runInspect(options: InspectOptions, context: CommandContext): Pro
 }
 
 /** What `--transform auto` would choose with default training flags, and why (or why it cannot train). */
-async function autoChoice(dataset: Dataset): Promise<{ why: string | null; error: string | null }> {
+async function autoChoice(dataset: Dataset): Promise<NonNullable<InspectSummary['transform']>> {
   const { resolveSettings } = await import('../../train/settings.js');
   try {
     return { why: resolveSettings(dataset, readGroup(trainingFlags, new Map())).why, error: null };
