@@ -13,7 +13,10 @@ export interface TrainTask {
   /** null: forecast past the end of `train` itself (refit every), saving a copy. */
   predict: Dataset[] | null;
   options: TrainingOptions;
+  /** The season of the metrics and the seasonal-naive baseline (--season, else the frequency's). */
   season: number;
+  /** --season as given: undefined lets auto choose the baseline among the frequency's seasons, as train and forecast do. */
+  seasonGiven: number | undefined;
   levels: number[];
   toolVersion: string;
 }

@@ -156,12 +156,12 @@ function planWithFolds(dataset: Dataset, options: BacktestOptions, folds: number
   if (options.refit === 'every') {
     for (let fold = 0; fold < layout.folds; fold++) {
       // The fold's forecast reads the known-future covariates of its horizon (never its targets).
-      tasks.push({ index: fold, train: datasetBefore(dataset, at(fold), window, horizon), predict: null, options: foldOptions, season, levels, toolVersion });
+      tasks.push({ index: fold, train: datasetBefore(dataset, at(fold), window, horizon), predict: null, options: foldOptions, season, seasonGiven: options.season, levels, toolVersion });
     }
   } else {
     // One model, trained before the first origin; later folds only feed it newer inputs.
     const predict = Array.from({ length: layout.folds }, (_, fold) => datasetBefore(dataset, at(fold), undefined, horizon));
-    tasks.push({ index: 0, train: datasetBefore(dataset, at(0), window), predict, options: foldOptions, season, levels, toolVersion });
+    tasks.push({ index: 0, train: datasetBefore(dataset, at(0), window), predict, options: foldOptions, season, seasonGiven: options.season, levels, toolVersion });
   }
   return { layout, lookback, season, origins, tasks, warnings: [] };
 }

@@ -5,7 +5,7 @@ import type { TrainReply, TrainTask } from './protocol.js';
 
 export async function runTrainTask(task: TrainTask): Promise<TrainReply> {
   try {
-    const fit = await fitModel(task.train, task.options, { toolVersion: task.toolVersion, seasonOverride: task.season });
+    const fit = await fitModel(task.train, task.options, { toolVersion: task.toolVersion, seasonOverride: task.seasonGiven });
     const targets = task.predict ?? [task.train];
     const forecasts = targets.map((data) => predictSeries(fit.model, fit.networks, data, task.levels).forecasts);
     const { training, config } = fit.model;

@@ -45,6 +45,6 @@ export function selectShard(dataset: Dataset, shard: Shard): ShardSelection {
   const series = dataset.series.filter((one) => shardOfId(one.id, shard.count) === shard.index);
   const by = dataset.idColumn === null ? 'a hash of the column name' : `a hash of the '${dataset.idColumn}' value`;
   const note = `shard ${label}: ${series.length} of ${dataset.series.length} series (by ${by})`;
-  if (series.length > 0) return { dataset: { ...dataset, series }, note };
+  if (series.length > 0) return { dataset: { ...dataset, series, shard }, note };
   return { dataset: { ...dataset, series }, note, emptyWarning: `shard ${label}: none of the ${dataset.series.length} series falls to this shard; nothing to do here` };
 }

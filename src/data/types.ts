@@ -112,6 +112,8 @@ export interface Dataset {
   filled: { values: number; timestamps: number };
   /** sha256 of the raw input bytes: the model file's training-data fingerprint. */
   sha256: string;
+  /** --shard i/n of a panel: this dataset is one of n parts (each trains on its share of the step budget). */
+  shard?: { index: number; count: number };
 }
 
 /** The data flags (PRODUCT.md, "Data options") plus where to read from. */

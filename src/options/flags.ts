@@ -72,7 +72,7 @@ export const trainingFlags = {
   horizon: integer({ min: 1, max: 100_000, describe: 'steps forecast at once', defaultText: 'by frequency', group: MODEL }),
   lookback: integer({ min: 1, max: 100_000, describe: 'window length', defaultText: 'from season and horizon', group: MODEL }),
   epochs: integer({ min: 1, max: 1_000_000, default: 200, describe: 'passes over the training windows at most', group: TRAINING }),
-  steps: integer({ min: 1, max: 100_000_000, default: 2000, describe: 'optimizer steps at most (windows are sampled, so long series stay fast)', group: TRAINING }),
+  steps: integer({ min: 1, max: 100_000_000, describe: 'optimizer steps at most (windows are sampled, so long series stay fast)', defaultText: '2000, up to 96000 / lookback for short lookbacks', group: TRAINING }),
   maxTime: parsed({ default: null as number | null, defaultText: 'none', describe: 'training time budget, e.g. 90s, 10m, 1h30m; the best model so far is kept', group: TRAINING, expected: 'a duration such as 90s, 10m or 1h30m', parse: parseDuration }),
   ensemble: integer({ min: 1, max: 64, default: 1, describe: 'networks from different seeds, combined by the median per step', group: TRAINING }),
   fallback: choice(FALLBACK_POLICIES, { default: 'auto', describe: 'per series, a baseline that clearly beats the network on validation forecasts it', group: TRAINING }),

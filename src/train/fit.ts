@@ -15,10 +15,10 @@ import type { Network, NetworkConfig } from '../nn/network.js';
 import { exportWeights } from '../nn/serialize.js';
 import type { TrainHooks, TrainResult } from './loop.js';
 import { memberSeed, trainMembers } from './members.js';
-import type { TrainingOptions } from './options.js';
+import type { ResolvedTrainingOptions, TrainingOptions } from './options.js';
 import { KNOWN_FUTURE_WINDOWS, knownFutureStart } from './known-future.js';
 import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
-import { resolveSettings, type FitSettings } from './settings.js';
+import { defaultSteps, resolveSettings, type FitSettings } from './settings.js';
 
 export type { FitSettings } from './settings.js';
 export { resolveSettings } from './settings.js';
@@ -155,10 +155,12 @@ export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], 
   });
 }
 
-export async function fitModel(dataset: Dataset, options: TrainingOptions, hooks: FitHooks): Promise<FitResult> {
+export async function fitModel(dataset: Dataset, given: TrainingOptions, hooks: FitHooks): Promise<FitResult> {
   const started = performance.now();
-  const settings = resolveSettings(dataset, options, hooks.seasonOverride);
+  const settings = resolveSettings(dataset, given, hooks.seasonOverride);
   const { spec } = settings;
+  // The step budget depends on the lookback, which depends on the data; the model records the number.
+  const options: ResolvedTrainingOptions = { ...given, steps: given.steps ?? defaultSteps(spec.lookback, dataset.shard?.count) };
   const trainIndices = dataset.series.map((_, index) => index).filter((index) => settings.trainable[index]);
   const frames: SeriesFrame[] = trainIndices.map((index) => fitFrame(dataset.series[index]!, settings.logs[index]!, spec, dataset, options.valSize));
   const names = inputNames(spec, dataset.target);

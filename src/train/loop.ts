@@ -20,7 +20,7 @@ import { createRng, shuffleInPlace } from '../nn/rng.js';
 import type { Rng } from '../nn/rng.js';
 import type { EpochRecord, StoppedBy } from '../io/model-file.js';
 import { createEarlyStopping, observeEpoch, patienceExhausted } from './early-stopping.js';
-import type { TrainingOptions } from './options.js';
+import type { ResolvedTrainingOptions } from './options.js';
 
 /** Steps per round at most: how often long trainings are validated. */
 export const ROUND_STEPS = 100;
@@ -72,7 +72,7 @@ export interface TrainResult {
 }
 
 /** How many rounds and steps the options allow for this many training windows. */
-export function trainingBudget(trainCount: number, options: Pick<TrainingOptions, 'batchSize' | 'epochs' | 'steps'>): { batchSize: number; roundSteps: number; maxSteps: number; maxRounds: number } {
+export function trainingBudget(trainCount: number, options: Pick<ResolvedTrainingOptions, 'batchSize' | 'epochs' | 'steps'>): { batchSize: number; roundSteps: number; maxSteps: number; maxRounds: number } {
   const batchSize = Math.min(options.batchSize, Math.max(1, trainCount));
   const stepsPerPass = Math.max(1, Math.ceil(trainCount / batchSize));
   const maxSteps = Math.max(1, Math.min(options.steps, options.epochs * stepsPerPass));
@@ -121,7 +121,7 @@ export async function forEachPrediction(
 }
 
 /** Mean loss over all counted validation targets; NaN when nothing counts; null when aborted. */
-async function validationLoss(network: Network, workspace: Workspace, data: TrainData, batch: Batch, options: TrainingOptions, scratch: Float32Array, signal?: AbortSignal): Promise<number | null> {
+async function validationLoss(network: Network, workspace: Workspace, data: TrainData, batch: Batch, options: ResolvedTrainingOptions, scratch: Float32Array, signal?: AbortSignal): Promise<number | null> {
   let total = 0;
   let counted = 0;
   const { horizon } = data.spec;
@@ -158,7 +158,7 @@ export function initialNetwork(config: NetworkConfig, seed: number, zeroHead: bo
  * Trains one network. `from`: start from these weights instead of a fresh network (`rnncast
  * update`); round 0 then scores them, so weights that training cannot improve are kept as they were.
  */
-export async function trainNetwork(data: TrainData, config: NetworkConfig, options: TrainingOptions, hooks: TrainHooks = {}, seed = options.seed, from?: Float32Array): Promise<TrainResult> {
+export async function trainNetwork(data: TrainData, config: NetworkConfig, options: ResolvedTrainingOptions, hooks: TrainHooks = {}, seed = options.seed, from?: Float32Array): Promise<TrainResult> {
   const started = performance.now();
   const { spec, train } = data;
   const network = initialNetwork(config, seed, spec.baseline.kind !== 'none', data.headStart ?? null);

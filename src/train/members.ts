@@ -8,7 +8,7 @@ import { DataError, DivergedError, InputError, InterruptedError, OutputError, Us
 import type { RnncastError } from '../errors.js';
 import { allocateNetwork, type Network, type NetworkConfig } from '../nn/network.js';
 import { trainNetwork, type RoundEvent, type TrainData, type TrainHooks, type TrainResult } from './loop.js';
-import type { TrainingOptions } from './options.js';
+import type { ResolvedTrainingOptions } from './options.js';
 
 /** How long members may take to stop after an abort before they are terminated, unsaved. */
 export const STOP_GRACE_MS = 1500;
@@ -18,7 +18,7 @@ export interface MemberTask {
   seed: number;
   data: TrainData;
   config: NetworkConfig;
-  options: TrainingOptions;
+  options: ResolvedTrainingOptions;
   /** SharedArrayBuffer of one Int32: non-zero = stop, keeping the best weights. */
   abort: SharedArrayBuffer;
   progress: boolean;
@@ -54,7 +54,7 @@ export interface MemberHooks extends TrainHooks {
  * Trains options.ensemble members; results in member order. `from`: each member's starting
  * weights (`rnncast update`: one per member), else every member starts from a fresh network.
  */
-export async function trainMembers(data: TrainData, config: NetworkConfig, options: TrainingOptions, hooks: MemberHooks, from?: readonly Float32Array[]): Promise<TrainResult[]> {
+export async function trainMembers(data: TrainData, config: NetworkConfig, options: ResolvedTrainingOptions, hooks: MemberHooks, from?: readonly Float32Array[]): Promise<TrainResult[]> {
   const count = options.ensemble;
   if (from !== undefined && from.length !== count) throw new Error(`trainMembers: ${from.length} starting weights for ${count} members`);
   if (!hooks.workers) {
@@ -72,7 +72,7 @@ export async function trainMembers(data: TrainData, config: NetworkConfig, optio
   return runInWorkers(data, config, memberOptions, count, parallel, hooks, from);
 }
 
-function runInWorkers(data: TrainData, config: NetworkConfig, options: TrainingOptions, count: number, parallel: number, hooks: TrainHooks, from: readonly Float32Array[] | undefined): Promise<TrainResult[]> {
+function runInWorkers(data: TrainData, config: NetworkConfig, options: ResolvedTrainingOptions, count: number, parallel: number, hooks: TrainHooks, from: readonly Float32Array[] | undefined): Promise<TrainResult[]> {
   const abort = new SharedArrayBuffer(4);
   const flag = new Int32Array(abort);
   const results: (TrainResult | undefined)[] = new Array(count);

@@ -6,3 +6,6 @@ import type { OptionsOf } from '../options/spec.js';
 export type { CellKind, OptimizerKind, TrainingLoss } from '../options/choices.js';
 
 export type TrainingOptions = OptionsOf<typeof trainingFlags>;
+
+/** Training options once the data is known: the step budget resolved (`--steps`, else defaultSteps). */
+export type ResolvedTrainingOptions = TrainingOptions & { steps: number };

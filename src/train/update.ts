@@ -28,7 +28,7 @@ import { assessEnsemble, calibrationFrom, MAX_STOPPING_WINDOWS, seriesRecords, t
 import type { FitHooks, TrainedFrames } from './fit.js';
 import type { TrainResult } from './loop.js';
 import { trainMembers } from './members.js';
-import type { TrainingOptions } from './options.js';
+import type { ResolvedTrainingOptions } from './options.js';
 import type { updateFlags } from '../options/flags.js';
 import type { OptionsOf } from '../options/spec.js';
 
@@ -79,7 +79,7 @@ export type UpdateResult =
   };
 
 /** The training options of the fine-tune: the model's own, with the update's budget, rate, patience, seed and threads. */
-function fineTuneOptions(model: ModelFile, options: UpdateOptions): TrainingOptions {
+function fineTuneOptions(model: ModelFile, options: UpdateOptions): ResolvedTrainingOptions {
   const { inputs: _inputs, headInputs: _headInputs, ...stored } = model.config;
   return {
     ...stored,

@@ -1,11 +1,12 @@
 // End to end: --shard i/n as n cron jobs or pods run it — three shards side by side, each training
 // its own model on its part of a panel; their outputs together cover every series exactly once.
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dataset, runCli, runCliAsync, tempDir } from '../helpers/exec.js';
 import type { CliResult } from '../helpers/exec.js';
+import { defaultSteps } from '../../src/train/settings.js';
 
 const quick = ['--epochs', '2', '--hidden', '4', '--no-chart'];
 const SHARDS = 3;
@@ -97,6 +98,21 @@ describe('three shards of a panel', () => {
     ]);
     assert.equal(all!.status, 0, all!.stderr);
     assert.deepEqual(parts.flatMap((result) => lines(result).slice(1)).sort(), lines(all!).slice(1).sort());
+  });
+
+  test('a shard trains on its share of the default step budget; --steps given is taken as it is', () => {
+    const stepsOf = (args: string[], name: string): { steps: number; lookback: number } => {
+      const file = join(temp.path, name);
+      const trained = runCli(['train', panel, '--id', 'store', '-o', file, '--quiet', '--epochs', '1', '--hidden', '4', ...args]);
+      assert.equal(trained.status, 0, trained.stderr);
+      const { config } = JSON.parse(readFileSync(file, 'utf8')) as { config: { steps: number; lookback: number } };
+      return config;
+    };
+    const whole = stepsOf([], 'whole-budget.json');
+    assert.equal(whole.steps, defaultSteps(whole.lookback));
+    const part = stepsOf(['--shard', '2/3'], 'shard-budget.json');
+    assert.equal(part.steps, Math.round(defaultSteps(part.lookback) / 3));
+    assert.equal(stepsOf(['--shard', '2/3', '--steps', '700'], 'given-budget.json').steps, 700);
   });
 });
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { predictSeries } from '../../src/forecast/predict.js';
 import { readModelFile, serializeModel, validateModel } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
+import { defaultSteps } from '../../src/train/settings.js';
 import { makeDataset } from '../helpers/dataset.js';
 import { defaults } from '../helpers/training.js';
 
@@ -26,6 +27,14 @@ test('an untrained network (zero head) forecasts its baseline exactly', async ()
   // Seasonal naive: the last season repeated.
   assert.deepEqual([...forecast!.forecast], values.slice(96 - 12, 96 - 12 + 6));
   assert.equal(forecast!.method, 'model');
+});
+
+test('without --steps the budget comes from the lookback, and the model records the number', async () => {
+  const dataset = makeDataset([{ values: seasonal(96) }], { grid: 'M' });
+  // epochs bounds the passes, so the test stays short whatever the budget.
+  const fit = await fitModel(dataset, { ...defaults({ epochs: 2, horizon: 6 }), steps: undefined }, hooks);
+  assert.equal(fit.model.config.steps, defaultSteps(fit.model.config.lookback));
+  assert.ok(fit.model.config.steps > 2000);
 });
 
 test('a network that cannot beat its baseline keeps round 0 and forecasts the baseline', async () => {

@@ -7,7 +7,7 @@ import { makeFrequency } from '../../src/data/time.js';
 import { guerreroLog } from '../../src/data/transform.js';
 import { DataError } from '../../src/errors.js';
 import { createRng } from '../../src/nn/rng.js';
-import { chooseLookback, resolveSettings } from '../../src/train/settings.js';
+import { chooseLookback, DEFAULT_STEPS, defaultSteps, MIN_SHARD_STEPS, resolveSettings } from '../../src/train/settings.js';
 import { makeDataset } from '../helpers/dataset.js';
 import { defaults } from '../helpers/training.js';
 
@@ -62,6 +62,26 @@ test('chooseLookback: two seasons, shrunk on short data, never below the season 
   const short = chooseLookback({ season: 12, horizon: 18, shortestSeries: 80, valSize: 0.2, baselineReach: reach });
   assert.ok(short < 24 && short >= 12, `lookback ${short}`);
   assert.equal(chooseLookback({ season: 1, horizon: 6, shortestSeries: 40, valSize: 0.2, baselineReach: 2 }), 6);
+});
+
+test('the lookback is two of the shorter season, also when the baseline corrects the longer one', () => {
+  // Three years of days with a strong yearly wave and a weak weekly one: the baseline is the yearly season.
+  const values = range(3 * 365, (t) => 100 + 40 * Math.sin((2 * Math.PI * t) / 365) + 2 * Math.sin((2 * Math.PI * t) / 7));
+  const settings = resolveSettings(makeDataset([{ values }], { grid: 'D' }), defaults({ horizon: 14 }));
+  assert.deepEqual(settings.spec.baseline, { kind: 'seasonal', season: 365 });
+  assert.equal(settings.spec.lookback, 14);
+});
+
+test('defaultSteps: the floor for long lookbacks, more steps where each is cheap', () => {
+  assert.equal(defaultSteps(96), DEFAULT_STEPS);
+  assert.equal(defaultSteps(48), DEFAULT_STEPS);
+  assert.equal(defaultSteps(24), 4000);
+  assert.equal(defaultSteps(14), 6857);
+  assert.ok(defaultSteps(1) > defaultSteps(2));
+  // Shards share the budget, down to a floor.
+  assert.equal(defaultSteps(24, 4), 1000);
+  assert.equal(defaultSteps(96, 100), MIN_SHARD_STEPS);
+  assert.equal(defaultSteps(24, 1), 4000);
 });
 
 test('resolveSettings: auto on a monthly series says what it chose and why', () => {
