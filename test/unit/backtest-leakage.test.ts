@@ -68,6 +68,10 @@ describe('backtest without leakage', () => {
       assert.equal(task.options.lookback, plan.lookback);
       assert.equal(task.options.horizon, 6);
     });
+    // Without --season the folds choose the baseline's season as forecast would; MASE uses the calendar's.
+    assert.ok(plan.tasks.every((task) => task.seasonGiven === undefined && task.season === 12));
+    const given = planBacktest(data, { ...options(), season: 6 }, 'test');
+    assert.ok(given.tasks.every((task) => task.seasonGiven === 6 && task.season === 6));
     const once = planBacktest(data, options({ refit: 'once', window: 40 }), 'test');
     assert.equal(once.tasks.length, 1);
     assert.deepEqual(once.tasks[0]!.train.series.map((s) => s.values.length), [40, 40]);
