@@ -85,17 +85,26 @@ export function dataEnd(): usize {
   else v128.store(p + (<usize>j << 2), v);
 }
 
+// The forward steps run in two passes over each row's units: first the gates (four independent
+// chains per vector, which the CPU overlaps), then tanh of the new cell state, which waits on them.
+// In one pass the chain gates → c → tanh(c) of one vector was longer than the out-of-order window
+// could hide, and the step ran at the latency of that chain. Same operations, same bits.
+
 // @ts-ignore: decorator
-@inline function lstmUnits(pi: usize, pf: usize, pg: usize, po: usize, pc: usize, pt: usize, pout: usize, pp: usize, j: i32, tail: bool): void {
+@inline function lstmGates(pi: usize, pf: usize, pg: usize, po: usize, pc: usize, pp: usize, j: i32, tail: bool): void {
   const ig = sigmoid4(load4(pi, j, tail));
   const fg = sigmoid4(load4(pf, j, tail));
   const gg = tanh4(load4(pg, j, tail));
   const og = sigmoid4(load4(po, j, tail));
   store4(pi, j, ig, tail); store4(pf, j, fg, tail); store4(pg, j, gg, tail); store4(po, j, og, tail);
   const prev = pp == 0 ? f32x4.splat(0) : load4(pp, j, tail);
-  const cn = madd(fg, prev, f32x4.mul(ig, gg));
-  const tc = tanh4(cn);
-  store4(pc, j, cn, tail); store4(pt, j, tc, tail); store4(pout, j, f32x4.mul(og, tc), tail);
+  store4(pc, j, madd(fg, prev, f32x4.mul(ig, gg)), tail);
+}
+
+// @ts-ignore: decorator
+@inline function lstmOutput(po: usize, pc: usize, pt: usize, pout: usize, j: i32, tail: bool): void {
+  const tc = tanh4(load4(pc, j, tail));
+  store4(pt, j, tc, tail); store4(pout, j, f32x4.mul(load4(po, j, tail), tc), tail);
 }
 
 /**
@@ -109,20 +118,26 @@ export function lstmPointwise(gates: usize, c: usize, tanhC: usize, cPrev: usize
     const pi = gates + <usize>b * rowG, pf = pi + gate, pg = pf + gate, po = pg + gate;
     const pc = c + <usize>b * rowH, pt = tanhC + <usize>b * rowH, pout = out + <usize>b * rowO;
     const pp: usize = cPrev == 0 ? <usize>0 : cPrev + <usize>b * rowH;
-    for (let j: i32 = 0; j < H4; j += 4) lstmUnits(pi, pf, pg, po, pc, pt, pout, pp, j, false);
-    for (let j: i32 = H4; j < H; j++) lstmUnits(pi, pf, pg, po, pc, pt, pout, pp, j, true);
+    for (let j: i32 = 0; j < H4; j += 4) lstmGates(pi, pf, pg, po, pc, pp, j, false);
+    for (let j: i32 = H4; j < H; j++) lstmGates(pi, pf, pg, po, pc, pp, j, true);
+    for (let j: i32 = 0; j < H4; j += 4) lstmOutput(po, pc, pt, pout, j, false);
+    for (let j: i32 = H4; j < H; j++) lstmOutput(po, pc, pt, pout, j, true);
   }
 }
 
 // @ts-ignore: decorator
-@inline function gruUnits(pr: usize, pz: usize, pn: usize, qr: usize, qz: usize, qn: usize, phn: usize, pout: usize, pp: usize, j: i32, tail: bool): void {
-  const r = sigmoid4(f32x4.add(load4(pr, j, tail), load4(qr, j, tail)));
-  const z = sigmoid4(f32x4.add(load4(pz, j, tail), load4(qz, j, tail)));
-  const hnv = load4(qn, j, tail);
-  const n = tanh4(f32x4.add(load4(pn, j, tail), f32x4.mul(r, hnv)));
-  store4(pr, j, r, tail); store4(pz, j, z, tail); store4(pn, j, n, tail); store4(phn, j, hnv, tail);
+@inline function gruGates(pr: usize, pz: usize, qr: usize, qz: usize, qn: usize, phn: usize, j: i32, tail: bool): void {
+  store4(pr, j, sigmoid4(f32x4.add(load4(pr, j, tail), load4(qr, j, tail))), tail);
+  store4(pz, j, sigmoid4(f32x4.add(load4(pz, j, tail), load4(qz, j, tail))), tail);
+  store4(phn, j, load4(qn, j, tail), tail);
+}
+
+// @ts-ignore: decorator
+@inline function gruOutput(pr: usize, pz: usize, pn: usize, phn: usize, pout: usize, pp: usize, j: i32, tail: bool): void {
+  const n = tanh4(f32x4.add(load4(pn, j, tail), f32x4.mul(load4(pr, j, tail), load4(phn, j, tail))));
+  store4(pn, j, n, tail);
   const prev = pp == 0 ? f32x4.splat(0) : load4(pp, j, tail);
-  store4(pout, j, f32x4.add(f32x4.mul(f32x4.sub(prev, n), z), n), tail);
+  store4(pout, j, f32x4.add(f32x4.mul(f32x4.sub(prev, n), load4(pz, j, tail)), n), tail);
 }
 
 /**
@@ -138,8 +153,10 @@ export function gruPointwise(gates: usize, hGates: usize, hn: usize, hPrev: usiz
     const qr = hGates + <usize>b * rowG, qz = qr + gate, qn = qz + gate;
     const phn = hn + <usize>b * rowH, pout = out + <usize>b * rowO;
     const pp: usize = hPrev == 0 ? <usize>0 : hPrev + <usize>b * rowO;
-    for (let j: i32 = 0; j < H4; j += 4) gruUnits(pr, pz, pn, qr, qz, qn, phn, pout, pp, j, false);
-    for (let j: i32 = H4; j < H; j++) gruUnits(pr, pz, pn, qr, qz, qn, phn, pout, pp, j, true);
+    for (let j: i32 = 0; j < H4; j += 4) gruGates(pr, pz, qr, qz, qn, phn, j, false);
+    for (let j: i32 = H4; j < H; j++) gruGates(pr, pz, qr, qz, qn, phn, j, true);
+    for (let j: i32 = 0; j < H4; j += 4) gruOutput(pr, pz, pn, phn, pout, pp, j, false);
+    for (let j: i32 = H4; j < H; j++) gruOutput(pr, pz, pn, phn, pout, pp, j, true);
   }
 }
 
