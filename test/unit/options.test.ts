@@ -29,7 +29,7 @@ test('training options take PRODUCT.md defaults', () => {
   assert.equal(options.valSize, 0.2);
   assert.equal(options.scale, 'standard');
   assert.equal(options.transform, 'auto');
-  assert.equal(options.steps, 2000);
+  assert.equal(options.steps, undefined, 'resolved from the lookback when training: defaultSteps');
   assert.equal(options.maxTime, null);
   assert.equal(options.ensemble, 1);
   assert.equal(options.fallback, 'auto');
