@@ -5,14 +5,22 @@
 //   naive            v[T-1]
 //   drift            v[T-1] + (h+1) · (v[T-1] - v[0]) / (T-1)           the line through the first and last points
 //   seasonal         v[T - m + (h mod m)]                                 the last season repeated
+//   two-season       (v[T-m+j] + v[T-2m+j]) / 2 + (M1 - M2) / 2,          j = h mod m: the last two
+//                    M1, M2 the means of v[T-m, T) and v[T-2m, T-m)       seasons' pattern averaged, at
+//                                                                         the last season's level
 //
 // `auto` scores them on the training part (the mean absolute error over the horizon, in units of
 // the series' mean one-step change, averaged over series): seasonal naive with the best season
 // when it beats naive (the season is really there), else the better of naive and drift. Seasonal
 // naive is the better starting point even where drift scores better in-sample: measured on the
 // bench suite, a network correcting it wins on seasonal data far more often.
+//
+// Two-season is never the first network's baseline: auto gives it to a second ensemble member
+// when it beats the chosen seasonal naive in-sample (settings.ts). Alone it
+// did no better than seasonal naive on the bench suite (and worse on hourly data); the median of
+// the two networks' forecasts did better than either (README: How it forecasts).
 
-export const BASELINE_KINDS = ['none', 'naive', 'drift', 'seasonal'] as const;
+export const BASELINE_KINDS = ['none', 'naive', 'drift', 'seasonal', 'two-season'] as const;
 export type BaselineKind = (typeof BASELINE_KINDS)[number];
 
 export interface Baseline {
@@ -22,7 +30,7 @@ export interface Baseline {
 }
 
 export function isSeasonal(kind: BaselineKind): boolean {
-  return kind === 'seasonal';
+  return kind === 'seasonal' || kind === 'two-season';
 }
 
 /** How many points before the origin the baseline needs. */
@@ -32,6 +40,7 @@ export function baselineReach(baseline: Baseline): number {
     case 'naive': return 1;
     case 'drift': return 2;
     case 'seasonal': return baseline.season;
+    case 'two-season': return 2 * baseline.season;
   }
 }
 
@@ -49,6 +58,13 @@ export function baseForecast(baseline: Baseline, values: ArrayLike<number>, orig
       const m = baseline.season;
       return values[origin - m + (step % m)]!;
     }
+    case 'two-season': {
+      const m = baseline.season;
+      const phase = step % m;
+      let levelChange = 0;
+      for (let k = 1; k <= m; k++) levelChange += values[origin - k]! - values[origin - m - k]!;
+      return 0.5 * (values[origin - m + phase]! + values[origin - 2 * m + phase]!) + (0.5 * levelChange) / m;
+    }
   }
 }
 
@@ -60,7 +76,8 @@ export function baselineSource(baseline: Baseline, origin: number, step: number)
   switch (baseline.kind) {
     case 'none': return null;
     case 'naive': case 'drift': return origin - 1;
-    case 'seasonal': return origin - baseline.season + (step % baseline.season);
+    // two-season: the last season's point, whose level the forecast keeps.
+    case 'seasonal': case 'two-season': return origin - baseline.season + (step % baseline.season);
   }
 }
 
@@ -75,6 +92,7 @@ export function describeBaseline(baseline: Baseline): string {
     case 'naive': return 'naive';
     case 'drift': return 'drift';
     case 'seasonal': return `seasonal naive (${baseline.season})`;
+    case 'two-season': return `two-season naive (${baseline.season})`;
   }
 }
 
@@ -145,9 +163,9 @@ export function bestBaseline(scores: readonly BaselineScore[]): Baseline {
 export function chooseBaseline(scores: readonly BaselineScore[], tested: readonly number[]): Baseline {
   const naive = scores.find((score) => score.baseline.kind === 'naive');
   const present = (score: BaselineScore): boolean => tested.includes(score.baseline.season) || (naive !== undefined && score.error < naive.error);
-  const seasonal = scores.filter((score) => score.baseline.kind === 'seasonal' && present(score));
+  const seasonal = scores.filter((score) => isSeasonal(score.baseline.kind) && present(score));
   if (seasonal.length > 0) return bestBaseline(seasonal);
-  return bestBaseline(scores.filter((score) => score.baseline.kind !== 'seasonal'));
+  return bestBaseline(scores.filter((score) => !isSeasonal(score.baseline.kind)));
 }
 
 /** Autocorrelation of x[0, n) at `lag`. */

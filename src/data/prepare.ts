@@ -37,8 +37,15 @@ import { firstOrigin, splitWindows, windowCount, type WindowSplit } from './wind
 export interface PipelineSpec {
   lookback: number; // B
   horizon: number; // H
-  /** What the network corrects (baseline.ts). */
+  /** What the network corrects (baseline.ts); with memberBaselines, what the first member corrects. */
   baseline: Baseline;
+  /**
+   * The baseline each ensemble member corrects (member k: memberBaselines[k mod n]), the first
+   * being `baseline`; absent: every member corrects `baseline`. The members' forecasts are
+   * combined in the transformed space (memberOffsets), and everything after — the correction
+   * weight, the safety net, the intervals — reads them relative to `baseline`.
+   */
+  memberBaselines?: Baseline[];
   /** Feature columns, in Dataset.features order. */
   features: string[];
   /** The known-future covariates (a subset of `features`, Dataset.futureFeatures order): the head reads them at every horizon step. */
@@ -325,6 +332,37 @@ function hasRealTarget(frame: SeriesFrame, origin: number, horizon: number): boo
 /** The baseline's forecast of step h from origin T, in the transformed space. */
 export function baseValue(frame: SeriesFrame, spec: PipelineSpec, origin: number, step: number): number {
   return baseForecast(spec.baseline, frame.values, origin, step, frame.state.center);
+}
+
+/** The spec member `member` trains and predicts with: its own baseline, and no member list. */
+export function memberSpec(spec: PipelineSpec, member: number): PipelineSpec {
+  const { memberBaselines, ...single } = spec;
+  if (memberBaselines === undefined || memberBaselines.length === 0) return single;
+  return { ...single, baseline: memberBaselines[member % memberBaselines.length]! };
+}
+
+/** The farthest any member's baseline reaches back. */
+export function specReach(spec: PipelineSpec): number {
+  return Math.max(baselineReach(spec.baseline), ...(spec.memberBaselines ?? []).map(baselineReach));
+}
+
+/**
+ * Adds to a member's outputs (network space, relative to its own baseline) what turns them into
+ * outputs relative to the first member's: (its base − the first's base) / scale, per window k of
+ * refs[start, start + count) and step h. Nothing when the member corrects the first's baseline.
+ */
+export function addMemberOffsets(outputs: Float64Array, frames: readonly SeriesFrame[], spec: PipelineSpec, member: number, refs: WindowRefs, start: number, count: number): void {
+  const own = memberSpec(spec, member).baseline;
+  if (own.kind === spec.baseline.kind && own.season === spec.baseline.season) return;
+  const { horizon } = spec;
+  for (let k = 0; k < count; k++) {
+    const frame = frames[refs.series[start + k]!]!;
+    const origin = refs.origin[start + k]!;
+    for (let h = 0; h < horizon; h++) {
+      const offset = baseForecast(own, frame.values, origin, h, frame.state.center) - baseForecast(spec.baseline, frame.values, origin, h, frame.state.center);
+      outputs[k * horizon + h] = outputs[k * horizon + h]! + offset / frame.state.scale;
+    }
+  }
 }
 
 /** Batch buffers, allocated once per batch size and reused. */

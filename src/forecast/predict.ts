@@ -2,10 +2,9 @@
 // units, by the ensemble's median (or, per series, by the baseline the safety net chose), with
 // split-conformal intervals and the continued timestamps.
 import { DataError, where } from '../errors.js';
-import { createBatch, frameFor, gatherBatch, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
+import { addMemberOffsets, createBatch, frameFor, gatherBatch, specReach, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
 import { fitTargetScale } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
-import { baselineReach } from '../data/baseline.js';
 import { checkFutureRows } from '../data/future.js';
 import { allPositive, valueTransform } from '../data/transform.js';
 import type { Dataset, Series } from '../data/types.js';
@@ -52,6 +51,7 @@ export function specOf(model: ModelFile): PipelineSpec {
     lookback: model.config.lookback,
     horizon: model.config.horizon,
     baseline: { kind: model.data.baseline, season: model.data.baseSeason },
+    ...(model.data.memberBaselines === undefined ? {} : { memberBaselines: model.data.memberBaselines.map((one) => ({ kind: one.kind, season: one.season })) }),
     features: model.data.features,
     futureFeatures: model.data.futureFeatures,
     calendar: model.data.calendar,
@@ -164,7 +164,7 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
   const methods: ForecastMethod[] = [];
   const frames: SeriesFrame[] = [];
   const framed: number[] = []; // dataset index of each frame
-  const reach = baselineReach(spec.baseline);
+  const reach = specReach(spec);
   dataset.series.forEach((series, index) => {
     const stored = byId.get(series.id);
     let method: ForecastMethod = stored?.method ?? 'model';
@@ -207,8 +207,10 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     const count = Math.min(chunk, frames.length - start);
     gatherBatch(frames, spec, refs, null, start, count, batch);
     networks.forEach((network, k) => {
+      // Every member reads the same inputs (the same season); each predicts relative to its own baseline.
       const prediction = networkForward(network, workspaces[k]!, batch.inputs, count, { training: false, headInput: batch.headInput });
       for (let i = 0; i < count * horizon; i++) perMember[k]![i] = prediction[i]!;
+      addMemberOffsets(perMember[k]!, frames, spec, k, refs, start, count);
       futureMember[k]!.set(headExtraPart(network, batch.headInput, count));
     });
     const median = medianOf(perMember.map((member) => member.subarray(0, count * horizon)));

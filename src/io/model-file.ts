@@ -21,16 +21,19 @@ import type { TrainingOptions } from '../train/options.js';
 export const MODEL_FORMAT = 'rnncast-model';
 /**
  * The newest layout this rnncast reads and writes. Version 3 added data.futureFeatures: the head
- * reads known-future covariates, which an older rnncast would silently leave out. A model without
- * them is written as version 2, the layout older releases read the same way.
+ * reads known-future covariates, which an older rnncast would silently leave out. Version 4 added
+ * data.memberBaselines: ensemble members correcting different baselines, which an older rnncast
+ * would combine wrongly. A model without either is written as version 2, the layout older
+ * releases read the same way.
  */
-export const MODEL_VERSION = 3;
+export const MODEL_VERSION = 4;
 /** The oldest layout whose models forecast as they do now. */
 export const OLDEST_MODEL_VERSION = 2;
-export type ModelVersion = 2 | 3;
+export type ModelVersion = 2 | 3 | 4;
 
 /** The lowest version that holds what the model needs. */
-export function modelVersionFor(futureFeatures: readonly string[]): ModelVersion {
+export function modelVersionFor(futureFeatures: readonly string[], memberBaselines?: readonly unknown[]): ModelVersion {
+  if (memberBaselines !== undefined) return 4;
   return futureFeatures.length > 0 ? 3 : 2;
 }
 /** Parameters a model file holds at most, every ensemble member counted: about 12 bytes each as JSON, well below V8's ~512 MB string limit. */
@@ -108,6 +111,8 @@ export interface ModelData {
   /** The baseline the network corrects (data/baseline.ts), and its season (1 for the kinds without one). */
   baseline: BaselineKind;
   baseSeason: number;
+  /** Version 4: the baseline each ensemble member corrects (member k: entry k mod n; the first is baseline/baseSeason); absent: all that one. */
+  memberBaselines?: { kind: BaselineKind; season: number }[];
   calendar: CalendarCycle[];
   /** The head reads the calendar of every horizon step (config.headInputs of them). */
   headCalendar: boolean;
@@ -401,6 +406,24 @@ function checkedTraining(training: Json, path: string): ModelTraining {
   };
 }
 
+
+/** data.memberBaselines (version 4): a list of at least two baselines, the first the model's own. */
+function checkedMemberBaselines(data: Record<string, unknown>, version: unknown, path: string): { kind: BaselineKind; season: number }[] {
+  if (typeof version !== 'number' || version < 4) throw new DataError(`${path}: data.memberBaselines needs model file version 4, the file says ${String(version)}`);
+  const list = data.memberBaselines;
+  if (!Array.isArray(list) || list.length < 2) throw new DataError(`${path}: data.memberBaselines must list two or more baselines`);
+  const checked = list.map((item: unknown, index: number) => {
+    const entry = item !== null && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+    return {
+      kind: stringField(entry, 'kind', path, `data.memberBaselines[${index}].`, BASELINE_KINDS) as BaselineKind,
+      season: numberField(entry, 'season', path, `data.memberBaselines[${index}].`, 1, 1e6, true),
+    };
+  });
+  if (checked[0]!.kind !== data.baseline || checked[0]!.season !== data.baseSeason) throw new DataError(`${path}: data.memberBaselines[0] must be data.baseline and data.baseSeason`);
+  // Members read the same inputs, whose seasonal channel is the model's season.
+  if (checked.some((one) => one.season !== data.baseSeason)) throw new DataError(`${path}: data.memberBaselines must all have the season data.baseSeason`);
+  return checked;
+}
 function checkedCalibration(cal: Json, horizon: number, path: string): ModelCalibration {
   const residuals = field(cal, 'residuals', path, 'calibration.');
   const sortedSteps = (value: unknown): value is number[][] =>
@@ -471,6 +494,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
     transform: stringField(data, 'transform', path, d, TRANSFORM_KINDS) as TransformKind,
     baseline: stringField(data, 'baseline', path, d, BASELINE_KINDS) as BaselineKind,
     baseSeason: numberField(data, 'baseSeason', path, d, 1, 1e6, true),
+    ...(data.memberBaselines === undefined ? {} : { memberBaselines: checkedMemberBaselines(data, root.version, path) }),
     calendar: calendar as CalendarCycle[],
     headCalendar: booleanField(data, 'headCalendar', path, d),
     correctionWeight: numberField(data, 'correctionWeight', path, d, 0, 1),

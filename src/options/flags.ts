@@ -74,7 +74,7 @@ export const trainingFlags = {
   epochs: integer({ min: 1, max: 1_000_000, default: 200, describe: 'passes over the training windows at most', group: TRAINING }),
   steps: integer({ min: 1, max: 100_000_000, describe: 'optimizer steps at most (windows are sampled, so long series stay fast)', defaultText: '2000, up to 96000 / lookback for short lookbacks', group: TRAINING }),
   maxTime: parsed({ default: null as number | null, defaultText: 'none', describe: 'training time budget, e.g. 90s, 10m, 1h30m; the best model so far is kept', group: TRAINING, expected: 'a duration such as 90s, 10m or 1h30m', parse: parseDuration }),
-  ensemble: integer({ min: 1, max: 64, default: 1, describe: 'networks from different seeds, combined by the median per step', group: TRAINING }),
+  ensemble: integer({ min: 1, max: 64, describe: 'networks from different seeds, combined by the median per step', defaultText: '1, or 2 where auto gives a second network two-season naive', group: TRAINING }),
   fallback: choice(FALLBACK_POLICIES, { default: 'auto', describe: 'per series, a baseline that clearly beats the network on validation forecasts it', group: TRAINING }),
   forking: toggle({ default: false, describe: 'train the head at every step of the window (forking sequences), not only the last', group: TRAINING }),
   calendar: toggle({ default: true, describe: 'calendar inputs (hour of day, day of week, day of year) as sine/cosine pairs', group: TRAINING }),

@@ -160,7 +160,12 @@ export async function fitModel(dataset: Dataset, given: TrainingOptions, hooks: 
   const settings = resolveSettings(dataset, given, hooks.seasonOverride);
   const { spec } = settings;
   // The step budget depends on the lookback, which depends on the data; the model records the number.
-  const options: ResolvedTrainingOptions = { ...given, steps: given.steps ?? defaultSteps(spec.lookback, dataset.shard?.count) };
+  const options: ResolvedTrainingOptions = {
+    ...given,
+    steps: given.steps ?? defaultSteps(spec.lookback, dataset.shard?.count),
+    // One member per baseline auto chose (two where two-season helps), unless --ensemble says.
+    ensemble: given.ensemble ?? spec.memberBaselines?.length ?? 1,
+  };
   const trainIndices = dataset.series.map((_, index) => index).filter((index) => settings.trainable[index]);
   const frames: SeriesFrame[] = trainIndices.map((index) => fitFrame(dataset.series[index]!, settings.logs[index]!, spec, dataset, options.valSize));
   const names = inputNames(spec, dataset.target);
@@ -190,7 +195,7 @@ export async function fitModel(dataset: Dataset, given: TrainingOptions, hooks: 
 
   const model: ModelFile = {
     format: MODEL_FORMAT,
-    version: modelVersionFor(spec.futureFeatures),
+    version: modelVersionFor(spec.futureFeatures, spec.memberBaselines),
     created: new Date().toISOString(),
     rnncast: hooks.toolVersion,
     config: {
@@ -234,6 +239,7 @@ export async function fitModel(dataset: Dataset, given: TrainingOptions, hooks: 
       transform: options.transform,
       baseline: spec.baseline.kind,
       baseSeason: spec.baseline.season,
+      ...(spec.memberBaselines === undefined ? {} : { memberBaselines: spec.memberBaselines.map((one) => ({ kind: one.kind, season: one.season })) }),
       calendar: spec.calendar,
       headCalendar: spec.headCalendar,
       correctionWeight: Number(weight.toPrecision(6)),

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { DataError, DivergedError, InputError, InterruptedError, OutputError, UsageError } from '../errors.js';
 import type { RnncastError } from '../errors.js';
 import { allocateNetwork, type Network, type NetworkConfig } from '../nn/network.js';
+import { memberSpec } from '../data/prepare.js';
 import { trainNetwork, type RoundEvent, type TrainData, type TrainHooks, type TrainResult } from './loop.js';
 import type { ResolvedTrainingOptions } from './options.js';
 
@@ -30,6 +31,11 @@ export type MemberReply =
   | { type: 'round'; member: number; event: unknown }
   | { type: 'done'; member: number; params: Float32Array; result: Omit<TrainResult, 'network'> }
   | { type: 'error'; member: number; error: { name: string; message: string; stack?: string } };
+
+/** What member k trains on: the data, with the baseline it corrects (memberSpec). */
+function memberData(data: TrainData, member: number): TrainData {
+  return data.spec.memberBaselines === undefined ? data : { ...data, spec: memberSpec(data.spec, member) };
+}
 
 /** The seed of member k: the first member uses --seed itself. */
 export function memberSeed(seed: number, member: number): number {
@@ -60,7 +66,7 @@ export async function trainMembers(data: TrainData, config: NetworkConfig, optio
   if (!hooks.workers) {
     const results: TrainResult[] = [];
     for (let member = 0; member < count; member++) {
-      const result = await trainNetwork(data, config, options, { signal: hooks.signal, onRound: member === 0 ? hooks.onRound : undefined }, memberSeed(options.seed, member), from?.[member]);
+      const result = await trainNetwork(memberData(data, member), config, options, { signal: hooks.signal, onRound: member === 0 ? hooks.onRound : undefined }, memberSeed(options.seed, member), from?.[member]);
       results.push(result);
       if (result.stoppedBy === 'interrupted') break;
     }
@@ -112,7 +118,7 @@ function runInWorkers(data: TrainData, config: NetworkConfig, options: ResolvedT
       if (next >= count) return;
       const member = next++;
       started++;
-      const task: MemberTask = { member, seed: memberSeed(options.seed, member), data, config, options, abort, progress: member === 0 && hooks.onRound !== undefined, from: from?.[member] };
+      const task: MemberTask = { member, seed: memberSeed(options.seed, member), data: memberData(data, member), config, options, abort, progress: member === 0 && hooks.onRound !== undefined, from: from?.[member] };
       worker.postMessage(task);
     };
     for (let w = 0; w < parallel; w++) {

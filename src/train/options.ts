@@ -7,5 +7,5 @@ export type { CellKind, OptimizerKind, TrainingLoss } from '../options/choices.j
 
 export type TrainingOptions = OptionsOf<typeof trainingFlags>;
 
-/** Training options once the data is known: the step budget resolved (`--steps`, else defaultSteps). */
-export type ResolvedTrainingOptions = TrainingOptions & { steps: number };
+/** Training options once the data is known: the step budget (`--steps`, else defaultSteps) and the ensemble size (`--ensemble`, else one member per baseline) resolved. */
+export type ResolvedTrainingOptions = TrainingOptions & { steps: number; ensemble: number };

@@ -3,7 +3,7 @@
 // series forecasts that series), and the residuals behind the model's prediction intervals.
 //
 // Sizes: K ensemble members, V validation windows, H horizon.
-import { baseValue, createBatch, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import { addMemberOffsets, baseValue, createBatch, memberSpec, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
 import { createWorkspace, headExtraPart } from '../nn/network.js';
 import { releaseWorkspace } from '../nn/workspace.js';
@@ -40,8 +40,10 @@ export async function ensembleOutputs(networks: readonly Network[], frames: read
     const workspace = createWorkspace(networks[k]!, batchSize, spec.lookback);
     const out = perMember[k]!;
     const future = futureMember[k]!;
-    const finished = await forEachPrediction(networks[k]!, workspace, { frames, spec }, refs, batch, (filled, prediction, start) => {
+    const finished = await forEachPrediction(networks[k]!, workspace, { frames, spec: memberSpec(spec, k) }, refs, batch, (filled, prediction, start) => {
       for (let i = 0; i < filled.count * horizon; i++) out[start * horizon + i] = prediction[i]!;
+      // Relative to the first member's baseline, so the members' outputs compare.
+      addMemberOffsets(out.subarray(start * horizon, (start + filled.count) * horizon), frames, spec, k, refs, start, filled.count);
       future.set(headExtraPart(networks[k]!, filled.headInput, filled.count), start * horizon);
     }, signal);
     releaseWorkspace(workspace);

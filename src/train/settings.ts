@@ -83,7 +83,7 @@ function roughTrainingEnds(dataset: Dataset, valSize: number, horizon: number): 
   });
 }
 
-function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; scores: BaselineScore[]; present?: number[] } {
+function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; second?: Baseline; scores: BaselineScore[]; present?: number[] } {
   const seasons = seasonOverride !== undefined && seasonOverride > 1 ? [seasonOverride] : candidateSeasons(dataset.freq);
   const ends = roughTrainingEnds(dataset, valSize, horizon);
   const values = dataset.series.map((series, index) => valueTransform(series.values, logs[index]!));
@@ -95,14 +95,21 @@ function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[],
     const trainsAt = (reach: number): number => minimumLength(firstOrigin(floor, reach), horizon, valSize);
     const usable = lengths.filter((length) => length >= trainsAt(1));
     const reference = usable.length > 0 ? Math.min(...usable) : Math.max(...lengths);
-    const feasible = candidateBaselines(seasons).filter((baseline) => baselineReach(baseline) <= floor || reference >= trainsAt(baselineReach(baseline)) + MIN_TRAIN_WINDOWS / 2);
-    const scores = scoreBaselines(values, ends, horizon, feasible);
+    const feasibleOf = (candidates: Baseline[]): Baseline[] => candidates.filter((baseline) => baselineReach(baseline) <= floor || reference >= trainsAt(baselineReach(baseline)) + MIN_TRAIN_WINDOWS / 2);
+    const scores = scoreBaselines(values, ends, horizon, feasibleOf(candidateBaselines(seasons)));
     // A season is there when it passes the test on more than half of the series long enough to tell.
     const present = seasons.filter((season) => {
       const tested = values.map((series, index) => seasonalityTest(series, ends[index]!, season)).filter((result) => Number.isFinite(result.limit));
       return tested.length > 0 && tested.filter((result) => result.passed).length * 2 > tested.length;
     });
-    return { baseline: chooseBaseline(scores, present), scores, present };
+    const baseline = chooseBaseline(scores, present);
+    if (!isSeasonal(baseline.kind)) return { baseline, scores, present };
+    // A second member corrects two-season naive of the same season (the same inputs) where it
+    // scores better in-sample than seasonal naive, the two scored on the same origins.
+    const pair = scoreBaselines(values, ends, horizon, feasibleOf([baseline, { kind: 'two-season', season: baseline.season }]));
+    const [own, two] = [pair.find((score) => score.baseline.kind === 'seasonal'), pair.find((score) => score.baseline.kind === 'two-season')];
+    if (own === undefined || two === undefined || !(two.error < own.error)) return { baseline, scores, present };
+    return { baseline, second: two.baseline, scores: [...scores, two], present };
   }
   const family = transformParts(kind).baseline;
   if (family === 'none') return { baseline: { kind: 'none', season: 1 }, scores: [] };
@@ -131,7 +138,8 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
     // A value the log cannot take is named by its line.
     if (log) for (const series of dataset.series) checkTarget(series, true, dataset.source);
   }
-  const { baseline, scores, present } = resolveBaseline(dataset, kind, logs, horizon, options.valSize, seasonOverride);
+  const resolved = resolveBaseline(dataset, kind, logs, horizon, options.valSize, seasonOverride);
+  const { baseline, scores, present } = resolved;
   const reach = baselineReach(baseline);
   const lengths = dataset.series.map((series) => series.values.length);
   // The lookback is chosen for the shortest series that can train at all at the smallest lookback.
@@ -145,10 +153,14 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   const needed = minimumLength(firstOrigin(lookback, reach), horizon, options.valSize);
   const trainable = lengths.map((length) => length >= needed);
   if (!trainable.some(Boolean)) throw tooShort(dataset, lookback, horizon, options.valSize, reach, needed);
+  // A second member only where every series that trains reaches its baseline's start too.
+  const secondNeeds = resolved.second === undefined ? 0 : minimumLength(firstOrigin(lookback, baselineReach(resolved.second)), horizon, options.valSize);
+  const second = resolved.second !== undefined && lengths.every((length, index) => !trainable[index] || length >= secondNeeds) ? resolved.second : undefined;
   const spec: PipelineSpec = {
     lookback,
     horizon,
     baseline,
+    ...(second === undefined ? {} : { memberBaselines: [baseline, second] }),
     features: [...dataset.features],
     futureFeatures: [...dataset.futureFeatures],
     calendar: options.calendar ? calendarCycles(dataset.freq) : [],
@@ -160,7 +172,8 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   if (kind === 'auto') {
     const scored = scores.map((score) => `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`).join(', ');
     const seasonsFound = seasonReason(baseline, present ?? []);
-    why = `transform auto: the network corrects ${describeBaseline(baseline)} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
+    const also = second === undefined ? '' : `, a second network ${describeBaseline(second)}`;
+    why = `transform auto: the network corrects ${describeBaseline(baseline)}${also} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
   }
   return { spec, season, logs, trainable, why, baselineScores: scores };
 }

@@ -7,5 +7,5 @@ import { DEFAULT_STEPS } from '../../src/train/settings.js';
 
 export function defaults(overrides: Partial<TrainingOptions> = {}): ResolvedTrainingOptions {
   const options = Object.fromEntries(Object.entries(trainingFlags).map(([key, spec]) => [key, defaultValue(spec)])) as TrainingOptions;
-  return { ...options, jobs: 1, ...overrides, steps: overrides.steps ?? DEFAULT_STEPS };
+  return { ...options, jobs: 1, ...overrides, steps: overrides.steps ?? DEFAULT_STEPS, ensemble: overrides.ensemble ?? 1 };
 }

@@ -6,7 +6,7 @@ Usage: /usr/bin/python3 test/torch/check_forecast.py MODEL.json INPUT.csv [--ser
 Prints on stdout the `horizon` point forecasts that `rnncast forecast INPUT.csv -m MODEL.json`
 writes for the series (one per line, Python repr floats: exact float64). Nothing else goes to
 stdout; messages go to stderr. Everything is recomputed here in float64, without node, from the
-model file (format rnncast-model, version 2) and the CSV, following src/forecast/predict.ts:
+model file (format rnncast-model, version 2, or 4 with data.memberBaselines) and the CSV, following src/forecast/predict.ts:
 
 Network. nn.LSTM / nn.GRU (batch_first) + nn.Linear(D*H + E, horizon) on the last layer's final
 hidden state (bidirectional: forward after the last step ‖ backward after the first), with E =
@@ -25,7 +25,7 @@ config.inputs order (checked against the names derived here):
     <target>:level            (v[t] - level) / scale, level = v[T-B] (the window's first point),
                               or the series' center when data.baseline is 'none'
     <target>:change           (v[t] - v[t-1]) / scale (0 at the first point of the series)
-    <target>:seasonal-change  (v[t] - v[t-m]) / scale, m = data.baseSeason (seasonal baseline only)
+    <target>:seasonal-change  (v[t] - v[t-m]) / scale, m = data.baseSeason (seasonal and two-season baselines only)
     features                  (x - center) / scale with the series' data.series[].scaler.inputs
     calendar:<cycle>:sin/cos  sin/cos(2π·phase) of the time on the input's wall clock, cycle in
                               data.calendar: day (time of day), week (Monday 00:00 = 0), year
@@ -35,7 +35,8 @@ time (the last time plus h+1 steps of data.freq), step after step.
 
 Output. The network predicts (v[T+h] - base_h) / scale, base_h the baseline's forecast in the
 transformed space (src/data/baseline.ts: none → center, naive → v[T-1], drift → v[T-1] +
-(h+1)(v[T-1] - v[0])/(T-1), seasonal → v[T-m+(h mod m)]). The forecast is
+(h+1)(v[T-1] - v[0])/(T-1), seasonal → v[T-m+(h mod m)], two-season → (v[T-m+j] + v[T-2m+j])/2
++ (M1 - M2)/2 with j = h mod m and M1, M2 the means of v[T-m, T) and v[T-2m, T-m)). The forecast is
     g⁻¹(base_h + data.correctionWeight · median_output_h · scale)
 clamped at 0 when data.series[].nonNegative. Every transform rnncast can choose (--transform
 none, log, diff, log-diff, seasonal-diff, log-seasonal-diff, and auto, which the file stores
@@ -71,7 +72,7 @@ import sys
 import torch
 import torch.nn as nn
 
-MODEL_VERSION = 2
+MODEL_VERSIONS = (2, 4)  # 3 (known-future covariates) is check_future.py's
 SECOND, MINUTE, HOUR, DAY = 1000, 60_000, 3_600_000, 86_400_000
 FILL_POLICIES = ("interpolate", "ffill", "zero", "drop", "error")
 
@@ -572,8 +573,11 @@ def read_series(path, model, series_id, fill):
 # The pipeline (src/data/prepare.ts, baseline.ts, scale.ts, transform.ts; src/forecast/predict.ts)
 
 
+SEASONAL_KINDS = ("seasonal", "two-season")
+
+
 def baseline_reach(kind, season):
-    return {"none": 0, "naive": 1, "drift": 2, "seasonal": season}[kind]
+    return {"none": 0, "naive": 1, "drift": 2, "seasonal": season, "two-season": 2 * season}[kind]
 
 
 def base_forecast(kind, season, v, origin, step, center):
@@ -585,6 +589,11 @@ def base_forecast(kind, season, v, origin, step, center):
         return last
     if kind == "drift":
         return last + ((step + 1) * (last - v[0])) / (origin - 1) if origin > 1 else last
+    if kind == "two-season":
+        # The last two seasons' pattern averaged, at the last season's level.
+        m, j = season, step % season
+        level_change = sum(v[origin - k] - v[origin - m - k] for k in range(1, m + 1))
+        return 0.5 * (v[origin - m + j] + v[origin - 2 * m + j]) + 0.5 * level_change / m
     return v[origin - season + (step % season)]
 
 
@@ -624,7 +633,7 @@ def state_from_history(model, series):
     elif kind == "none":
         center, scale = fit_scaler(scale_kind, v)
     else:
-        lag = season if kind == "seasonal" else 1
+        lag = season if kind in SEASONAL_KINDS else 1
         candidates = [mean_abs_change(v, lag), mean_abs_change(v, 1), fit_scaler("standard", v)[1]]
         level = abs(v[-1]) + 1
         center, scale = 0.0, next((c for c in candidates if c > 1e-9 * level), 1.0)
@@ -647,7 +656,7 @@ def input_names(data):
     """inputNames (src/data/prepare.ts)."""
     target, kind, season = data["target"], data["baseline"], int(data["baseSeason"])
     names = [f"{target}:level", f"{target}:change"]
-    if kind == "seasonal" and season > 1:
+    if kind in SEASONAL_KINDS and season > 1:
         names.append(f"{target}:seasonal-change")
     names += list(data.get("features") or [])
     for cycle in data.get("calendar") or []:
@@ -679,7 +688,7 @@ def baseline_method_forecast(method, y, horizon, season):
 def network_window(series, state, data, lookback, clock):
     """gatherBatch's window for the origin just past the end: (lookback, inputs) in float64."""
     kind, m = data["baseline"], int(data["baseSeason"])
-    seasonal = kind == "seasonal" and m > 1
+    seasonal = kind in SEASONAL_KINDS and m > 1
     cycles = data.get("calendar") or []
     v = [g(y, state["log"]) for y in series.values]
     n = len(v)
@@ -715,7 +724,9 @@ def forecast(model, series, clock, freq, nets):
         note = f"series '{series.id}' is not in the model: its state is fitted on its own history"
     if len(series.values) == 0:
         raise CheckError("the series has no points to forecast from", 65)
-    if method == "model" and len(series.values) < max(baseline_reach(kind, m), lookback):
+    members = [(b["kind"], int(b["season"])) for b in data.get("memberBaselines") or [{"kind": kind, "season": m}]]
+    reach = max(baseline_reach(k, s) for k, s in members)
+    if method == "model" and len(series.values) < max(reach, lookback):
         method = "seasonal_naive"
         note = f"the series has {len(series.values)} points, fewer than the lookback needs: seasonal naive"
     if method != "model":
@@ -723,7 +734,7 @@ def forecast(model, series, clock, freq, nets):
         values = baseline_method_forecast(method, series.values, horizon, int(data["season"]))
         return [0.0 if state["nonNegative"] and x < 0 else x for x in values], note, {"method": method}
 
-    for t in range(max(0, len(series.values) - lookback - baseline_reach(kind, m)), len(series.values)):
+    for t in range(max(0, len(series.values) - lookback - reach), len(series.values)):
         y = series.values[t]
         if not math.isfinite(y) or (state["log"] and y <= 0):
             raise CheckError(f"target value {y} at point {t + 1} cannot be {'log-' if state['log'] else ''}transformed", 65)
@@ -738,8 +749,13 @@ def forecast(model, series, clock, freq, nets):
     with torch.no_grad():
         outputs = [net(x, extra)[0].tolist() for net in nets]  # K × (horizon,)
     weight = float(data["correctionWeight"])
-    medians = [median([member[h] for member in outputs]) for h in range(horizon)]
     bases = [base_forecast(kind, m, v, len(v), h, state["center"]) for h in range(horizon)]
+    # Member k corrects memberBaselines[k mod n]: its output, made relative to the first's baseline.
+    for k, member in enumerate(outputs):
+        own_kind, own_season = members[k % len(members)]
+        for h in range(horizon):
+            member[h] += (base_forecast(own_kind, own_season, v, len(v), h, state["center"]) - bases[h]) / state["scale"]
+    medians = [median([member[h] for member in outputs]) for h in range(horizon)]
     result = []
     for h in range(horizon):
         value = bases[h] + medians[h] * weight * state["scale"]
@@ -758,8 +774,8 @@ def read_model(path):
         raise CheckError(f"{path}: not JSON: {e}", 65)
     if not isinstance(model, dict) or model.get("format") != "rnncast-model":
         raise CheckError(f"{path}: not an rnncast model file", 65)
-    if model.get("version") != MODEL_VERSION:
-        raise CheckError(f"{path}: model file version {model.get('version')}; this script reads version {MODEL_VERSION}", 65)
+    if model.get("version") not in MODEL_VERSIONS:
+        raise CheckError(f"{path}: model file version {model.get('version')}; this script reads versions {MODEL_VERSIONS}", 65)
     config, data = require(model, "config", ""), require(model, "data", "")
     for key in ("lookback", "horizon", "inputs", "scale"):
         require(config, key, "config.")
@@ -767,7 +783,7 @@ def read_model(path):
         require(data, key, "data.")
     if data.get("wide"):
         raise CheckError(f"{path}: a wide model (several target columns) is not supported here", 65)
-    if data["baseline"] not in ("none", "naive", "drift", "seasonal"):
+    if data["baseline"] not in ("none", "naive", "drift", *SEASONAL_KINDS):
         raise CheckError(f"{path}: unknown data.baseline '{data['baseline']}'", 65)
     derived = input_names(data)
     if config["inputs"] != derived:

@@ -31,7 +31,7 @@ test('training options take PRODUCT.md defaults', () => {
   assert.equal(options.transform, 'auto');
   assert.equal(options.steps, undefined, 'resolved from the lookback when training: defaultSteps');
   assert.equal(options.maxTime, null);
-  assert.equal(options.ensemble, 1);
+  assert.equal(options.ensemble, undefined, 'resolved when training: one member per baseline auto chose');
   assert.equal(options.fallback, 'auto');
   assert.equal(options.seed, 42);
   assert.equal(options.horizon, undefined);

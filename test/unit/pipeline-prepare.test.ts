@@ -135,7 +135,7 @@ test('panels: windows of every series in Dataset order, each with its own scale'
 test('a correction of 0 is the baseline, and the target maps back to the actual value exactly', () => {
   const values = [3, 4, 6, 5, 7, 9, 8, 10, 12, 11, 13, 15];
   const dataset = makeDataset([{ values }]);
-  for (const baseline of [{ kind: 'none', season: 1 }, { kind: 'naive', season: 1 }, { kind: 'drift', season: 1 }, { kind: 'seasonal', season: 3 }] as const) {
+  for (const baseline of [{ kind: 'none', season: 1 }, { kind: 'naive', season: 1 }, { kind: 'drift', season: 1 }, { kind: 'seasonal', season: 3 }, { kind: 'two-season', season: 3 }] as const) {
     for (const log of [false, true]) {
       const s = spec({ baseline, lookback: 3, horizon: 3 });
       const frame: SeriesFrame = fitFrame(dataset.series[0]!, log, s, dataset, 0);

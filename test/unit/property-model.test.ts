@@ -48,7 +48,7 @@ const modelCase = fc.record({
   lastValue: finite,
   residuals: fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { maxLength: 12 }),
   transform: fc.constantFrom<ModelFile['data']['transform']>('auto', 'none', 'log', 'diff', 'seasonal-diff'),
-  baseline: fc.constantFrom<ModelFile['data']['baseline']>('none', 'naive', 'drift', 'seasonal'),
+  baseline: fc.constantFrom<ModelFile['data']['baseline']>('none', 'naive', 'drift', 'seasonal', 'two-season'),
   log: fc.boolean(),
   method: fc.constantFrom<ModelFile['data']['series'][number]['method']>('model', 'naive', 'seasonal_naive', 'drift'),
   stoppedBy: fc.constantFrom<ModelFile['training']['stoppedBy']>('early-stopping', 'max-epochs', 'interrupted', 'diverged'),
@@ -72,7 +72,7 @@ function modelOf(c: ModelCase, weights: ModelFile['weights']): ModelFile {
     },
     data: {
       timeColumn: 'time', target: names[0]!, features: names.slice(1), futureFeatures: [], idColumn: c.ids.length > 1 ? 'id' : null, freq: 'D', season: 7,
-      transform: c.transform, baseline: c.baseline, baseSeason: c.baseline === 'seasonal' ? 7 : 1, calendar: [], headCalendar: false, correctionWeight: 0.5, why: null,
+      transform: c.transform, baseline: c.baseline, baseSeason: c.baseline === 'seasonal' || c.baseline === 'two-season' ? 7 : 1, calendar: [], headCalendar: false, correctionWeight: 0.5, why: null,
       timeStyle: { kind: 'date', offsetMinutes: null, zulu: false, separator: 'T', seconds: false, fractionDigits: 0 },
       series: c.ids.map((id, s) => ({
         id, lastTime: '2020-01-31', lastValue: c.lastValue, rows: 40 + s, log: c.log, center: c.center, scale: c.scale, nonNegative: false,
