@@ -347,20 +347,28 @@ export function specReach(spec: PipelineSpec): number {
 }
 
 /**
- * Adds to a member's outputs (network space, relative to its own baseline) what turns them into
- * outputs relative to the first member's: (its base − the first's base) / scale, per window k of
- * refs[start, start + count) and step h. Nothing when the member corrects the first's baseline.
+ * Adds to an ensemble's combined outputs (network space, relative to `baseline`, count × H) the
+ * mean of its members' baselines, as an offset: Σ_k (base_k − base) / (K · scale) for windows
+ * refs[start, start + count). Members correct their own baselines; the ensemble forecasts the mean
+ * of those baselines plus the median of the corrections. The caller adds the same offset to the
+ * part the correction weight keeps whole (weighOutputs), so the weight only scales corrections.
  */
-export function addMemberOffsets(outputs: Float64Array, frames: readonly SeriesFrame[], spec: PipelineSpec, member: number, refs: WindowRefs, start: number, count: number): void {
-  const own = memberSpec(spec, member).baseline;
-  if (own.kind === spec.baseline.kind && own.season === spec.baseline.season) return;
+export function addBaselineOffsets(outputs: Float64Array, frames: readonly SeriesFrame[], spec: PipelineSpec, members: number, refs: WindowRefs, start: number, count: number): void {
+  const others: Baseline[] = [];
+  for (let member = 0; member < members; member++) {
+    const own = memberSpec(spec, member).baseline;
+    if (own.kind !== spec.baseline.kind || own.season !== spec.baseline.season) others.push(own);
+  }
+  if (others.length === 0) return;
   const { horizon } = spec;
   for (let k = 0; k < count; k++) {
     const frame = frames[refs.series[start + k]!]!;
     const origin = refs.origin[start + k]!;
     for (let h = 0; h < horizon; h++) {
-      const offset = baseForecast(own, frame.values, origin, h, frame.state.center) - baseForecast(spec.baseline, frame.values, origin, h, frame.state.center);
-      outputs[k * horizon + h] = outputs[k * horizon + h]! + offset / frame.state.scale;
+      const first = baseForecast(spec.baseline, frame.values, origin, h, frame.state.center);
+      let sum = 0;
+      for (const own of others) sum += baseForecast(own, frame.values, origin, h, frame.state.center) - first;
+      outputs[k * horizon + h] = outputs[k * horizon + h]! + sum / (members * frame.state.scale);
     }
   }
 }

@@ -2,7 +2,7 @@
 // units, by the ensemble's median (or, per series, by the baseline the safety net chose), with
 // split-conformal intervals and the continued timestamps.
 import { DataError, where } from '../errors.js';
-import { addMemberOffsets, createBatch, frameFor, gatherBatch, specReach, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
+import { addBaselineOffsets, createBatch, frameFor, gatherBatch, specReach, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
 import { fitTargetScale } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
 import { checkFutureRows } from '../data/future.js';
@@ -207,15 +207,18 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     const count = Math.min(chunk, frames.length - start);
     gatherBatch(frames, spec, refs, null, start, count, batch);
     networks.forEach((network, k) => {
-      // Every member reads the same inputs (the same season); each predicts relative to its own baseline.
+      // Every member reads the same inputs (the same season); each corrects its own baseline.
       const prediction = networkForward(network, workspaces[k]!, batch.inputs, count, { training: false, headInput: batch.headInput });
       for (let i = 0; i < count * horizon; i++) perMember[k]![i] = prediction[i]!;
-      addMemberOffsets(perMember[k]!, frames, spec, k, refs, start, count);
       futureMember[k]!.set(headExtraPart(network, batch.headInput, count));
     });
-    const median = medianOf(perMember.map((member) => member.subarray(0, count * horizon)));
+    const median = Float64Array.from(medianOf(perMember.map((member) => member.subarray(0, count * horizon))));
+    const known = Float64Array.from(medianOf(futureMember.map((member) => member.subarray(0, count * horizon))));
+    // Members correcting different baselines: the mean of those baselines, kept whole like `future`.
+    addBaselineOffsets(median, frames, spec, networks.length, refs, start, count);
+    addBaselineOffsets(known, frames, spec, networks.length, refs, start, count);
     outputs.set(median, start * horizon);
-    future.set(medianOf(futureMember.map((member) => member.subarray(0, count * horizon))), start * horizon);
+    future.set(known, start * horizon);
     base.set(batch.base.subarray(0, count * horizon), start * horizon);
   }
   for (const workspace of workspaces) releaseWorkspace(workspace);

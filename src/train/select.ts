@@ -3,7 +3,7 @@
 // series forecasts that series), and the residuals behind the model's prediction intervals.
 //
 // Sizes: K ensemble members, V validation windows, H horizon.
-import { addMemberOffsets, baseValue, createBatch, memberSpec, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import { addBaselineOffsets, baseValue, createBatch, memberSpec, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
 import { createWorkspace, headExtraPart } from '../nn/network.js';
 import { releaseWorkspace } from '../nn/workspace.js';
@@ -42,14 +42,22 @@ export async function ensembleOutputs(networks: readonly Network[], frames: read
     const future = futureMember[k]!;
     const finished = await forEachPrediction(networks[k]!, workspace, { frames, spec: memberSpec(spec, k) }, refs, batch, (filled, prediction, start) => {
       for (let i = 0; i < filled.count * horizon; i++) out[start * horizon + i] = prediction[i]!;
-      // Relative to the first member's baseline, so the members' outputs compare.
-      addMemberOffsets(out.subarray(start * horizon, (start + filled.count) * horizon), frames, spec, k, refs, start, filled.count);
       future.set(headExtraPart(networks[k]!, filled.headInput, filled.count), start * horizon);
     }, signal);
     releaseWorkspace(workspace);
     if (!finished) return null;
   }
-  return { outputs: medianOf(perMember), future: medianOf(futureMember) };
+  const outputs = medianOf(perMember);
+  const future = medianOf(futureMember);
+  if (spec.memberBaselines !== undefined) {
+    // Members correcting different baselines: the mean of those baselines, kept whole like `future`.
+    const combined = networks.length === 1 ? Float64Array.from(outputs) : outputs;
+    const whole = networks.length === 1 ? Float64Array.from(future) : future;
+    addBaselineOffsets(combined, frames, spec, networks.length, refs, 0, refs.count);
+    addBaselineOffsets(whole, frames, spec, networks.length, refs, 0, refs.count);
+    return { outputs: combined, future: whole };
+  }
+  return { outputs, future };
 }
 
 /** Validation evidence worth this many independent windows halves the correction weight. */

@@ -17,6 +17,9 @@ import type { TrainingOptions } from './options.js';
 const MIN_TRAIN_WINDOWS = 16;
 // Past this, long lookbacks are slow to train for little gain.
 const MAX_LOOKBACK = 256;
+/** How the run summary names the second member's baseline; SECOND_NETWORK finds it (fit drops it for --ensemble 1). */
+const SECOND_NETWORK_WORDS = 'a second network';
+export const SECOND_NETWORK = /, a second network [^(]+\(\d+\)/;
 /** The default step budget's floor. */
 export const DEFAULT_STEPS = 2000;
 /**
@@ -153,9 +156,10 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   const needed = minimumLength(firstOrigin(lookback, reach), horizon, options.valSize);
   const trainable = lengths.map((length) => length >= needed);
   if (!trainable.some(Boolean)) throw tooShort(dataset, lookback, horizon, options.valSize, reach, needed);
-  // A second member only where every series that trains reaches its baseline's start too.
+  // A second member only where every series that trains reaches its baseline's start too, and
+  // not with known-future covariates (their head start and model file version 3 assume one baseline).
   const secondNeeds = resolved.second === undefined ? 0 : minimumLength(firstOrigin(lookback, baselineReach(resolved.second)), horizon, options.valSize);
-  const second = resolved.second !== undefined && lengths.every((length, index) => !trainable[index] || length >= secondNeeds) ? resolved.second : undefined;
+  const second = resolved.second !== undefined && dataset.futureFeatures.length === 0 && lengths.every((length, index) => !trainable[index] || length >= secondNeeds) ? resolved.second : undefined;
   const spec: PipelineSpec = {
     lookback,
     horizon,
@@ -172,7 +176,7 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   if (kind === 'auto') {
     const scored = scores.map((score) => `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`).join(', ');
     const seasonsFound = seasonReason(baseline, present ?? []);
-    const also = second === undefined ? '' : `, a second network ${describeBaseline(second)}`;
+    const also = second === undefined ? '' : `, ${SECOND_NETWORK_WORDS} ${describeBaseline(second)}`;
     why = `transform auto: the network corrects ${describeBaseline(baseline)}${also} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
   }
   return { spec, season, logs, trainable, why, baselineScores: scores };

@@ -13,7 +13,9 @@ hidden state (bidirectional: forward after the last step ‖ backward after the 
 len(config.headInputs) known-future inputs concatenated after it. The weights are the file's
 `weights` (PyTorch state_dict names) loaded with load_state_dict(strict=True); every member of
 `ensembleWeights` is loaded the same way, and the ensemble's forecast is the per-step median of
-the members' outputs (the mean of the middle two for an even count), as medianOf does.
+the members' outputs (the mean of the middle two for an even count), as medianOf does. With
+data.memberBaselines (version 4), member k corrects memberBaselines[k mod n], and the ensemble
+forecasts the mean of its members' baselines plus data.correctionWeight · that median · scale.
 
 Inputs (src/data/prepare.ts, gatherBatch). The series is read from the CSV the way rnncast reads
 it (data.timeColumn, data.target, data.features, data.idColumn; times sorted, duplicates refused,
@@ -750,18 +752,17 @@ def forecast(model, series, clock, freq, nets):
         outputs = [net(x, extra)[0].tolist() for net in nets]  # K × (horizon,)
     weight = float(data["correctionWeight"])
     bases = [base_forecast(kind, m, v, len(v), h, state["center"]) for h in range(horizon)]
-    # Member k corrects memberBaselines[k mod n]: its output, made relative to the first's baseline.
-    for k, member in enumerate(outputs):
-        own_kind, own_season = members[k % len(members)]
-        for h in range(horizon):
-            member[h] += (base_forecast(own_kind, own_season, v, len(v), h, state["center"]) - bases[h]) / state["scale"]
     medians = [median([member[h] for member in outputs]) for h in range(horizon)]
+    # Member k corrects memberBaselines[k mod n]: the ensemble forecasts the mean of the members'
+    # baselines (kept whole) plus the weighted median of their corrections.
+    owns = [members[k % len(members)] for k in range(len(outputs))]
+    means = [sum(base_forecast(k, s, v, len(v), h, state["center"]) for k, s in owns) / len(owns) for h in range(horizon)]
     result = []
     for h in range(horizon):
-        value = bases[h] + medians[h] * weight * state["scale"]
+        value = means[h] + medians[h] * weight * state["scale"]
         value = math.exp(value) if state["log"] else value
         result.append(0.0 if state["nonNegative"] and value < 0 else value)
-    return result, note, {"method": "model", "outputs": medians, "base": bases, "scale": state["scale"], "log": state["log"]}
+    return result, note, {"method": "model", "outputs": medians, "base": means, "scale": state["scale"], "log": state["log"]}
 
 
 def read_model(path):

@@ -37,6 +37,34 @@ test('without --steps the budget comes from the lookback, and the model records 
   assert.ok(fit.model.config.steps > 2000);
 });
 
+test('two members on two baselines: untrained, the forecast is the mean of seasonal naive and two-season naive', async () => {
+  const values = range(120, (t) => pattern[t % 12]! * (1 + 0.2 * Math.sin(t * 2.9)));
+  const dataset = makeDataset([{ values }], { grid: 'M' });
+  const fit = await fitModel(dataset, { ...defaults({ steps: 3, fallback: 'none', horizon: 6 }), ensemble: undefined }, hooks);
+  assert.deepEqual(fit.model.data.memberBaselines, [{ kind: 'seasonal', season: 12 }, { kind: 'two-season', season: 12 }]);
+  assert.equal(fit.model.version, 4);
+  assert.equal(fit.networks.length, 2);
+  for (const network of fit.networks) {
+    const { headWeight, headBias } = network.layout;
+    network.params.fill(0, headWeight, headBias + network.config.horizon);
+  }
+  const [forecast] = predictSeries(fit.model, fit.networks, dataset, []).forecasts;
+  const n = values.length;
+  const levelChange = range(12, (k) => values[n - 1 - k]! - values[n - 13 - k]!).reduce((a, b) => a + b, 0) / 12;
+  // Logs or not, the file says; this series is not logged (its spread does not grow with the level).
+  assert.equal(fit.model.data.series[0]!.log, false);
+  const expected = range(6, (h) => (values[n - 12 + h]! + (0.5 * (values[n - 12 + h]! + values[n - 24 + h]!) + 0.5 * levelChange)) / 2);
+  forecast!.forecast.forEach((value, h) => assert.ok(Math.abs(value - expected[h]!) < 1e-9, `step ${h}: ${value} against ${expected[h]}`));
+  // The file reads back the same, and --ensemble 1 trains the first member only.
+  const again = validateModel(JSON.parse(serializeModel(fit.model)), 'model.json');
+  assert.deepEqual(again.data.memberBaselines, fit.model.data.memberBaselines);
+  const single = await fitModel(dataset, defaults({ steps: 3, fallback: 'none', horizon: 6, ensemble: 1 }), hooks);
+  assert.equal(single.networks.length, 1);
+  assert.equal(single.model.version, 2);
+  assert.equal(single.model.data.memberBaselines, undefined);
+  assert.doesNotMatch(single.model.data.why!, /second network/);
+});
+
 test('a network that cannot beat its baseline keeps round 0 and forecasts the baseline', async () => {
   // An exactly periodic series: seasonal naive is perfect, so no trained round can beat it.
   const values = range(120, (t) => pattern[t % 12]!);
@@ -87,7 +115,8 @@ test('budgets: --steps caps the optimizer steps; --max-time stops at the time an
 
 test('ensembles: K networks in the file; the forecast is the median of theirs', async () => {
   const dataset = makeDataset([{ values: seasonal(100) }], { grid: 'M' });
-  const fit = await fitModel(dataset, defaults({ ensemble: 3, steps: 20, fallback: 'none' }), hooks);
+  // One baseline for every member (an explicit transform), so each member alone is a forecast of its own.
+  const fit = await fitModel(dataset, defaults({ ensemble: 3, steps: 20, fallback: 'none', transform: 'seasonal-diff' }), hooks);
   assert.equal(fit.networks.length, 3);
   assert.equal(fit.model.ensembleWeights.length, 2);
   assert.notDeepEqual(fit.model.ensembleWeights[0], fit.model.weights, 'different seeds');

@@ -1,7 +1,7 @@
 // What a training decides from the data: baselines, the log, the lookback, short series of a panel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseForecast, candidateBaselines, chooseBaseline, scoreBaselines, seasonalityTest } from '../../src/data/baseline.js';
+import { baseForecast, baselineReach, candidateBaselines, chooseBaseline, scoreBaselines, seasonalityTest } from '../../src/data/baseline.js';
 import { candidateSeasons } from '../../src/data/season.js';
 import { makeFrequency } from '../../src/data/time.js';
 import { guerreroLog } from '../../src/data/transform.js';
@@ -21,6 +21,12 @@ test('the baselines by hand: naive, drift, seasonal naive', () => {
   // Season 2: the last season (4th and 5th... indices 4, 5) repeated.
   assert.deepEqual([0, 1, 2, 3].map((h) => baseForecast({ kind: 'seasonal', season: 2 }, v, 6, h, 0)), [3, 5, 3, 5]);
   assert.equal(baseForecast({ kind: 'none', season: 1 }, v, 6, 0, 42), 42);
+  // Two-season: the last two seasons' pattern averaged ([2, 6] and [3, 5]: [2.5, 5.5]), at the last season's level (means 4 and 4).
+  const w = [1, 3, 2, 6, 3, 5];
+  assert.deepEqual([0, 1, 2].map((h) => baseForecast({ kind: 'two-season', season: 2 }, w, 6, h, 0)), [2.5, 5.5, 2.5]);
+  // A level shift between the seasons moves the forecast to the last season's level: [1, 5] then [3, 7] (means 3 and 5).
+  assert.deepEqual([0, 1].map((h) => baseForecast({ kind: 'two-season', season: 2 }, [1, 5, 3, 7], 4, h, 0)), [3, 7]);
+  assert.equal(baselineReach({ kind: 'two-season', season: 12 }), 24);
 });
 
 test('candidate seasons come from the calendar', () => {
@@ -82,6 +88,22 @@ test('defaultSteps: the floor for long lookbacks, more steps where each is cheap
   assert.equal(defaultSteps(24, 4), 1000);
   assert.equal(defaultSteps(96, 100), MIN_SHARD_STEPS);
   assert.equal(defaultSteps(24, 1), 4000);
+});
+
+test('auto: a second member corrects two-season naive where it scores better in-sample; one network otherwise', () => {
+  // Noisy seasons: averaging two halves the noise, so two-season scores better.
+  const rng = createRng(5);
+  const noisy = range(144, (t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 12) + 6 * (rng.nextFloat() - 0.5));
+  const settings = resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), defaults());
+  assert.deepEqual(settings.spec.baseline, { kind: 'seasonal', season: 12 });
+  assert.deepEqual(settings.spec.memberBaselines, [{ kind: 'seasonal', season: 12 }, { kind: 'two-season', season: 12 }]);
+  assert.match(settings.why!, /corrects seasonal naive \(12\), a second network two-season naive \(12\)/);
+  // A season that changes every year: the last season alone is the better guess.
+  const drifting = range(144, (t) => 100 + (10 + t) * Math.sin((2 * Math.PI * t) / 12) + 0.2 * Math.sin(t * 1.3));
+  assert.equal(resolveSettings(makeDataset([{ values: drifting }], { grid: 'M' }), defaults()).spec.memberBaselines, undefined);
+  // No season, and explicit transforms: one network.
+  assert.equal(resolveSettings(makeDataset([{ values: range(80, (t) => 3 + 2 * t + Math.sin(t)) }]), defaults({ horizon: 5 })).spec.memberBaselines, undefined);
+  assert.equal(resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), defaults({ transform: 'seasonal-diff' })).spec.memberBaselines, undefined);
 });
 
 test('resolveSettings: auto on a monthly series says what it chose and why', () => {
