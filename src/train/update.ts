@@ -14,8 +14,7 @@
 // every weight by about that rate, which could undo a converged model, but round 0 keeps the saved
 // weights unless training beats them on the newest windows.
 import { DataError, where } from '../errors.js';
-import { baselineReach } from '../data/baseline.js';
-import { fitFrame, frameFor, windowRefs, type SeriesFrame } from '../data/prepare.js';
+import { fitFrame, frameFor, specReach, windowRefs, type SeriesFrame } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
 import { firstOrigin, minimumLength } from '../data/window.js';
 import { logForNewSeries, specOf, stateOf } from '../forecast/predict.js';
@@ -105,7 +104,7 @@ export async function updateModel(model: ModelFile, networks: readonly Network[]
   const stored = new Map(model.data.series.map((series) => [series.id, series]));
   const logs = dataset.series.map((series) => stored.get(series.id)?.log ?? logForNewSeries(model, series));
   // As in training: a series too short for lookback, horizon and the validation split is forecast by a baseline.
-  const needed = minimumLength(firstOrigin(spec.lookback, baselineReach(spec.baseline)), spec.horizon, valSize);
+  const needed = minimumLength(firstOrigin(spec.lookback, specReach(spec)), spec.horizon, valSize);
   const trainIndices = dataset.series.map((_, index) => index).filter((index) => dataset.series[index]!.values.length >= needed);
   const frames: SeriesFrame[] = trainIndices.map((index) => {
     const series = dataset.series[index]!;

@@ -20,7 +20,9 @@ describe('train and forecast', () => {
   test('train writes a valid, versioned model file in the PyTorch layout', () => {
     const model = JSON.parse(readFileSync(modelPath, 'utf8'));
     assert.equal(model.format, 'rnncast-model');
-    assert.equal(model.version, 2);
+    // Version 4: a second member corrects two-season naive (it scores better in-sample here).
+    assert.equal(model.version, 4);
+    assert.deepEqual(model.data.memberBaselines, [{ kind: 'seasonal', season: 12 }, { kind: 'two-season', season: 12 }]);
     assert.equal(model.config.cell, 'lstm');
     assert.equal(model.config.horizon, 18, 'monthly data: horizon 18');
     // auto: seasonal naive with season 12 corrected, on the log; calendar inputs for the month.

@@ -25,7 +25,7 @@ test('inspect air-passengers: summary and chart on stderr, nothing on stdout', (
   assert.match(result.stderr, /time {7}1949-01 … 1960-12 \(month\)/);
   assert.match(result.stderr, /frequency {2}M: monthly \(month start\), season 12/);
   assert.match(result.stderr, /dominant autocorrelation lag 12/);
-  assert.match(result.stderr, /transform {2}auto \(default flags\): the network corrects seasonal naive \(12\) .*; log \(spread grows with the level\)/, 'what auto would choose, and why');
+  assert.match(result.stderr, /transform {2}auto \(default flags\): the network corrects seasonal naive \(12\), a second network two-season naive \(12\) .*; log \(spread grows with the level\)/, 'what auto would choose, and why');
   assert.match(result.stderr, /┤/);
   assert.doesNotMatch(result.stderr, /\x1b\[/, 'NO_COLOR');
 });
