@@ -9,7 +9,7 @@ import { candidateSeasons } from '../data/season.js';
 import { defaultHorizonFor } from '../data/future.js';
 import { seasonLength } from '../data/time.js';
 import { checkTarget, guerreroLog, seriesName, transformParts, valueTransform, type TransformKind } from '../data/transform.js';
-import type { Dataset } from '../data/types.js';
+import type { Dataset, Frequency } from '../data/types.js';
 import { firstOrigin, minimumLength, splitWindows, windowCount } from '../data/window.js';
 import type { TrainingOptions } from './options.js';
 
@@ -20,6 +20,7 @@ const MAX_LOOKBACK = 256;
 /** How the run summary names the second member's baseline; SECOND_NETWORK finds it (fit drops it for --ensemble 1). */
 const SECOND_NETWORK_WORDS = 'a second network';
 export const SECOND_NETWORK = /, a second network [^(]+\(\d+\)/;
+const SUB_DAILY: readonly Frequency['unit'][] = ['second', 'minute', 'hour'];
 /** The default step budget's floor. */
 export const DEFAULT_STEPS = 2000;
 /**
@@ -156,10 +157,13 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   const needed = minimumLength(firstOrigin(lookback, reach), horizon, options.valSize);
   const trainable = lengths.map((length) => length >= needed);
   if (!trainable.some(Boolean)) throw tooShort(dataset, lookback, horizon, options.valSize, reach, needed);
-  // A second member only where every series that trains reaches its baseline's start too, and
-  // not with known-future covariates (their head start and model file version 3 assume one baseline).
+  // A second member only where every series that trains reaches its baseline's start too; not
+  // with known-future covariates (their head start and model file version 3 assume one baseline);
+  // and not for sub-daily data, where it doubles the longest trainings (taylor-30min's forecast:
+  // 19.6 → 38.2 s) and measured no gain (as the only baseline: vic-elec 0.697 → 1.076).
   const secondNeeds = resolved.second === undefined ? 0 : minimumLength(firstOrigin(lookback, baselineReach(resolved.second)), horizon, options.valSize);
-  const second = resolved.second !== undefined && dataset.futureFeatures.length === 0 && lengths.every((length, index) => !trainable[index] || length >= secondNeeds) ? resolved.second : undefined;
+  const subDaily = SUB_DAILY.includes(dataset.freq.unit);
+  const second = resolved.second !== undefined && !subDaily && dataset.futureFeatures.length === 0 && lengths.every((length, index) => !trainable[index] || length >= secondNeeds) ? resolved.second : undefined;
   const spec: PipelineSpec = {
     lookback,
     horizon,

@@ -104,6 +104,14 @@ test('auto: a second member corrects two-season naive where it scores better in-
   // No season, and explicit transforms: one network.
   assert.equal(resolveSettings(makeDataset([{ values: range(80, (t) => 3 + 2 * t + Math.sin(t)) }]), defaults({ horizon: 5 })).spec.memberBaselines, undefined);
   assert.equal(resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), defaults({ transform: 'seasonal-diff' })).spec.memberBaselines, undefined);
+  // Sub-daily data: one network (the second would double the longest trainings for no measured gain).
+  const hourlyNoisy = range(24 * 60, (t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 24) + 6 * (rng.nextFloat() - 0.5));
+  const hourly = { ...makeDataset([{ values: hourlyNoisy }], { grid: 'D' }), freq: makeFrequency('hour', 1) };
+  const hourlySettings = resolveSettings(hourly, defaults({ horizon: 48 }), 24);
+  assert.equal(hourlySettings.spec.baseline.kind, 'seasonal');
+  assert.equal(hourlySettings.spec.memberBaselines, undefined);
+  // The same values as days (season 7 has no part here; give the season): two networks.
+  assert.notEqual(resolveSettings(makeDataset([{ values: hourlyNoisy }], { grid: 'D' }), defaults({ horizon: 48 }), 24).spec.memberBaselines, undefined);
 });
 
 test('resolveSettings: auto on a monthly series says what it chose and why', () => {
