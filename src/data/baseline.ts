@@ -16,9 +16,9 @@
 // bench suite, a network correcting it wins on seasonal data far more often.
 //
 // Two-season is never the first network's baseline: auto gives it to a second ensemble member
-// when it beats the chosen seasonal naive in-sample (settings.ts). Alone it
-// did no better than seasonal naive on the bench suite (and worse on hourly data); the median of
-// the two networks' forecasts did better than either (README: How it forecasts).
+// when it beats the chosen seasonal naive in-sample (settings.ts). Alone it did no better than
+// seasonal naive on the bench suite (and worse on hourly data); two networks, one on each, did
+// better than either (README: How it forecasts).
 
 export const BASELINE_KINDS = ['none', 'naive', 'drift', 'seasonal', 'two-season'] as const;
 export type BaselineKind = (typeof BASELINE_KINDS)[number];

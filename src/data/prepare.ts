@@ -41,9 +41,10 @@ export interface PipelineSpec {
   baseline: Baseline;
   /**
    * The baseline each ensemble member corrects (member k: memberBaselines[k mod n]), the first
-   * being `baseline`; absent: every member corrects `baseline`. The members' forecasts are
-   * combined in the transformed space (memberOffsets), and everything after — the correction
-   * weight, the safety net, the intervals — reads them relative to `baseline`.
+   * being `baseline`; absent: every member corrects `baseline`. The ensemble forecasts the mean
+   * of the members' baselines plus the median of their corrections (addBaselineOffsets), and
+   * everything after — the correction weight, the safety net, the intervals — reads that relative
+   * to `baseline`.
    */
   memberBaselines?: Baseline[];
   /** Feature columns, in Dataset.features order. */
