@@ -2,7 +2,7 @@
 // the ensemble's training, the safety net per series, and the split-conformal calibration behind
 // the prediction intervals.
 import { UsageError } from '../errors.js';
-import { fitFrame, memberSpec, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import { fitFrame, headInputNames, headInputSize, inputNames, inputSize, windowRefs, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import type { ScaleKind } from '../data/scale.js';
 import type { FallbackPolicy } from '../forecast/methods.js';
 import { formatTime } from '../data/time.js';
@@ -18,7 +18,7 @@ import { memberSeed, trainMembers } from './members.js';
 import type { ResolvedTrainingOptions, TrainingOptions } from './options.js';
 import { KNOWN_FUTURE_WINDOWS, knownFutureStart } from './known-future.js';
 import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
-import { defaultSteps, resolveSettings, SECOND_NETWORK, type FitSettings } from './settings.js';
+import { defaultSteps, resolveSettings, type FitSettings } from './settings.js';
 
 export type { FitSettings } from './settings.js';
 export { resolveSettings } from './settings.js';
@@ -157,17 +157,15 @@ export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], 
 
 export async function fitModel(dataset: Dataset, given: TrainingOptions, hooks: FitHooks): Promise<FitResult> {
   const started = performance.now();
-  const resolved = resolveSettings(dataset, given, hooks.seasonOverride);
+  const settings = resolveSettings(dataset, given, hooks.seasonOverride);
+  const { spec } = settings;
   // The step budget depends on the lookback, which depends on the data; the model records the number.
   const options: ResolvedTrainingOptions = {
     ...given,
-    steps: given.steps ?? defaultSteps(resolved.spec.lookback, dataset.shard?.count),
+    steps: given.steps ?? defaultSteps(spec.lookback, dataset.shard?.count),
     // One member per baseline auto chose (two where two-season helps), unless --ensemble says.
-    ensemble: given.ensemble ?? resolved.spec.memberBaselines?.length ?? 1,
+    ensemble: given.ensemble ?? spec.memberBaselines?.length ?? 1,
   };
-  // One member corrects one baseline: the first.
-  const settings = options.ensemble > 1 || resolved.spec.memberBaselines === undefined ? resolved : { ...resolved, spec: memberSpec(resolved.spec, 0), why: resolved.why?.replace(SECOND_NETWORK, '') ?? null };
-  const { spec } = settings;
   const trainIndices = dataset.series.map((_, index) => index).filter((index) => settings.trainable[index]);
   const frames: SeriesFrame[] = trainIndices.map((index) => fitFrame(dataset.series[index]!, settings.logs[index]!, spec, dataset, options.valSize));
   const names = inputNames(spec, dataset.target);

@@ -17,9 +17,6 @@ import type { TrainingOptions } from './options.js';
 const MIN_TRAIN_WINDOWS = 16;
 // Past this, long lookbacks are slow to train for little gain.
 const MAX_LOOKBACK = 256;
-/** How the run summary names the second member's baseline; SECOND_NETWORK finds it (fit drops it for --ensemble 1). */
-const SECOND_NETWORK_WORDS = 'a second network';
-export const SECOND_NETWORK = /, a second network [^(]+\(\d+\)/;
 const SUB_DAILY: readonly Frequency['unit'][] = ['second', 'minute', 'hour'];
 /** The default step budget's floor. */
 export const DEFAULT_STEPS = 2000;
@@ -158,12 +155,13 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   const trainable = lengths.map((length) => length >= needed);
   if (!trainable.some(Boolean)) throw tooShort(dataset, lookback, horizon, options.valSize, reach, needed);
   // A second member only where every series that trains reaches its baseline's start too; not
-  // with known-future covariates (their head start and model file version 3 assume one baseline);
-  // and not for sub-daily data, where it doubles the longest trainings (taylor-30min's forecast:
-  // 19.6 → 38.2 s) and measured no gain (as the only baseline: vic-elec 0.697 → 1.076).
+  // with --ensemble 1; not with known-future covariates (their head start and model file version 3
+  // assume one baseline); and not for sub-daily data, where it doubles the longest trainings
+  // (taylor-30min's forecast: 19.6 → 38.2 s) and measured no gain (as the only baseline: vic-elec
+  // 0.697 → 1.076).
   const secondNeeds = resolved.second === undefined ? 0 : minimumLength(firstOrigin(lookback, baselineReach(resolved.second)), horizon, options.valSize);
   const subDaily = SUB_DAILY.includes(dataset.freq.unit);
-  const second = resolved.second !== undefined && !subDaily && dataset.futureFeatures.length === 0 && lengths.every((length, index) => !trainable[index] || length >= secondNeeds) ? resolved.second : undefined;
+  const second = resolved.second !== undefined && options.ensemble !== 1 && !subDaily && dataset.futureFeatures.length === 0 && lengths.every((length, index) => !trainable[index] || length >= secondNeeds) ? resolved.second : undefined;
   const spec: PipelineSpec = {
     lookback,
     horizon,
@@ -180,7 +178,7 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   if (kind === 'auto') {
     const scored = scores.map((score) => `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`).join(', ');
     const seasonsFound = seasonReason(baseline, present ?? []);
-    const also = second === undefined ? '' : `, ${SECOND_NETWORK_WORDS} ${describeBaseline(second)}`;
+    const also = second === undefined ? '' : `, a second network ${describeBaseline(second)}`;
     why = `transform auto: the network corrects ${describeBaseline(baseline)}${also} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
   }
   return { spec, season, logs, trainable, why, baselineScores: scores };

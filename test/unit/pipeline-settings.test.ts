@@ -91,27 +91,30 @@ test('defaultSteps: the floor for long lookbacks, more steps where each is cheap
 });
 
 test('auto: a second member corrects two-season naive where it scores better in-sample; one network otherwise', () => {
+  // --ensemble not given (the test helper's default is 1, which keeps one network).
+  const unset = (overrides: Parameters<typeof defaults>[0] = {}) => ({ ...defaults(overrides), ensemble: undefined });
   // Noisy seasons: averaging two halves the noise, so two-season scores better.
   const rng = createRng(5);
   const noisy = range(144, (t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 12) + 6 * (rng.nextFloat() - 0.5));
-  const settings = resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), defaults());
+  const settings = resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), unset());
   assert.deepEqual(settings.spec.baseline, { kind: 'seasonal', season: 12 });
   assert.deepEqual(settings.spec.memberBaselines, [{ kind: 'seasonal', season: 12 }, { kind: 'two-season', season: 12 }]);
   assert.match(settings.why!, /corrects seasonal naive \(12\), a second network two-season naive \(12\)/);
   // A season that changes every year: the last season alone is the better guess.
   const drifting = range(144, (t) => 100 + (10 + t) * Math.sin((2 * Math.PI * t) / 12) + 0.2 * Math.sin(t * 1.3));
-  assert.equal(resolveSettings(makeDataset([{ values: drifting }], { grid: 'M' }), defaults()).spec.memberBaselines, undefined);
+  assert.equal(resolveSettings(makeDataset([{ values: drifting }], { grid: 'M' }), unset()).spec.memberBaselines, undefined);
   // No season, and explicit transforms: one network.
-  assert.equal(resolveSettings(makeDataset([{ values: range(80, (t) => 3 + 2 * t + Math.sin(t)) }]), defaults({ horizon: 5 })).spec.memberBaselines, undefined);
-  assert.equal(resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), defaults({ transform: 'seasonal-diff' })).spec.memberBaselines, undefined);
+  assert.equal(resolveSettings(makeDataset([{ values: range(80, (t) => 3 + 2 * t + Math.sin(t)) }]), unset({ horizon: 5 })).spec.memberBaselines, undefined);
+  assert.equal(resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), unset({ transform: 'seasonal-diff' })).spec.memberBaselines, undefined);
+  assert.equal(resolveSettings(makeDataset([{ values: noisy }], { grid: 'M' }), defaults({ ensemble: 1 })).spec.memberBaselines, undefined, '--ensemble 1');
   // Sub-daily data: one network (the second would double the longest trainings for no measured gain).
   const hourlyNoisy = range(24 * 60, (t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 24) + 6 * (rng.nextFloat() - 0.5));
   const hourly = { ...makeDataset([{ values: hourlyNoisy }], { grid: 'D' }), freq: makeFrequency('hour', 1) };
-  const hourlySettings = resolveSettings(hourly, defaults({ horizon: 48 }), 24);
+  const hourlySettings = resolveSettings(hourly, unset({ horizon: 48 }), 24);
   assert.equal(hourlySettings.spec.baseline.kind, 'seasonal');
   assert.equal(hourlySettings.spec.memberBaselines, undefined);
   // The same values as days (season 7 has no part here; give the season): two networks.
-  assert.notEqual(resolveSettings(makeDataset([{ values: hourlyNoisy }], { grid: 'D' }), defaults({ horizon: 48 }), 24).spec.memberBaselines, undefined);
+  assert.notEqual(resolveSettings(makeDataset([{ values: hourlyNoisy }], { grid: 'D' }), unset({ horizon: 48 }), 24).spec.memberBaselines, undefined);
 });
 
 test('resolveSettings: auto on a monthly series says what it chose and why', () => {
