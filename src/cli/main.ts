@@ -3,7 +3,7 @@
 // forecast` does not pay for `inspect`'s modules.
 import { RnncastError, UsageError } from '../errors.js';
 import { closestName } from '../data/names.js';
-import { removePendingTempFiles } from '../io/atomic-write.js';
+import { committedCount, committedSince, removePendingTempFiles } from '../io/atomic-write.js';
 import { releaseHeldLocks } from '../io/lock.js';
 import { COMMANDS } from '../options/choices.js';
 import type { CommandName } from '../options/choices.js';
@@ -233,19 +233,28 @@ function processContext(signal: AbortSignal): CommandContext {
   };
 }
 
+/**
+ * The line a second signal leaves. It stops at once, but the first signal's clean stop may
+ * already have written its files (the two can arrive a scheduler slice apart): say which.
+ */
+export function secondSignalLine(writtenSinceFirst: readonly string[]): string {
+  if (writtenSinceFirst.length === 0) return 'rnncast: interrupted twice: stopped at once, without saving anything';
+  return `rnncast: interrupted twice: stopped at once, after saving ${writtenSinceFirst.join(', ')}`;
+}
+
 /** Runs as the binary: signals abort the work; a second signal exits at once. */
 export async function runAsBinary(): Promise<void> {
   const controller = new AbortController();
-  let signalled = false;
+  let writtenBeforeSignal: number | undefined;
   const onSignal = (): void => {
-    if (signalled) {
+    if (writtenBeforeSignal !== undefined) {
       removePendingTempFiles();
       releaseHeldLocks();
       // The cron mail should still say why the run ended, in one line.
-      process.stderr.write('rnncast: interrupted twice: stopped at once, without saving anything\n');
+      process.stderr.write(`${secondSignalLine(committedSince(writtenBeforeSignal))}\n`);
       process.exit(130);
     }
-    signalled = true;
+    writtenBeforeSignal = committedCount();
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -256,5 +265,5 @@ export async function runAsBinary(): Promise<void> {
   });
   const code = await main({ argv: process.argv.slice(2), context: processContext(controller.signal) });
   removePendingTempFiles();
-  process.exitCode = signalled && code === 0 ? 130 : code;
+  process.exitCode = writtenBeforeSignal !== undefined && code === 0 ? 130 : code;
 }

@@ -6,6 +6,17 @@ import { OutputError } from '../errors.js';
 
 // Temp files that a signal handler must remove if the run dies between open and rename.
 const pendingTempFiles = new Set<string>();
+// Paths renamed into place, in order: a second signal must not claim nothing was saved.
+const committedPaths: string[] = [];
+
+/** How many files this process has written so far; `committedSince(n)` lists those after the n-th. */
+export function committedCount(): number {
+  return committedPaths.length;
+}
+
+export function committedSince(count: number): readonly string[] {
+  return committedPaths.slice(count);
+}
 
 export function removePendingTempFiles(): void {
   for (const path of pendingTempFiles) {
@@ -110,6 +121,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     fd = undefined;
     renameSync(temp, target);
     pendingTempFiles.delete(temp);
+    committedPaths.push(path);
   } catch (error: unknown) {
     if (fd !== undefined) {
       try {

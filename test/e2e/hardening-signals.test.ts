@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { binPath, dataset, repoRoot, runCli, runCliAndSignal, tempDir, runCliAsync } from '../helpers/exec.js';
 import type { CliResult } from '../helpers/exec.js';
+import { secondSignalLine } from '../../src/cli/main.js';
 
 const air = dataset('air-passengers.csv');
 const EARLIER = 'earlier output: must survive the interruption\n';
@@ -74,13 +75,31 @@ describe('hardening: interruptions and concurrent runs', () => {
       });
       child.stdout.resume();
       child.on('error', reject);
-      child.on('close', (code) => resolve({ status: code ?? 128, stdout: '', stderr }));
+      child.on('close', (code, signal) => resolve({ status: code ?? 128, stdout: signal ?? '', stderr }));
       child.stdin.end();
     });
-    assert.equal(result.status, 130, result.stderr);
-    assert.equal(lastLine(result.stderr), 'rnncast: interrupted twice: stopped at once, without saving anything');
-    assert.equal(readFileSync(output, 'utf8'), EARLIER);
-    assert.deepEqual(readdirSync(dir), ['model.json']);
+    assert.deepEqual(readdirSync(dir), ['model.json'], 'no temp file left behind');
+    const last = lastLine(result.stderr);
+    // The two signals are sent back to back, but on a loaded machine the first can be handled
+    // (and its clean stop finish saving) before the second arrives. Either way the run says
+    // what it did: the old file untouched, or the whole interrupted model and where it went.
+    if (readFileSync(output, 'utf8') === EARLIER) {
+      assert.equal(result.status, 130, result.stderr);
+      assert.equal(last, 'rnncast: interrupted twice: stopped at once, without saving anything');
+    } else {
+      const saved = JSON.parse(readFileSync(output, 'utf8'));
+      assert.equal(saved.training.stoppedBy, 'interrupted');
+      assert.match(result.stderr, /rnncast: interrupted: saved the best model so far \(round \d+\) to |after saving .*model\.json$/m);
+      assert.ok(!result.stderr.includes('without saving anything'), result.stderr);
+      // 130, or, when the second SIGTERM lands in Node's own exit after everything is written,
+      // the signal's default action (the kernel reports the signal, not a code).
+      assert.ok(result.status === 130 || result.stdout === 'SIGTERM', `status ${result.status} ${result.stdout}`);
+    }
+  });
+
+  test('the second signal\'s line names what the first signal\'s stop had already written', () => {
+    assert.equal(secondSignalLine([]), 'rnncast: interrupted twice: stopped at once, without saving anything');
+    assert.equal(secondSignalLine(['/tmp/a.json']), 'rnncast: interrupted twice: stopped at once, after saving /tmp/a.json');
   });
 
   test('SIGINT during forecast (training first): 130, the earlier -o file and --save-model exactly as they were', async () => {
