@@ -124,7 +124,7 @@ export class RunGuard implements RunReport {
     // An updated model's latest measurement is its last update's, on the newest windows.
     const updated = model.updates?.at(-1)?.valLossAfter;
     this.record.model = {
-      path, cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, lookback: config.lookback, horizon: config.horizon,
+      path, cell: config.cell, hiddenSize: config.hiddenSize, numLayers: config.numLayers, ensemble: config.ensemble, lookback: config.lookback, horizon: config.horizon,
       transform: data.transform,
       valLoss: updated ?? (losses.length === 0 ? null : Math.min(...losses)),
       seriesChoices: data.series.map((series) => ({ id: series.id, transform: transformName(series.log, data.baseline), method: series.method })),

@@ -36,6 +36,8 @@ export interface RunRecord {
     cell: string;
     hiddenSize: number;
     numLayers: number;
+    /** Networks in the ensemble (their forecasts are combined). */
+    ensemble: number;
     lookback: number;
     horizon: number;
     transform: string;

@@ -10,7 +10,8 @@ function count(value: number, one: string): string {
 function modelPart(record: RunRecord): string | null {
   const { model, modelAge } = record;
   if (model === null) return null;
-  const shape = `${model.cell.toUpperCase()} ${model.numLayers}×${model.hiddenSize}`;
+  // The same shape the training line shows: "LSTM 1×64 ×2" for two networks.
+  const shape = `${model.cell.toUpperCase()} ${model.numLayers}×${model.hiddenSize}${model.ensemble > 1 ? ` ×${model.ensemble}` : ''}`;
   const details = [shape];
   if (modelAge !== null) details.push(`${count(modelAge.periods, 'period')} behind the data`);
   else if (model.valLoss !== null) details.push(`validation loss ${formatMetric(model.valLoss)}`);

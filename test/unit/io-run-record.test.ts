@@ -29,7 +29,7 @@ test('a run record is one JSON line; non-finite numbers become null; the status 
 });
 
 test('the summary line names the input, the model, its age or score, and the outputs', () => {
-  const model = { path: 'm.json', cell: 'lstm', hiddenSize: 8, numLayers: 1, lookback: 24, horizon: 18, transform: 'diff', valLoss: 0.01234, seriesChoices: [] };
+  const model = { path: 'm.json', cell: 'lstm', hiddenSize: 8, numLayers: 1, ensemble: 1, lookback: 24, horizon: 18, transform: 'diff', valLoss: 0.01234, seriesChoices: [] };
   assert.equal(
     runSummary(record({ model, modelAge: { periods: 3, limit: 12, series: '' } })),
     'rnncast forecast: done in 3.2 s; sales.csv: 120 rows, 3 series; model m.json (LSTM 1×8, 3 periods behind the data); wrote next.csv',
@@ -37,6 +37,10 @@ test('the summary line names the input, the model, its age or score, and the out
   assert.equal(
     runSummary(record({ command: 'train', model, outputs: ['m.json'] })),
     'rnncast train: done in 3.2 s; sales.csv: 120 rows, 3 series; model m.json (LSTM 1×8, validation loss 0.01234); wrote m.json',
+  );
+  assert.equal(
+    runSummary(record({ command: 'train', model: { ...model, ensemble: 2 }, outputs: ['m.json'] })),
+    'rnncast train: done in 3.2 s; sales.csv: 120 rows, 3 series; model m.json (LSTM 1×8 ×2, validation loss 0.01234); wrote m.json',
   );
   const metrics = { overall: { model: { mase: 0.8123 }, seasonal_naive: { mase: 0.93456 } } };
   assert.match(runSummary(record({ command: 'backtest', metrics, outputs: [] })), /; MASE: model 0\.8123, seasonal naive 0\.9346; wrote standard output$/);
