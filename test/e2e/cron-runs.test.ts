@@ -72,7 +72,7 @@ describe('unattended runs', () => {
   test('--quiet off a terminal: the one summary line; an unwritable --log-json is exit 73 before any work', () => {
     const quiet = runCli(['forecast', path('data.csv'), '-m', path('model.json'), '-o', path('q.csv'), '--quiet']);
     assert.equal(quiet.status, 0, quiet.stderr);
-    assert.match(oneLine(quiet.stderr), /^rnncast forecast: done in [\d.]+ s; \S+data\.csv: 100 rows, 1 series; model \S+model\.json \(LSTM 1×4, 0 periods behind the data\); wrote \S+q\.csv$/);
+    assert.match(oneLine(quiet.stderr), /^rnncast forecast: done in [\d.]+ s; \S+data\.csv: 100 rows, 1 series; model \S+model\.json \(LSTM 1×4 ×2, 0 periods behind the data\); wrote \S+q\.csv$/);
     const unwritable = runCli(['train', path('data.csv'), '-o', path('c.json'), ...quick, '--log-json', path('no/such/folder/runs.log')]);
     assert.equal(unwritable.status, 73);
     assert.match(oneLine(unwritable.stderr), /^rnncast: cannot write \S+runs\.log: the folder \S+ does not exist$/);

@@ -46,7 +46,7 @@ describe('train and forecast', () => {
   test('forecast -m writes horizon rows continuing the timestamps in the input style', () => {
     const result = runCli(['forecast', dataset('air-passengers.csv'), '-m', modelPath, '--quiet']);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /^rnncast forecast: done in [\d.]+ s; \S+air-passengers\.csv: 144 rows, 1 series; model \S+ \(LSTM 1×8, 0 periods behind the data\); wrote standard output\n$/, 'quiet off a terminal: the summary line only');
+    assert.match(result.stderr, /^rnncast forecast: done in [\d.]+ s; \S+air-passengers\.csv: 144 rows, 1 series; model \S+ \(LSTM 1×8 ×2, 0 periods behind the data\); wrote standard output\n$/, 'quiet off a terminal: the summary line only');
     const lines = result.stdout.trim().split('\n');
     assert.equal(lines[0], 'month,forecast,lower_80,upper_80,lower_95,upper_95');
     assert.equal(lines.length, 1 + 18);

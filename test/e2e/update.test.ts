@@ -53,7 +53,7 @@ describe('update', () => {
     const result = runCli(['update', path('shifted.csv'), '-m', path('stale.json'), '-o', path('updated.json')]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /^update: 100 new rows; \d+ steps; validation loss on the newest windows [\d.]+ → [\d.]+ \([\d.]+ s\)$/m);
-    assert.match(result.stderr, /^rnncast update: done in [\d.]+ s; \S+shifted\.csv: 300 rows, 1 series; model \S+updated\.json \(LSTM 1×8, validation loss [\d.]+\); wrote \S+updated\.json$/m);
+    assert.match(result.stderr, /^rnncast update: done in [\d.]+ s; \S+shifted\.csv: 300 rows, 1 series; model \S+updated\.json \(LSTM 1×8 ×2, validation loss [\d.]+\); wrote \S+updated\.json$/m);
 
     const stale = JSON.parse(readFileSync(path('stale.json'), 'utf8'));
     const updated = JSON.parse(readFileSync(path('updated.json'), 'utf8'));
