@@ -2,7 +2,7 @@
 // stretched, never equal to a lower level's (issue: 80 % and 95 % bands came out identical).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { halfWidths } from '../../src/forecast/predict.js';
+import { halfWidths, laplaceHalfWidth } from '../../src/forecast/predict.js';
 import type { ModelCalibration } from '../../src/io/model-file.js';
 
 function calibration(residuals: number[][]): ModelCalibration {
@@ -26,13 +26,32 @@ test('few residuals: every level gets its own width, higher levels wider, and th
   assert.ok(widths[2]!.perStep[0]! >= 0.6);
 });
 
-test('enough residuals: the conformal quantile, with a normal band of their root mean square as the floor', () => {
+test('enough residuals: the conformal quantile, with normal (root mean square) and Laplace (mean) bands as the floor', () => {
   const residuals = Array.from({ length: 99 }, (_, k) => k + 1);
   const model = calibration([residuals]);
   const rms = model.rms[0]!;
-  // 80 %: rank ceil(100 · 0.8) = 80, above 1.2816 · rms ≈ 73.6.
-  assert.deepEqual(Array.from(halfWidths(model, 80).perStep), [80]);
-  // 95 %: rank 95, below the floor 1.96 · rms ≈ 112.5, which is used.
-  assert.ok(Math.abs(halfWidths(model, 95).perStep[0]! - 1.959964 * rms) < 1e-3 * rms);
+  const mean = 50;
+  // 80 %: rank ceil(100 · 0.8) = 80 is above the normal floor 1.2816 · rms ≈ 73.6 but just below
+  // the Laplace one, ln 5 · 50 ≈ 80.47, which is used.
+  assert.ok(1.2816 * rms < 80);
+  assert.ok(Math.abs(halfWidths(model, 80).perStep[0]! - Math.log(5) * mean) < 1e-9);
+  // 95 %: rank 95 and the normal 1.96 · rms ≈ 112.5 are both below ln 20 · 50 ≈ 149.8.
+  assert.ok(Math.abs(halfWidths(model, 95).perStep[0]! - Math.log(20) * mean) < 1e-9);
+  assert.ok(1.959964 * rms < Math.log(20) * mean);
   assert.equal(halfWidths(model, 95).approximated, false);
+});
+
+test('the conformal quantile is used as it is where it is above both floors', () => {
+  // Mostly tiny residuals and a heavy tail: the 80 % rank reads the tail, above both floors.
+  const residuals = [...Array.from({ length: 70 }, () => 0.01), ...Array.from({ length: 29 }, (_, k) => 10 + k)];
+  const model = calibration([residuals]);
+  const rank80 = [...residuals].sort((a, b) => a - b)[79]!;
+  const mean = residuals.reduce((sum, value) => sum + value, 0) / residuals.length;
+  assert.ok(rank80 > Math.log(5) * mean && rank80 > 1.2816 * model.rms[0]!);
+  assert.equal(halfWidths(model, 80).perStep[0], rank80);
+});
+
+test('laplaceHalfWidth: -ln(1 - level) mean absolute values', () => {
+  assert.ok(Math.abs(laplaceHalfWidth(80) - 1.6094379) < 1e-6);
+  assert.ok(Math.abs(laplaceHalfWidth(95) - 2.9957323) < 1e-6);
 });
