@@ -130,21 +130,20 @@ describe('hardening: options from the command line, the environment and --config
     assertUsage(await runCliAsync(['train', air, '-o', path('x.json'), '--config', path('utf16.json')]), /utf16\.json: the file is UTF-16; save it as UTF-8/);
   });
 
-  test('a config path that is a device, a named pipe or too big is refused at once', async () => {
+  // A hang fails by the test's timeout, generous so a loaded machine cannot fail it (no wall-clock asserts).
+  test('a config path that is a device, a named pipe or too big is refused at once', { timeout: 120_000 }, async () => {
     const fifo = path('fifo');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-    const started = Date.now();
     assertUsage(await runCliAsync(['train', air, '-o', path('x.json'), '--config', '/dev/zero']), /--config \/dev\/zero: a character device, not a JSON file/);
     assertUsage(await runCliAsync(['train', air, '-o', path('x.json'), '--config', fifo]), /--config .*fifo: a named pipe \(FIFO\), not a JSON file/);
     assertUsage(await runCliAsync(['train', air, '-o', path('x.json'), '--config', temp.path]), /a folder, not a JSON file/);
     writeFileSync(path('big.json'), `{"hidden": 4, "pad": "${'x'.repeat(1_100_000)}"}`);
     assertUsage(await runCliAsync(['train', air, '-o', path('x.json'), '--config', path('big.json')]), /big\.json: larger than 1 MB/);
-    assert.ok(Date.now() - started < 10_000, 'no hang');
     const endless = bash(`yes '{' | $RNNCAST train ${air} -o ${path('x.json')} --config /dev/stdin`);
     assertUsage(endless, /--config \/dev\/stdin: larger than 1 MB/);
   });
 
-  test('SIGTERM ends a run whose --config pipe never closes', async () => {
+  test('SIGTERM ends a run whose --config pipe never closes', { timeout: 120_000 }, async () => {
     const child = spawn(process.execPath, [binPath, 'train', air, '-o', path('x.json'), '--config', '/dev/stdin'], { env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -159,12 +158,10 @@ describe('hardening: options from the command line, the environment and --config
     };
     for (let waited = 0; !watchingStdin() && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const sent = Date.now();
     child.kill('SIGTERM');
     const status = await exited;
     child.stdin.destroy();
     assert.equal(status, 130, stderr);
-    assert.ok(Date.now() - sent < 3000, 'exits promptly');
     assert.match(stderr, /interrupted while reading --config \/dev\/stdin/);
   });
 
