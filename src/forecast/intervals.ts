@@ -47,3 +47,32 @@ export function conformalQuantiles(sorted: ArrayLike<number>, level: number, cou
   const position = Math.ceil(((rank - 1) * (points - 1)) / (n - 1) - 1e-9);
   return values[Math.min(points - 1, position)]!;
 }
+
+/**
+ * How much the series moved in the window before `origin`: the mean absolute step of `values`
+ * (g(y), the network's space before scaling) over its last `lookback` points, counting only steps
+ * between real values (`real` null: every value is). NaN when there is none.
+ */
+export function windowSpread(values: ArrayLike<number>, real: ArrayLike<number> | null, origin: number, lookback: number): number {
+  let total = 0;
+  let steps = 0;
+  for (let t = Math.max(1, origin - lookback + 1); t < origin; t++) {
+    if (real !== null && (!real[t] || !real[t - 1])) continue;
+    const step = Math.abs(values[t]! - values[t - 1]!);
+    if (!Number.isFinite(step)) continue;
+    total += step;
+    steps++;
+  }
+  return steps === 0 ? Number.NaN : total / steps;
+}
+
+/**
+ * The factor a series' interval widths take at forecast time: its spread now over its mean spread
+ * in the validation windows the residuals came from, when it moves more now — never below 1, since
+ * the residuals were measured there and a calm stretch does not make the next one calm. 1 when
+ * either spread is unknown or zero.
+ */
+export function spreadFactor(current: number, reference: number | null | undefined): number {
+  if (reference === null || reference === undefined || !(reference > 0) || !(current > reference)) return 1;
+  return current / reference;
+}

@@ -15,7 +15,7 @@ import { createWorkspace, headExtraPart, networkForward } from '../nn/network.js
 import { releaseWorkspace } from '../nn/workspace.js';
 import type { Network } from '../nn/network.js';
 import { fitScaler } from '../data/scale.js';
-import { conformalQuantiles, conformalRank } from './intervals.js';
+import { conformalQuantiles, conformalRank, spreadFactor, windowSpread } from './intervals.js';
 import { baselineForecast } from '../backtest/baselines.js';
 import type { ForecastMethod } from './methods.js';
 
@@ -154,14 +154,19 @@ function clampBelow(values: Float64Array, nonNegative: boolean): Float64Array {
   return values;
 }
 
-/** A baseline's forecast and normal intervals (backtest/baselines.ts), kept at zero or above for series that never went below. */
-function baselinePrediction(method: Exclude<ForecastMethod, 'model'>, series: Series, horizon: number, season: number, levels: number[], nonNegative: boolean): Omit<SeriesForecast, 'id' | 'times'> {
+/**
+ * A baseline's forecast and normal intervals (backtest/baselines.ts), kept at zero or above for
+ * series that never went below. Their spread is the whole history's: where the last `lookback`
+ * points move more than the history did on average, the bands widen by the ratio (never narrow).
+ */
+function baselinePrediction(method: Exclude<ForecastMethod, 'model'>, series: Series, horizon: number, season: number, levels: number[], nonNegative: boolean, lookback: number): Omit<SeriesForecast, 'id' | 'times'> {
   const result = baselineForecast(method, series.values, horizon, { season, levels });
-  return {
-    forecast: clampBelow(result.forecast, nonNegative),
-    intervals: result.intervals.map((band) => ({ level: band.level, lower: clampBelow(band.lower, nonNegative), upper: clampBelow(band.upper, nonNegative) })),
-    method,
-  };
+  const { values } = series;
+  const widen = spreadFactor(windowSpread(values, null, values.length, lookback), windowSpread(values, null, values.length, values.length));
+  const widened = (bound: Float64Array): Float64Array => (widen === 1 ? bound : bound.map((value, h) => result.forecast[h]! + (value - result.forecast[h]!) * widen));
+  // Widened about the unclamped forecast, then everything clamped.
+  const intervals = result.intervals.map((band) => ({ level: band.level, lower: clampBelow(widened(band.lower), nonNegative), upper: clampBelow(widened(band.upper), nonNegative) }));
+  return { forecast: clampBelow(result.forecast, nonNegative), intervals, method };
 }
 
 /**
@@ -251,17 +256,19 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     const stored = byId.get(series.id);
     if (method !== 'model') {
       const nonNegative = stored?.nonNegative ?? series.values.every((value) => value >= 0);
-      return { id: series.id, times, ...baselinePrediction(method, series, horizon, model.data.season, levels, nonNegative) };
+      return { id: series.id, times, ...baselinePrediction(method, series, horizon, model.data.season, levels, nonNegative, lookback) };
     }
     const position = framePosition.get(index)!;
     const frame = frames[position]!;
+    // Moving more now than in the validation windows the widths were read from: wider bands.
+    const widen = spreadFactor(windowSpread(frame.values, frame.real, frame.values.length, lookback), stored?.validationSpread);
     const forecast = new Float64Array(horizon);
     for (let h = 0; h < horizon; h++) forecast[h] = toDataUnits(outputs[position * horizon + h]!, base[position * horizon + h]!, frame.state);
     const intervals = levels.map((level, l): IntervalBand => {
       const lower = new Float64Array(horizon);
       const upper = new Float64Array(horizon);
       for (let h = 0; h < horizon; h++) {
-        const q = widths === null ? Number.NaN : widths[l]!.perStep[h]!;
+        const q = widths === null ? Number.NaN : widths[l]!.perStep[h]! * widen;
         const output = outputs[position * horizon + h]!;
         const baseline = base[position * horizon + h]!;
         // g⁻¹ is increasing, so the band's ends map to the band's ends.

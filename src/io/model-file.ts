@@ -91,6 +91,12 @@ export interface ModelSeries {
   validation: Record<ForecastMethod, number> | null;
   /** One scaler per feature. */
   scaler: { kind: Scaler['kind']; inputs: { name: string; center: number; scale: number }[] };
+  /**
+   * Mean absolute step of g(y) over the validation windows' lookbacks (intervals.ts windowSpread):
+   * where the series moves more at forecast time, its intervals widen by the ratio. null or absent
+   * (older files, series without validation windows): never widened.
+   */
+  validationSpread?: number | null;
 }
 
 export interface ModelData {
@@ -359,6 +365,7 @@ function checkedSeries(item: unknown, index: number, features: string[], path: s
     nonNegative: booleanField(entry, 'nonNegative', path, s),
     method: stringField(entry, 'method', path, s, FORECAST_METHODS) as ForecastMethod,
     validation: scores,
+    ...(entry.validationSpread === undefined ? {} : { validationSpread: entry.validationSpread === null ? null : numberField(entry, 'validationSpread', path, s, 0, Number.MAX_VALUE) }),
     scaler: {
       kind: stringField(scaler, 'kind', path, `${s}scaler.`, ['standard', 'minmax', 'none']) as Scaler['kind'],
       inputs: scalerInputs.map((input: unknown, inputIndex: number) => {

@@ -17,6 +17,7 @@ import type { TrainHooks, TrainResult } from './loop.js';
 import { memberSeed, trainMembers } from './members.js';
 import type { ResolvedTrainingOptions, TrainingOptions } from './options.js';
 import { KNOWN_FUTURE_WINDOWS, knownFutureStart } from './known-future.js';
+import { windowSpread } from '../forecast/intervals.js';
 import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
 import { defaultSteps, resolveSettings, type FitSettings } from './settings.js';
 
@@ -127,9 +128,25 @@ export async function assessEnsemble(networks: readonly Network[], trained: Trai
 }
 
 /** The model file's record of every series of the data, in Dataset order; `logs` per series of the data. */
+/** Per frame, the mean over its validation windows of how much the series moved in each window's lookback (NaN: none). */
+export function validationSpreads(frames: readonly SeriesFrame[], val: WindowRefs, lookback: number): Float64Array {
+  const sums = new Float64Array(frames.length);
+  const counts = new Float64Array(frames.length);
+  for (let k = 0; k < val.count; k++) {
+    const position = val.series[k]!;
+    const frame = frames[position]!;
+    const spread = windowSpread(frame.values, frame.real, val.origin[k]!, lookback);
+    if (!Number.isFinite(spread)) continue;
+    sums[position]! += spread;
+    counts[position]! += 1;
+  }
+  return sums.map((sum, position) => (counts[position]! > 0 ? sum / counts[position]! : Number.NaN));
+}
+
 export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], selection: Selection | null, scale: ScaleKind): ModelSeries[] {
   const { dataset, trainIndices, frames } = trained;
   const frameOf = new Map(trainIndices.map((index, position) => [index, position]));
+  const spreads = validationSpreads(frames, trained.val, trained.spec.lookback);
   return dataset.series.map((one, index) => {
     const last = one.values.length - 1;
     const position = frameOf.get(index);
@@ -147,6 +164,7 @@ export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], 
       // Too short to train on: the seasonal naive forecast (naive where the season does not fit).
       method: position === undefined ? 'seasonal_naive' : (selection?.methods[position] ?? 'model'),
       validation: scores !== null && scores.count > 0 ? scores.mae : null,
+      validationSpread: position !== undefined && Number.isFinite(spreads[position]!) ? roundResidual(spreads[position]!) : null,
       scaler: {
         kind: scale,
         inputs: (frame?.state.featureScalers ?? dataset.features.map(() => ({ kind: scale, center: 0, scale: 1 }))).map((scaler, f) => ({ name: dataset.features[f]!, center: scaler.center, scale: scaler.scale })),

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { halfWidths, laplaceHalfWidth } from '../../src/forecast/predict.js';
+import { spreadFactor, windowSpread } from '../../src/forecast/intervals.js';
 import type { ModelCalibration } from '../../src/io/model-file.js';
 
 function calibration(residuals: number[][]): ModelCalibration {
@@ -54,4 +55,23 @@ test('the conformal quantile is used as it is where it is above both floors', ()
 test('laplaceHalfWidth: -ln(1 - level) mean absolute values', () => {
   assert.ok(Math.abs(laplaceHalfWidth(80) - 1.6094379) < 1e-6);
   assert.ok(Math.abs(laplaceHalfWidth(95) - 2.9957323) < 1e-6);
+});
+
+test('windowSpread: the mean absolute step over the lookback before the origin, real steps only', () => {
+  const values = [0, 10, 12, 9, 9, 13];
+  const real = [1, 1, 1, 1, 1, 1];
+  // Origin 6, lookback 4: points 2..5, steps 12→9, 9→9, 9→13.
+  assert.equal(windowSpread(values, real, 6, 4), (3 + 0 + 4) / 3);
+  // A filled point drops both steps that touch it.
+  assert.equal(windowSpread(values, [1, 1, 1, 1, 0, 1], 6, 4), 3);
+  assert.ok(Number.isNaN(windowSpread(values, real, 1, 4)));
+});
+
+test('spreadFactor: the ratio when the series moves more now, 1 otherwise or when unknown', () => {
+  assert.equal(spreadFactor(3, 2), 1.5);
+  assert.equal(spreadFactor(1, 2), 1);
+  assert.equal(spreadFactor(3, null), 1);
+  assert.equal(spreadFactor(3, undefined), 1);
+  assert.equal(spreadFactor(3, 0), 1);
+  assert.equal(spreadFactor(Number.NaN, 2), 1);
 });

@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predictSeries } from '../../src/forecast/predict.js';
+import { windowSpread } from '../../src/forecast/intervals.js';
+import { baselineForecast } from '../../src/backtest/baselines.js';
 import { readModelFile, serializeModel, validateModel } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
 import { defaultSteps } from '../../src/train/settings.js';
@@ -174,4 +176,58 @@ test('the model file states the transform chosen and the method per series', asy
   assert.ok(['model', 'naive', 'seasonal_naive', 'drift'].includes(data.series[0]!.method));
   assert.match(data.why!, /^transform auto: the network corrects seasonal naive \(12\)/);
   assert.equal(typeof readModelFile, 'function');
+});
+
+test('intervals widen by how much more the series moves now than in its validation windows, never narrow', async () => {
+  const values = seasonal(120);
+  const dataset = makeDataset([{ values }], { grid: 'M' });
+  const fit = await fitModel(dataset, defaults({ transform: 'seasonal-diff', steps: 3, fallback: 'none', horizon: 6 }), hooks);
+  const stored = fit.model.data.series[0]!;
+  const { lookback } = fit.model.config;
+  assert.equal(stored.log, false);
+  assert.ok(stored.validationSpread! > 0, 'the file records the validation windows\' spread');
+  // The same model without the record (an older file): bands as calibrated.
+  const unrecorded = { ...fit.model, data: { ...fit.model.data, series: [{ ...stored, validationSpread: null }] } };
+  const halfWidth = (model: typeof fit.model, data: typeof dataset): number[] => {
+    const [forecast] = predictSeries(model, fit.networks, data, [80]).forecasts;
+    return [...forecast!.intervals[0]!.upper].map((upper, h) => upper - forecast!.forecast[h]!);
+  };
+  // A wilder last window: every other point 6 above the pattern (all positive, so nothing is clamped at 0).
+  const wild = values.map((value, t) => (t >= 120 - lookback && t % 2 === 0 ? value + 6 : value));
+  const wildData = makeDataset([{ values: wild }], { grid: 'M' });
+  const expected = windowSpread(Float64Array.from(wild), new Uint8Array(120).fill(1), 120, lookback) / stored.validationSpread!;
+  assert.ok(expected > 1.5);
+  const widened = halfWidth(fit.model, wildData);
+  halfWidth(unrecorded, wildData).forEach((plain, h) => assert.ok(Math.abs(widened[h]! / plain - expected) < 1e-9 * expected, `step ${h}: ${widened[h]} / ${plain} against ${expected}`));
+  // A calm last window (constant): not narrower than calibrated.
+  const calm = values.map((value, t) => (t >= 120 - lookback ? 8 : value));
+  const calmData = makeDataset([{ values: calm }], { grid: 'M' });
+  assert.deepEqual(halfWidth(fit.model, calmData), halfWidth(unrecorded, calmData));
+  // The record round-trips through the file.
+  assert.equal(validateModel(JSON.parse(serializeModel(fit.model)), 'model.json').data.series[0]!.validationSpread, stored.validationSpread);
+});
+
+test('a series the safety net gives to a baseline: its bands widen where its last window moves more than its history did', async () => {
+  // A straight line is drift's exactly (see the safety-net test); a noisy line keeps drift ahead.
+  const line = range(80, (t) => 3 + 2 * t + (t % 2 === 0 ? 0.5 : -0.5));
+  const fit = await fitModel(makeDataset([{ values: line }]), defaults({ transform: 'none', steps: 40, horizon: 5 }), hooks);
+  assert.equal(fit.model.data.series[0]!.method, 'drift');
+  const { lookback } = fit.model.config;
+  const bands = (values: number[]): { forecast: number[]; lower: number[] } => {
+    const [forecast] = predictSeries(fit.model, fit.networks, makeDataset([{ values }]), [95]).forecasts;
+    return { forecast: [...forecast!.forecast], lower: [...forecast!.intervals[0]!.lower] };
+  };
+  // Same history, same drift, but the last window swings ±3 instead of ±0.5.
+  const swinging = line.map((value, t) => (t >= 80 - lookback ? 3 + 2 * t + (t % 2 === 0 ? 3 : -3) : value));
+  const plain = baselineForecast('drift', Float64Array.from(swinging), 5, { season: 1, levels: [95] });
+  const factor = windowSpread(swinging, null, 80, lookback) / windowSpread(swinging, null, 80, 80);
+  assert.ok(factor > 1.5);
+  const widened = bands(swinging);
+  widened.lower.forEach((lower, h) => {
+    const expected = plain.forecast[h]! - (plain.forecast[h]! - plain.intervals[0]!.lower[h]!) * factor;
+    assert.ok(Math.abs(lower - expected) < 1e-9 * Math.abs(expected), `step ${h}: ${lower} against ${expected}`);
+  });
+  // The calm original: the textbook drift band as it is.
+  const calm = baselineForecast('drift', Float64Array.from(line), 5, { season: 1, levels: [95] });
+  assert.deepEqual(bands(line).lower, [...calm.intervals[0]!.lower]);
 });
