@@ -127,7 +127,6 @@ export async function assessEnsemble(networks: readonly Network[], trained: Trai
   return { selection: selectMethods(outputs, frames, raw, spec, val, season, fallback), weight };
 }
 
-/** The model file's record of every series of the data, in Dataset order; `logs` per series of the data. */
 /** Per frame, the mean over its validation windows of how much the series moved in each window's lookback (NaN: none). */
 export function validationSpreads(frames: readonly SeriesFrame[], val: WindowRefs, lookback: number): Float64Array {
   const sums = new Float64Array(frames.length);
@@ -143,6 +142,7 @@ export function validationSpreads(frames: readonly SeriesFrame[], val: WindowRef
   return sums.map((sum, position) => (counts[position]! > 0 ? sum / counts[position]! : Number.NaN));
 }
 
+/** The model file's record of every series of the data, in Dataset order; `logs` per series of the data. */
 export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], selection: Selection | null, scale: ScaleKind): ModelSeries[] {
   const { dataset, trainIndices, frames } = trained;
   const frameOf = new Map(trainIndices.map((index, position) => [index, position]));
