@@ -51,13 +51,13 @@ export function conformalQuantiles(sorted: ArrayLike<number>, level: number, cou
 /**
  * How much the series moved in the window before `origin`: the mean absolute step of `values`
  * (g(y), the network's space before scaling) over its last `lookback` points, counting only steps
- * between real values (`real` null: every value is). NaN when there is none.
+ * between real values. NaN when there is none.
  */
-export function windowSpread(values: ArrayLike<number>, real: ArrayLike<number> | null, origin: number, lookback: number): number {
+export function windowSpread(values: ArrayLike<number>, real: ArrayLike<number>, origin: number, lookback: number): number {
   let total = 0;
   let steps = 0;
   for (let t = Math.max(1, origin - lookback + 1); t < origin; t++) {
-    if (real !== null && (!real[t] || !real[t - 1])) continue;
+    if (!real[t] || !real[t - 1]) continue;
     const step = Math.abs(values[t]! - values[t - 1]!);
     if (!Number.isFinite(step)) continue;
     total += step;

@@ -17,6 +17,7 @@ import type { Network } from '../nn/network.js';
 import { fitScaler } from '../data/scale.js';
 import { conformalQuantiles, conformalRank, spreadFactor, windowSpread } from './intervals.js';
 import { baselineForecast } from '../backtest/baselines.js';
+import { maseScale } from '../metrics/point.js';
 import type { ForecastMethod } from './methods.js';
 
 /** Windows per forward pass when forecasting: big panels go through in slices of this many series. */
@@ -162,7 +163,8 @@ function clampBelow(values: Float64Array, nonNegative: boolean): Float64Array {
 function baselinePrediction(method: Exclude<ForecastMethod, 'model'>, series: Series, horizon: number, season: number, levels: number[], nonNegative: boolean, lookback: number): Omit<SeriesForecast, 'id' | 'times'> {
   const result = baselineForecast(method, series.values, horizon, { season, levels });
   const { values } = series;
-  const widen = spreadFactor(windowSpread(values, null, values.length, lookback), windowSpread(values, null, values.length, values.length));
+  // Mean absolute step (the MASE scale with no season) of the last window against the whole history.
+  const widen = spreadFactor(maseScale(values.subarray(Math.max(0, values.length - lookback)), 1).scale, maseScale(values, 1).scale);
   const widened = (bound: Float64Array): Float64Array => (widen === 1 ? bound : bound.map((value, h) => result.forecast[h]! + (value - result.forecast[h]!) * widen));
   // Widened about the unclamped forecast, then everything clamped.
   const intervals = result.intervals.map((band) => ({ level: band.level, lower: clampBelow(widened(band.lower), nonNegative), upper: clampBelow(widened(band.upper), nonNegative) }));
