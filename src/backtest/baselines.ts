@@ -73,16 +73,27 @@ export function driftForecast(history: Values, horizon: number): Float64Array {
  * `parameters` degrees of freedom taken off: √(Σ e² / (count - parameters)). NaN when there are
  * no degrees of freedom left (too short a history to say anything about the spread).
  */
-function residualSigma(history: Values, lag: number, centre: number, parameters: number): number {
+function residualSigma(history: Values, lag: number, centre: number, parameters: number, from = lag): number {
   let sum = 0;
   let count = 0;
-  for (let t = lag; t < history.length; t++) {
+  for (let t = Math.max(lag, from); t < history.length; t++) {
     const e = history[t]! - history[t - lag]! - centre;
     if (!Number.isFinite(e)) continue;
     sum += e * e;
     count++;
   }
   return count - parameters <= 0 ? NaN : Math.sqrt(sum / (count - parameters));
+}
+
+/**
+ * σ of the residuals y_t - y_{t-lag} - centre over the whole history or, with `recent`, over its
+ * last `recent` points where that is larger: a series moving more now gets the wider band.
+ */
+function historySigma(history: Values, lag: number, centre: number, parameters: number, recent: number | undefined): number {
+  const whole = residualSigma(history, lag, centre, parameters);
+  if (recent === undefined) return whole;
+  const last = residualSigma(history, lag, centre, 0, history.length - recent + 1);
+  return last > whole ? last : whole;
 }
 
 /** Normal bands forecast ± z·σ_h for each level; spread[h] is σ_h, the standard deviation at step h+1. */
@@ -104,9 +115,9 @@ function normalBands(forecast: Float64Array, spread: Float64Array, levels: reado
  * Naive intervals: σ from the one-step residuals y_t - y_{t-1} (mean square, no parameter
  * estimated), σ_h = σ√h. Bounds are NaN with a single point of history.
  */
-export function naiveIntervals(history: Values, horizon: number, levels: readonly number[]): IntervalBand[] {
+export function naiveIntervals(history: Values, horizon: number, levels: readonly number[], recent?: number): IntervalBand[] {
   const forecast = naiveForecast(history, horizon);
-  const sigma = residualSigma(history, 1, 0, 0);
+  const sigma = historySigma(history, 1, 0, 0, recent);
   const spread = new Float64Array(horizon); // (Hz)
   for (let h = 0; h < horizon; h++) spread[h] = sigma * Math.sqrt(h + 1);
   return normalBands(forecast, spread, levels);
@@ -117,9 +128,9 @@ export function naiveIntervals(history: Values, horizon: number, levels: readonl
  * k = floor((h - 1)/m), the number of whole seasons before step h. After a fallback to naive
  * (history shorter than m), the naive intervals. NaN bounds when the history is exactly m long.
  */
-export function seasonalNaiveIntervals(history: Values, horizon: number, season: number, levels: readonly number[]): IntervalBand[] {
+export function seasonalNaiveIntervals(history: Values, horizon: number, season: number, levels: readonly number[], recent?: number): IntervalBand[] {
   const { forecast, season: m } = seasonalNaiveForecast(history, horizon, season);
-  const sigma = residualSigma(history, m, 0, 0);
+  const sigma = historySigma(history, m, 0, 0, recent);
   const spread = new Float64Array(horizon); // (Hz)
   for (let h = 0; h < horizon; h++) spread[h] = sigma * Math.sqrt(Math.floor(h / m) + 1);
   return normalBands(forecast, spread, levels);
@@ -130,11 +141,11 @@ export function seasonalNaiveIntervals(history: Values, horizon: number, season:
  * freedom spent on the slope, σ_h = σ√(h(1 + h/(N - 1))) — the second term is the slope's own
  * uncertainty. NaN bounds with fewer than 3 points (a line through 2 points has no residuals).
  */
-export function driftIntervals(history: Values, horizon: number, levels: readonly number[]): IntervalBand[] {
+export function driftIntervals(history: Values, horizon: number, levels: readonly number[], recent?: number): IntervalBand[] {
   const forecast = driftForecast(history, horizon);
   const n = history.length;
   const slope = n === 1 ? 0 : (history[n - 1]! - history[0]!) / (n - 1);
-  const sigma = residualSigma(history, 1, slope, 1);
+  const sigma = historySigma(history, 1, slope, 1, recent);
   const spread = new Float64Array(horizon); // (Hz)
   for (let h = 0; h < horizon; h++) {
     const steps = h + 1;
@@ -148,6 +159,8 @@ export interface BaselineOptions {
   season: number;
   /** Interval levels in percent; [] for none. */
   levels: readonly number[];
+  /** σ from the last this many points where that is larger than the whole history's (forecast's fallback); absent: the textbook σ. */
+  recent?: number;
 }
 
 export interface BaselineResult {
@@ -164,12 +177,12 @@ export interface BaselineResult {
 export function baselineForecast(method: BaselineMethod, history: Values, horizon: number, options: BaselineOptions): BaselineResult {
   switch (method) {
     case 'naive':
-      return { method, forecast: naiveForecast(history, horizon), intervals: naiveIntervals(history, horizon, options.levels), fellBackToNaive: false };
+      return { method, forecast: naiveForecast(history, horizon), intervals: naiveIntervals(history, horizon, options.levels, options.recent), fellBackToNaive: false };
     case 'seasonal_naive': {
       const { forecast, fellBackToNaive } = seasonalNaiveForecast(history, horizon, options.season);
-      return { method, forecast, intervals: seasonalNaiveIntervals(history, horizon, options.season, options.levels), fellBackToNaive };
+      return { method, forecast, intervals: seasonalNaiveIntervals(history, horizon, options.season, options.levels, options.recent), fellBackToNaive };
     }
     case 'drift':
-      return { method, forecast: driftForecast(history, horizon), intervals: driftIntervals(history, horizon, options.levels), fellBackToNaive: false };
+      return { method, forecast: driftForecast(history, horizon), intervals: driftIntervals(history, horizon, options.levels, options.recent), fellBackToNaive: false };
   }
 }

@@ -65,14 +65,3 @@ export function windowSpread(values: ArrayLike<number>, real: ArrayLike<number>,
   }
   return steps === 0 ? Number.NaN : total / steps;
 }
-
-/**
- * The factor a series' interval widths take at forecast time: its spread now over its mean spread
- * in the validation windows the residuals came from, when it moves more now — never below 1, since
- * the residuals were measured there and a calm stretch does not make the next one calm. 1 when
- * either spread is unknown or zero.
- */
-export function spreadFactor(current: number, reference: number | null | undefined): number {
-  if (reference === null || reference === undefined || !(reference > 0) || !(current > reference)) return 1;
-  return current / reference;
-}

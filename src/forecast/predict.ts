@@ -15,9 +15,8 @@ import { createWorkspace, headExtraPart, networkForward } from '../nn/network.js
 import { releaseWorkspace } from '../nn/workspace.js';
 import type { Network } from '../nn/network.js';
 import { fitScaler } from '../data/scale.js';
-import { conformalQuantiles, conformalRank, spreadFactor, windowSpread } from './intervals.js';
+import { conformalQuantiles, conformalRank, windowSpread } from './intervals.js';
 import { baselineForecast } from '../backtest/baselines.js';
-import { maseScale } from '../metrics/point.js';
 import type { ForecastMethod } from './methods.js';
 
 /** Windows per forward pass when forecasting: big panels go through in slices of this many series. */
@@ -140,6 +139,16 @@ export function halfWidths(calibration: ModelCalibration, level: number): { perS
   return { perStep, approximated };
 }
 
+/**
+ * The half-width of one step: the conformal one, or the spread-scaled one (the scores' quantile
+ * times how much the series moved over its last window) where that is wider and known. Never
+ * narrower than the conformal one: a calm stretch does not promise a calm future.
+ */
+export function widerHalfWidth(conformal: number, scaledScore: number | undefined, spreadNow: number): number {
+  const scaled = scaledScore === undefined ? Number.NaN : scaledScore * spreadNow;
+  return scaled > conformal ? scaled : conformal;
+}
+
 /** The times of the steps past the end: the future rows' own, then continued at the frequency. */
 export function forecastTimes(series: Series, dataset: Pick<Dataset, 'freq' | 'timeStyle'>, horizon: number): Float64Array {
   const times = new Float64Array(horizon);
@@ -157,18 +166,16 @@ function clampBelow(values: Float64Array, nonNegative: boolean): Float64Array {
 
 /**
  * A baseline's forecast and normal intervals (backtest/baselines.ts), kept at zero or above for
- * series that never went below. Their spread is the whole history's: where the last `lookback`
- * points move more than the history did on average, the bands widen by the ratio (never narrow).
+ * series that never went below. Their σ is the larger of the whole history's and the last
+ * window's (`lookback` points, at least two seasons): a series moving more now gets wider bands.
  */
 function baselinePrediction(method: Exclude<ForecastMethod, 'model'>, series: Series, horizon: number, season: number, levels: number[], nonNegative: boolean, lookback: number): Omit<SeriesForecast, 'id' | 'times'> {
-  const result = baselineForecast(method, series.values, horizon, { season, levels });
-  const { values } = series;
-  // Mean absolute step (the MASE scale with no season) of the last window against the whole history.
-  const widen = spreadFactor(maseScale(values.subarray(Math.max(0, values.length - lookback)), 1).scale, maseScale(values, 1).scale);
-  const widened = (bound: Float64Array): Float64Array => (widen === 1 ? bound : bound.map((value, h) => result.forecast[h]! + (value - result.forecast[h]!) * widen));
-  // Widened about the unclamped forecast, then everything clamped.
-  const intervals = result.intervals.map((band) => ({ level: band.level, lower: clampBelow(widened(band.lower), nonNegative), upper: clampBelow(widened(band.upper), nonNegative) }));
-  return { forecast: clampBelow(result.forecast, nonNegative), intervals, method };
+  const result = baselineForecast(method, series.values, horizon, { season, levels, recent: Math.max(lookback, 2 * season) });
+  return {
+    forecast: clampBelow(result.forecast, nonNegative),
+    intervals: result.intervals.map((band) => ({ level: band.level, lower: clampBelow(band.lower, nonNegative), upper: clampBelow(band.upper, nonNegative) })),
+    method,
+  };
 }
 
 /**
@@ -246,10 +253,13 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
   weighOutputs(outputs, model.data.correctionWeight, future);
 
   const approximated = new Set<number>();
-  const widths = model.calibration === null ? null : levels.map((level) => {
-    const { perStep, approximated: capped } = halfWidths(model.calibration!, level);
+  const calibration = model.calibration;
+  const widths = calibration === null ? null : levels.map((level) => {
+    const { perStep, approximated: capped } = halfWidths(calibration, level);
     if (capped) approximated.add(level);
-    return { level, perStep };
+    // Scores relative to each window's spread: times the last window's spread, per series below.
+    const scaled = calibration.scaled === undefined ? null : halfWidths({ ...calibration, ...calibration.scaled }, level).perStep;
+    return { level, perStep, scaled };
   });
   const framePosition = new Map(framed.map((index, position) => [index, position]));
   const forecasts = dataset.series.map((series, index): SeriesForecast => {
@@ -262,15 +272,15 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     }
     const position = framePosition.get(index)!;
     const frame = frames[position]!;
-    // Moving more now than in the validation windows the widths were read from: wider bands.
-    const widen = spreadFactor(windowSpread(frame.values, frame.real, frame.values.length, lookback), stored?.validationSpread);
+    // How much the series moved over its last window, in the residuals' units.
+    const spreadNow = windowSpread(frame.values, frame.real, frame.values.length, lookback) / frame.state.scale;
     const forecast = new Float64Array(horizon);
     for (let h = 0; h < horizon; h++) forecast[h] = toDataUnits(outputs[position * horizon + h]!, base[position * horizon + h]!, frame.state);
     const intervals = levels.map((level, l): IntervalBand => {
       const lower = new Float64Array(horizon);
       const upper = new Float64Array(horizon);
       for (let h = 0; h < horizon; h++) {
-        const q = widths === null ? Number.NaN : widths[l]!.perStep[h]! * widen;
+        const q = widths === null ? Number.NaN : widerHalfWidth(widths[l]!.perStep[h]!, widths[l]!.scaled?.[h], spreadNow);
         const output = outputs[position * horizon + h]!;
         const baseline = base[position * horizon + h]!;
         // g⁻¹ is increasing, so the band's ends map to the band's ends.

@@ -91,12 +91,6 @@ export interface ModelSeries {
   validation: Record<ForecastMethod, number> | null;
   /** One scaler per feature. */
   scaler: { kind: Scaler['kind']; inputs: { name: string; center: number; scale: number }[] };
-  /**
-   * Mean absolute step of g(y) over the validation windows' lookbacks (intervals.ts windowSpread):
-   * where the series moves more at forecast time, its intervals widen by the ratio. null or absent
-   * (older files, series without validation windows): never widened.
-   */
-  validationSpread?: number | null;
 }
 
 export interface ModelData {
@@ -177,6 +171,14 @@ export interface ModelCalibration {
   residuals: number[][];
   /** (H) root mean square residual per step, for levels the residuals are too few to read. */
   rms: number[];
+  /**
+   * The same residuals, each divided by how much its series moved over that window (lookback and
+   * horizon: intervals.ts windowSpread, in the same normalized units). At forecast time these
+   * scores times the last window's spread are a second half-width, used where it is the wider:
+   * a series moving more now than its validation windows did gets wider bands. Absent in files
+   * before it (bands as the residuals alone give).
+   */
+  scaled?: { residuals: number[][]; rms: number[] };
 }
 
 /** One `rnncast update`: when, what it saw that was new, and the validation loss on the newest windows before and after. */
@@ -365,7 +367,6 @@ function checkedSeries(item: unknown, index: number, features: string[], path: s
     nonNegative: booleanField(entry, 'nonNegative', path, s),
     method: stringField(entry, 'method', path, s, FORECAST_METHODS) as ForecastMethod,
     validation: scores,
-    ...(entry.validationSpread === undefined ? {} : { validationSpread: entry.validationSpread === null ? null : numberField(entry, 'validationSpread', path, s, 0, Number.MAX_VALUE) }),
     scaler: {
       kind: stringField(scaler, 'kind', path, `${s}scaler.`, ['standard', 'minmax', 'none']) as Scaler['kind'],
       inputs: scalerInputs.map((input: unknown, inputIndex: number) => {
@@ -431,25 +432,32 @@ function checkedMemberBaselines(data: Record<string, unknown>, version: unknown,
   if (checked.some((one) => one.season !== data.baseSeason)) throw new DataError(`${path}: data.memberBaselines must all have the season data.baseSeason`);
   return checked;
 }
-function checkedCalibration(cal: Json, horizon: number, path: string): ModelCalibration {
-  const residuals = field(cal, 'residuals', path, 'calibration.');
+/** Per step an ascending list of residuals and their root mean square, as `context` names them. */
+function checkedResiduals(cal: Json, horizon: number, path: string, context: string): { residuals: number[][]; rms: number[] } {
+  const residuals = field(cal, 'residuals', path, context);
   const sortedSteps = (value: unknown): value is number[][] =>
     Array.isArray(value) &&
     value.length === horizon &&
     value.every((step) => Array.isArray(step) && step.every((r, i) => typeof r === 'number' && r >= 0 && r <= FLOAT32_MAX && (i === 0 || r >= (step[i - 1] as number))));
   if (!sortedSteps(residuals)) {
-    throw new DataError(`${path}: calibration.residuals must hold one ascending list of non-negative numbers per step (${horizon})`);
+    throw new DataError(`${path}: ${context}residuals must hold one ascending list of non-negative numbers per step (${horizon})`);
   }
-  const rms = field(cal, 'rms', path, 'calibration.');
+  const rms = field(cal, 'rms', path, context);
   if (!Array.isArray(rms) || rms.length !== horizon || rms.some((r) => r !== null && (typeof r !== 'number' || !(r >= 0 && r <= FLOAT32_MAX)))) {
-    throw new DataError(`${path}: calibration.rms must hold one non-negative number per step (${horizon})`);
+    throw new DataError(`${path}: ${context}rms must hold one non-negative number per step (${horizon})`);
   }
+  return { residuals, rms: rms.map((r) => (r === null ? Number.NaN : (r as number))) };
+}
+
+function checkedCalibration(cal: Json, horizon: number, path: string): ModelCalibration {
+  const { residuals, rms } = checkedResiduals(cal, horizon, path, 'calibration.');
   return {
     method: 'split-conformal',
     space: 'normalized',
     windows: numberField(cal, 'windows', path, 'calibration.', 0, 1e12, true),
     residuals,
-    rms: rms.map((r) => (r === null ? Number.NaN : (r as number))),
+    rms,
+    ...(cal.scaled === undefined ? {} : { scaled: checkedResiduals(objectField(cal, 'scaled', path, 'calibration.'), horizon, path, 'calibration.scaled.') }),
   };
 }
 

@@ -17,7 +17,6 @@ import type { TrainHooks, TrainResult } from './loop.js';
 import { memberSeed, trainMembers } from './members.js';
 import type { ResolvedTrainingOptions, TrainingOptions } from './options.js';
 import { KNOWN_FUTURE_WINDOWS, knownFutureStart } from './known-future.js';
-import { windowSpread } from '../forecast/intervals.js';
 import { correctionWeight, ensembleOutputs, selectMethods, weighOutputs, type Selection } from './select.js';
 import { defaultSteps, resolveSettings, type FitSettings } from './settings.js';
 
@@ -54,9 +53,14 @@ function sketch(sorted: number[], points: number): number[] {
 
 const roundResidual = (value: number): number => Number(value.toPrecision(7));
 
+/** Per step: the sketch of sorted residuals and their root mean square. */
+function residualSummary(steps: number[][]): { residuals: number[][]; rms: number[] } {
+  const rms = steps.map((step) => (step.length === 0 ? Number.NaN : roundResidual(Math.sqrt(step.reduce((sum, r) => sum + r * r, 0) / step.length))));
+  return { residuals: steps.map((step) => sketch(step, CALIBRATION_SKETCH)), rms };
+}
+
 export function calibrationFrom(selection: Selection): ModelCalibration {
-  const rms = selection.residuals.map((step) => (step.length === 0 ? Number.NaN : roundResidual(Math.sqrt(step.reduce((sum, r) => sum + r * r, 0) / step.length))));
-  return { method: 'split-conformal', space: 'normalized', windows: selection.windows, residuals: selection.residuals.map((step) => sketch(step, CALIBRATION_SKETCH)), rms };
+  return { method: 'split-conformal', space: 'normalized', windows: selection.windows, ...residualSummary(selection.residuals), scaled: residualSummary(selection.scaledResiduals) };
 }
 
 /** At most `limit` of the windows, evenly spread, in order (early stopping on big panels stays cheap). */
@@ -127,26 +131,10 @@ export async function assessEnsemble(networks: readonly Network[], trained: Trai
   return { selection: selectMethods(outputs, frames, raw, spec, val, season, fallback), weight };
 }
 
-/** Per frame, the mean over its validation windows of how much the series moved in each window's lookback (NaN: none). */
-export function validationSpreads(frames: readonly SeriesFrame[], val: WindowRefs, lookback: number): Float64Array {
-  const sums = new Float64Array(frames.length);
-  const counts = new Float64Array(frames.length);
-  for (let k = 0; k < val.count; k++) {
-    const position = val.series[k]!;
-    const frame = frames[position]!;
-    const spread = windowSpread(frame.values, frame.real, val.origin[k]!, lookback);
-    if (!Number.isFinite(spread)) continue;
-    sums[position]! += spread;
-    counts[position]! += 1;
-  }
-  return sums.map((sum, position) => (counts[position]! > 0 ? sum / counts[position]! : Number.NaN));
-}
-
 /** The model file's record of every series of the data, in Dataset order; `logs` per series of the data. */
 export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], selection: Selection | null, scale: ScaleKind): ModelSeries[] {
   const { dataset, trainIndices, frames } = trained;
   const frameOf = new Map(trainIndices.map((index, position) => [index, position]));
-  const spreads = validationSpreads(frames, trained.val, trained.spec.lookback);
   return dataset.series.map((one, index) => {
     const last = one.values.length - 1;
     const position = frameOf.get(index);
@@ -164,7 +152,6 @@ export function seriesRecords(trained: TrainedFrames, logs: readonly boolean[], 
       // Too short to train on: the seasonal naive forecast (naive where the season does not fit).
       method: position === undefined ? 'seasonal_naive' : (selection?.methods[position] ?? 'model'),
       validation: scores !== null && scores.count > 0 ? scores.mae : null,
-      validationSpread: position !== undefined && Number.isFinite(spreads[position]!) ? roundResidual(spreads[position]!) : null,
       scaler: {
         kind: scale,
         inputs: (frame?.state.featureScalers ?? dataset.features.map(() => ({ kind: scale, center: 0, scale: 1 }))).map((scaler, f) => ({ name: dataset.features[f]!, center: scaler.center, scale: scaler.scale })),

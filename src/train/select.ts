@@ -3,6 +3,7 @@
 // series forecasts that series), and the residuals behind the model's prediction intervals.
 //
 // Sizes: K ensemble members, V validation windows, H horizon.
+import { windowSpread } from '../forecast/intervals.js';
 import { addBaselineOffsets, baseValue, createBatch, memberSpec, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
 import { createWorkspace, headExtraPart } from '../nn/network.js';
@@ -121,6 +122,8 @@ export interface Selection {
   methods: ForecastMethod[];
   /** (H) sorted absolute residuals of the model in the network's space (series forecast by the model). */
   residuals: number[][];
+  /** (H) the same, each divided by its window's spread over lookback and horizon (where that is above 0), sorted. */
+  scaledResiduals: number[][];
   windows: number;
 }
 
@@ -134,12 +137,15 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   const sums = frames.map(() => ({ model: 0, naive: 0, seasonal_naive: 0, drift: 0 }));
   const counts = frames.map(() => 0);
   const residualsBySeries: number[][][] = frames.map(() => Array.from({ length: horizon }, () => []));
+  const scaledBySeries: number[][][] = frames.map(() => Array.from({ length: horizon }, () => []));
   for (let k = 0; k < refs.count; k++) {
     const index = refs.series[k]!;
     const frame = frames[index]!;
     const series = raw[index]!;
     const origin = refs.origin[k]!;
     const sum = sums[index]!;
+    // How much the series moved over this window, its targets included, in the residuals' units.
+    const spread = windowSpread(frame.values, frame.real, origin + horizon, spec.lookback + horizon) / frame.state.scale;
     for (let h = 0; h < horizon; h++) {
       const target = origin + h;
       if (!frame.real[target]) continue;
@@ -151,7 +157,9 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
       sum.seasonal_naive += Math.abs(actual - baselineAt('seasonal_naive', series, origin, h, season));
       sum.drift += Math.abs(actual - baselineAt('drift', series, origin, h, season));
       counts[index]! += 1;
-      residualsBySeries[index]![h]!.push(Math.abs((frame.values[target]! - base) / frame.state.scale - output));
+      const residual = Math.abs((frame.values[target]! - base) / frame.state.scale - output);
+      residualsBySeries[index]![h]!.push(residual);
+      if (spread > 0) scaledBySeries[index]![h]!.push(residual / spread);
     }
   }
   const scores: SeriesScores[] = sums.map((sum, index) => {
@@ -161,13 +169,17 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   });
   const methods = scores.map((score) => chooseMethod(score, policy));
   const useModel = methods.some((method) => method === 'model');
-  const residuals: number[][] = Array.from({ length: horizon }, () => []);
-  residualsBySeries.forEach((perStep, index) => {
-    if (useModel && methods[index] !== 'model') return;
-    perStep.forEach((values, h) => residuals[h]!.push(...values));
-  });
-  for (const step of residuals) step.sort((a, b) => a - b);
-  return { scores, methods, residuals, windows: refs.count };
+  // The series the network forecasts (all of them when it forecasts none), pooled per step.
+  const pooled = (bySeries: number[][][]): number[][] => {
+    const steps: number[][] = Array.from({ length: horizon }, () => []);
+    bySeries.forEach((perStep, index) => {
+      if (useModel && methods[index] !== 'model') return;
+      perStep.forEach((values, h) => steps[h]!.push(...values));
+    });
+    for (const step of steps) step.sort((a, b) => a - b);
+    return steps;
+  };
+  return { scores, methods, residuals: pooled(residualsBySeries), scaledResiduals: pooled(scaledBySeries), windows: refs.count };
 }
 
 /** The network, unless a baseline's validation MAE is below (1 - FALLBACK_MARGIN) of the network's. */

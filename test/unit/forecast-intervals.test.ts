@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { halfWidths, laplaceHalfWidth } from '../../src/forecast/predict.js';
-import { spreadFactor, windowSpread } from '../../src/forecast/intervals.js';
+import { windowSpread } from '../../src/forecast/intervals.js';
 import type { ModelCalibration } from '../../src/io/model-file.js';
 
 function calibration(residuals: number[][]): ModelCalibration {
@@ -65,13 +65,4 @@ test('windowSpread: the mean absolute step over the lookback before the origin, 
   // A filled point drops both steps that touch it.
   assert.equal(windowSpread(values, [1, 1, 1, 1, 0, 1], 6, 4), 3);
   assert.ok(Number.isNaN(windowSpread(values, real, 1, 4)));
-});
-
-test('spreadFactor: the ratio when the series moves more now, 1 otherwise or when unknown', () => {
-  assert.equal(spreadFactor(3, 2), 1.5);
-  assert.equal(spreadFactor(1, 2), 1);
-  assert.equal(spreadFactor(3, null), 1);
-  assert.equal(spreadFactor(3, undefined), 1);
-  assert.equal(spreadFactor(3, 0), 1);
-  assert.equal(spreadFactor(Number.NaN, 2), 1);
 });

@@ -1,10 +1,9 @@
 // Training, the safety net, ensembles and forecasting, end to end in process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictSeries } from '../../src/forecast/predict.js';
+import { halfWidths, predictSeries } from '../../src/forecast/predict.js';
 import { windowSpread } from '../../src/forecast/intervals.js';
 import { baselineForecast } from '../../src/backtest/baselines.js';
-import { maseScale } from '../../src/metrics/point.js';
 import { readModelFile, serializeModel, validateModel } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
 import { defaultSteps } from '../../src/train/settings.js';
@@ -179,56 +178,52 @@ test('the model file states the transform chosen and the method per series', asy
   assert.equal(typeof readModelFile, 'function');
 });
 
-test('intervals widen by how much more the series moves now than in its validation windows, never narrow', async () => {
+test('intervals: the wider of the conformal half-width and the spread-scaled one, which follows how much the last window moves', async () => {
   const values = seasonal(120);
   const dataset = makeDataset([{ values }], { grid: 'M' });
   const fit = await fitModel(dataset, defaults({ transform: 'seasonal-diff', steps: 3, fallback: 'none', horizon: 6 }), hooks);
-  const stored = fit.model.data.series[0]!;
+  const calibration = fit.model.calibration!;
   const { lookback } = fit.model.config;
-  assert.equal(stored.log, false);
-  assert.ok(stored.validationSpread! > 0, 'the file records the validation windows\' spread');
-  // The same model without the record (an older file): bands as calibrated.
-  const unrecorded = { ...fit.model, data: { ...fit.model.data, series: [{ ...stored, validationSpread: null }] } };
-  const halfWidth = (model: typeof fit.model, data: typeof dataset): number[] => {
-    const [forecast] = predictSeries(model, fit.networks, data, [80]).forecasts;
+  const { scale, log } = fit.model.data.series[0]!;
+  assert.equal(log, false);
+  assert.equal(calibration.scaled!.residuals.length, 6, 'the file holds the scaled scores per step');
+  const plain = halfWidths(calibration, 80).perStep;
+  const scaled = halfWidths({ ...calibration, ...calibration.scaled! }, 80).perStep;
+  const halfWidth = (model: typeof fit.model, values: number[]): number[] => {
+    const [forecast] = predictSeries(model, fit.networks, makeDataset([{ values }], { grid: 'M' }), [80]).forecasts;
     return [...forecast!.intervals[0]!.upper].map((upper, h) => upper - forecast!.forecast[h]!);
   };
-  // A wilder last window: every other point 6 above the pattern (all positive, so nothing is clamped at 0).
+  const close = (actual: number[], expected: number[]): void =>
+    actual.forEach((value, h) => assert.ok(Math.abs(value - expected[h]!) < 1e-9 * Math.max(1, expected[h]!), `step ${h}: ${value} against ${expected[h]}`));
+  // A wilder last window (every other point 6 above the pattern; all positive, nothing clamped).
   const wild = values.map((value, t) => (t >= 120 - lookback && t % 2 === 0 ? value + 6 : value));
-  const wildData = makeDataset([{ values: wild }], { grid: 'M' });
-  const expected = windowSpread(Float64Array.from(wild), new Uint8Array(120).fill(1), 120, lookback) / stored.validationSpread!;
-  assert.ok(expected > 1.5);
-  const widened = halfWidth(fit.model, wildData);
-  halfWidth(unrecorded, wildData).forEach((plain, h) => assert.ok(Math.abs(widened[h]! / plain - expected) < 1e-9 * expected, `step ${h}: ${widened[h]} / ${plain} against ${expected}`));
-  // A calm last window (constant): not narrower than calibrated.
+  const spreadNow = windowSpread(wild, new Uint8Array(120).fill(1), 120, lookback);
+  const expected = [...plain].map((q, h) => Math.max(q * scale, scaled[h]! * spreadNow));
+  assert.ok(expected.some((width, h) => width > 1.2 * plain[h]! * scale), 'the wild window widens some step');
+  close(halfWidth(fit.model, wild), expected);
+  // A calm last window (constant): the conformal half-width, never narrower.
   const calm = values.map((value, t) => (t >= 120 - lookback ? 8 : value));
-  const calmData = makeDataset([{ values: calm }], { grid: 'M' });
-  assert.deepEqual(halfWidth(fit.model, calmData), halfWidth(unrecorded, calmData));
-  // The record round-trips through the file.
-  assert.equal(validateModel(JSON.parse(serializeModel(fit.model)), 'model.json').data.series[0]!.validationSpread, stored.validationSpread);
+  close(halfWidth(fit.model, calm), [...plain].map((q) => q * scale));
+  // A file from before the scaled scores: the conformal half-width whatever the window.
+  const { scaled: _dropped, ...older } = calibration;
+  close(halfWidth({ ...fit.model, calibration: older }, wild), [...plain].map((q) => q * scale));
+  // The scores round-trip through the file.
+  assert.deepEqual(validateModel(JSON.parse(serializeModel(fit.model)), 'model.json').calibration!.scaled, calibration.scaled);
 });
 
-test('a series the safety net gives to a baseline: its bands widen where its last window moves more than its history did', async () => {
-  // A straight line is drift's exactly (see the safety-net test); a noisy line keeps drift ahead.
+test('a series the safety net gives to a baseline: its band takes the last window\'s σ where that is the larger', async () => {
+  // A noisy line: drift beats the network on validation (see the safety-net test).
   const line = range(80, (t) => 3 + 2 * t + (t % 2 === 0 ? 0.5 : -0.5));
   const fit = await fitModel(makeDataset([{ values: line }]), defaults({ transform: 'none', steps: 40, horizon: 5 }), hooks);
   assert.equal(fit.model.data.series[0]!.method, 'drift');
-  const { lookback } = fit.model.config;
-  const bands = (values: number[]): { forecast: number[]; lower: number[] } => {
-    const [forecast] = predictSeries(fit.model, fit.networks, makeDataset([{ values }]), [95]).forecasts;
-    return { forecast: [...forecast!.forecast], lower: [...forecast!.intervals[0]!.lower] };
-  };
-  // Same history, same drift, but the last window swings ±3 instead of ±0.5.
-  const swinging = line.map((value, t) => (t >= 80 - lookback ? 3 + 2 * t + (t % 2 === 0 ? 3 : -3) : value));
-  const plain = baselineForecast('drift', Float64Array.from(swinging), 5, { season: 1, levels: [95] });
-  const factor = maseScale(Float64Array.from(swinging.slice(80 - lookback)), 1).scale / maseScale(Float64Array.from(swinging), 1).scale;
-  assert.ok(factor > 1.5);
-  const widened = bands(swinging);
-  widened.lower.forEach((lower, h) => {
-    const expected = plain.forecast[h]! - (plain.forecast[h]! - plain.intervals[0]!.lower[h]!) * factor;
-    assert.ok(Math.abs(lower - expected) < 1e-9 * Math.abs(expected), `step ${h}: ${lower} against ${expected}`);
-  });
-  // The calm original: the textbook drift band as it is.
-  const calm = baselineForecast('drift', Float64Array.from(line), 5, { season: 1, levels: [95] });
-  assert.deepEqual(bands(line).lower, [...calm.intervals[0]!.lower]);
+  const recent = Math.max(fit.model.config.lookback, 2 * fit.model.data.season);
+  const lower = (values: number[]): number[] => [...predictSeries(fit.model, fit.networks, makeDataset([{ values }]), [95]).forecasts[0]!.intervals[0]!.lower];
+  // The last window swings ±3 instead of ±0.5: the band is drift's with the recent σ.
+  const swinging = line.map((value, t) => (t >= 80 - recent ? 3 + 2 * t + (t % 2 === 0 ? 3 : -3) : value));
+  const textbook = baselineForecast('drift', Float64Array.from(swinging), 5, { season: 1, levels: [95] }).intervals[0]!.lower;
+  const widened = baselineForecast('drift', Float64Array.from(swinging), 5, { season: 1, levels: [95], recent }).intervals[0]!.lower;
+  assert.ok(widened.every((value, h) => value < textbook[h]! - 1), 'the recent σ is the larger');
+  assert.deepEqual(lower(swinging), [...widened]);
+  // The calm line: the textbook band.
+  assert.deepEqual(lower(line), [...baselineForecast('drift', Float64Array.from(line), 5, { season: 1, levels: [95] }).intervals[0]!.lower]);
 });
