@@ -44,8 +44,8 @@ const CALIBRATION_SKETCH = 401;
 export const MAX_STOPPING_WINDOWS = 2048;
 
 /** Evenly spaced order statistics of a sorted list, so big validation sets stay small on disk. */
-function sketch(sorted: number[], points: number): number[] {
-  if (sorted.length <= points) return sorted.map(roundResidual);
+function sketch(sorted: ArrayLike<number>, points: number): number[] {
+  if (sorted.length <= points) return Array.from(sorted, roundResidual);
   const kept: number[] = [];
   for (let index = 0; index < points; index++) kept.push(roundResidual(sorted[Math.round((index * (sorted.length - 1)) / (points - 1))]!));
   return kept;
@@ -54,7 +54,7 @@ function sketch(sorted: number[], points: number): number[] {
 const roundResidual = (value: number): number => Number(value.toPrecision(7));
 
 /** Per step: the sketch of sorted residuals and their root mean square. */
-function residualSummary(steps: number[][]): { residuals: number[][]; rms: number[] } {
+function residualSummary(steps: readonly Float64Array[]): { residuals: number[][]; rms: number[] } {
   const rms = steps.map((step) => (step.length === 0 ? Number.NaN : roundResidual(Math.sqrt(step.reduce((sum, r) => sum + r * r, 0) / step.length))));
   return { residuals: steps.map((step) => sketch(step, CALIBRATION_SKETCH)), rms };
 }

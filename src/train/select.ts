@@ -121,9 +121,9 @@ export interface Selection {
   scores: SeriesScores[];
   methods: ForecastMethod[];
   /** (H) sorted absolute residuals of the model in the network's space (series forecast by the model). */
-  residuals: number[][];
+  residuals: Float64Array[];
   /** (H) the same, each divided by its window's spread over lookback and horizon (where that is above 0), sorted. */
-  scaledResiduals: number[][];
+  scaledResiduals: Float64Array[];
   windows: number;
 }
 
@@ -136,8 +136,9 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   const { horizon } = spec;
   const sums = frames.map(() => ({ model: 0, naive: 0, seasonal_naive: 0, drift: 0 }));
   const counts = frames.map(() => 0);
-  const residualsBySeries: number[][][] = frames.map(() => Array.from({ length: horizon }, () => []));
-  const scaledBySeries: number[][][] = frames.map(() => Array.from({ length: horizon }, () => []));
+  // (V, H) per window and step; NaN where there is no real target (or no spread to scale by).
+  const residuals = new Float64Array(refs.count * horizon).fill(Number.NaN);
+  const scaled = new Float64Array(refs.count * horizon).fill(Number.NaN);
   for (let k = 0; k < refs.count; k++) {
     const index = refs.series[k]!;
     const frame = frames[index]!;
@@ -158,8 +159,8 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
       sum.drift += Math.abs(actual - baselineAt('drift', series, origin, h, season));
       counts[index]! += 1;
       const residual = Math.abs((frame.values[target]! - base) / frame.state.scale - output);
-      residualsBySeries[index]![h]!.push(residual);
-      if (spread > 0) scaledBySeries[index]![h]!.push(residual / spread);
+      residuals[k * horizon + h] = residual;
+      if (spread > 0) scaled[k * horizon + h] = residual / spread;
     }
   }
   const scores: SeriesScores[] = sums.map((sum, index) => {
@@ -169,17 +170,17 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   });
   const methods = scores.map((score) => chooseMethod(score, policy));
   const useModel = methods.some((method) => method === 'model');
-  // The series the network forecasts (all of them when it forecasts none), pooled per step.
-  const pooled = (bySeries: number[][][]): number[][] => {
-    const steps: number[][] = Array.from({ length: horizon }, () => []);
-    bySeries.forEach((perStep, index) => {
-      if (useModel && methods[index] !== 'model') return;
-      perStep.forEach((values, h) => steps[h]!.push(...values));
+  // The windows of the series the network forecasts (all of them when it forecasts none), pooled and sorted per step.
+  const pooled = (values: Float64Array): Float64Array[] =>
+    Array.from({ length: horizon }, (_, h) => {
+      let count = 0;
+      for (let k = 0; k < refs.count; k++) if (!(useModel && methods[refs.series[k]!] !== 'model') && !Number.isNaN(values[k * horizon + h]!)) count++;
+      const step = new Float64Array(count);
+      let at = 0;
+      for (let k = 0; k < refs.count; k++) if (!(useModel && methods[refs.series[k]!] !== 'model') && !Number.isNaN(values[k * horizon + h]!)) step[at++] = values[k * horizon + h]!;
+      return step.sort();
     });
-    for (const step of steps) step.sort((a, b) => a - b);
-    return steps;
-  };
-  return { scores, methods, residuals: pooled(residualsBySeries), scaledResiduals: pooled(scaledBySeries), windows: refs.count };
+  return { scores, methods, residuals: pooled(residuals), scaledResiduals: pooled(scaled), windows: refs.count };
 }
 
 /** The network, unless a baseline's validation MAE is below (1 - FALLBACK_MARGIN) of the network's. */
