@@ -171,13 +171,16 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   const methods = scores.map((score) => chooseMethod(score, policy));
   const useModel = methods.some((method) => method === 'model');
   // The windows of the series the network forecasts (all of them when it forecasts none), pooled and sorted per step.
+  const kept = refs.series.map((index) => (useModel && methods[index] !== 'model' ? 0 : 1));
   const pooled = (values: Float64Array): Float64Array[] =>
     Array.from({ length: horizon }, (_, h) => {
+      const counted = (k: number): boolean => kept[k] === 1 && !Number.isNaN(values[k * horizon + h]!);
       let count = 0;
-      for (let k = 0; k < refs.count; k++) if (!(useModel && methods[refs.series[k]!] !== 'model') && !Number.isNaN(values[k * horizon + h]!)) count++;
+      for (let k = 0; k < refs.count; k++) if (counted(k)) count++;
+      // Counted first so each step is one typed array of its exact size (big panels hold millions).
       const step = new Float64Array(count);
       let at = 0;
-      for (let k = 0; k < refs.count; k++) if (!(useModel && methods[refs.series[k]!] !== 'model') && !Number.isNaN(values[k * horizon + h]!)) step[at++] = values[k * horizon + h]!;
+      for (let k = 0; k < refs.count; k++) if (counted(k)) step[at++] = values[k * horizon + h]!;
       return step.sort();
     });
   return { scores, methods, residuals: pooled(residuals), scaledResiduals: pooled(scaled), windows: refs.count };
