@@ -414,7 +414,6 @@ function checkedTraining(training: Json, path: string): ModelTraining {
   };
 }
 
-
 /** data.memberBaselines (version 4): a list of at least two baselines, the first the model's own. */
 function checkedMemberBaselines(data: Record<string, unknown>, version: unknown, path: string): { kind: BaselineKind; season: number }[] {
   if (typeof version !== 'number' || version < 4) throw new DataError(`${path}: data.memberBaselines needs model file version 4, the file says ${String(version)}`);
@@ -432,6 +431,7 @@ function checkedMemberBaselines(data: Record<string, unknown>, version: unknown,
   if (checked.some((one) => one.season !== data.baseSeason)) throw new DataError(`${path}: data.memberBaselines must all have the season data.baseSeason`);
   return checked;
 }
+
 /** Per step an ascending list of residuals and their root mean square, as `context` names them. */
 function checkedResiduals(cal: Json, horizon: number, path: string, context: string): { residuals: number[][]; rms: number[] } {
   const residuals = field(cal, 'residuals', path, context);
