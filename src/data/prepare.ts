@@ -56,6 +56,8 @@ export interface PipelineSpec {
   headCalendar: boolean;
   /** Scaling of the features, and of the target when there is no baseline. */
   scale: ScaleKind;
+  /** Each window is measured in the larger of the series' unit and its own (windowUnit); with a baseline only. */
+  windowScale: boolean;
 }
 
 /** Per series: how its values are normalized. Stored in the model file. */
@@ -330,6 +332,32 @@ function hasRealTarget(frame: SeriesFrame, origin: number, horizon: number): boo
   return false;
 }
 
+/**
+ * The unit of the window with origin T (inputs, targets and outputs are measured in it). With
+ * spec.windowScale, the larger of the series' unit and the same statistic measured on the
+ * window's lookback alone (per-window scaling, as DeepAR and N-BEATS scale each window, but only
+ * upwards): a window that moves more than the series usually does — a strike, a holiday week, a
+ * crash — is measured in its own unit, so it does not dominate the loss, and the forecast's
+ * correction and band grow with the moves of the last window. Never below the series' unit, so a
+ * calm stretch is not blown up to noise. Measured on the bench suite (README: accuracy).
+ */
+export function windowUnit(frame: SeriesFrame, spec: Pick<PipelineSpec, 'baseline' | 'lookback' | 'windowScale'>, origin: number): number {
+  const unit = frame.state.scale;
+  if (!spec.windowScale || spec.baseline.kind === 'none') return unit;
+  // The lag of the series' unit (fitTargetScale): the baseline's season, or 1.
+  const lag = isSeasonal(spec.baseline.kind) ? spec.baseline.season : 1;
+  const values = frame.values;
+  let sum = 0;
+  let count = 0;
+  for (let t = Math.max(origin - spec.lookback, lag); t < origin; t++) {
+    const change = Math.abs(values[t]! - values[t - lag]!);
+    if (!Number.isFinite(change)) continue;
+    sum += change;
+    count++;
+  }
+  return count === 0 ? unit : Math.max(unit, sum / count);
+}
+
 /** The baseline's forecast of step h from origin T, in the transformed space. */
 export function baseValue(frame: SeriesFrame, spec: PipelineSpec, origin: number, step: number): number {
   return baseForecast(spec.baseline, frame.values, origin, step, frame.state.center);
@@ -365,11 +393,12 @@ export function addBaselineOffsets(outputs: Float64Array, frames: readonly Serie
   for (let k = 0; k < count; k++) {
     const frame = frames[refs.series[start + k]!]!;
     const origin = refs.origin[start + k]!;
+    const unit = windowUnit(frame, spec, origin);
     for (let h = 0; h < horizon; h++) {
       const first = baseForecast(spec.baseline, frame.values, origin, h, frame.state.center);
       let sum = 0;
       for (const own of others) sum += baseForecast(own, frame.values, origin, h, frame.state.center) - first;
-      outputs[k * horizon + h] = outputs[k * horizon + h]! + sum / (members * frame.state.scale);
+      outputs[k * horizon + h] = outputs[k * horizon + h]! + sum / (members * unit);
     }
   }
 }
@@ -406,10 +435,9 @@ export function createBatch(capacity: number, spec: PipelineSpec, everyStep = fa
  * Writes the targets of a forecast from origin `origin` into targets/mask at `at`; returns how many count.
  * A target counts when it is inside the series, real, and the baseline reaches back far enough.
  */
-function writeTargets(frame: SeriesFrame, spec: PipelineSpec, origin: number, targets: Float32Array, mask: Uint8Array, at: number, base: Float64Array | null, baseAt: number): number {
+function writeTargets(frame: SeriesFrame, spec: PipelineSpec, origin: number, targets: Float32Array, mask: Uint8Array, at: number, base: Float64Array | null, baseAt: number, scale: number): number {
   const { horizon } = spec;
   const { values, real } = frame;
-  const { scale } = frame.state;
   const length = values.length;
   const usable = origin >= baselineReach(spec.baseline);
   let counted = 0;
@@ -487,7 +515,7 @@ export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, 
     const frame = frames[refs.series[k]!]!;
     const origin = refs.origin[k]!;
     const { values, features, calendar } = frame;
-    const { scale } = frame.state;
+    const scale = windowUnit(frame, spec, origin);
     const first = Math.max(origin - lookback, 0);
     const level = noBaseline ? frame.state.center : values[first]!;
     let at = row * lookback * width;
@@ -504,11 +532,11 @@ export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, 
       for (let t = 0; t < lookback; t++) {
         const stepOrigin = origin - lookback + t + 1;
         const slot = row * lookback + t;
-        counted += writeTargets(frame, spec, stepOrigin, targets, mask, slot * horizon, t === lookback - 1 ? base : null, row * horizon);
+        counted += writeTargets(frame, spec, stepOrigin, targets, mask, slot * horizon, t === lookback - 1 ? base : null, row * horizon, scale);
         writeHeadInput(frame, spec, stepOrigin, columns, headInput, slot * headWidth);
       }
     } else {
-      counted += writeTargets(frame, spec, origin, targets, mask, row * horizon, base, row * horizon);
+      counted += writeTargets(frame, spec, origin, targets, mask, row * horizon, base, row * horizon, scale);
       writeHeadInput(frame, spec, origin, columns, headInput, row * headWidth);
     }
   }
@@ -517,8 +545,8 @@ export function gatherBatch(frames: readonly SeriesFrame[], spec: PipelineSpec, 
 }
 
 /** A network output (scaled correction) at step h of a batch row, in data units. */
-export function toDataUnits(output: number, baseline: number, state: SeriesState): number {
-  const value = baseline + output * state.scale;
+export function toDataUnits(output: number, baseline: number, state: SeriesState, unit = state.scale): number {
+  const value = baseline + output * unit;
   const data = state.log ? Math.exp(value) : value;
   return state.nonNegative && data < 0 ? 0 : data;
 }

@@ -2,7 +2,7 @@
 // units, by the ensemble's median (or, per series, by the baseline the safety net chose), with
 // split-conformal intervals and the continued timestamps.
 import { DataError, where } from '../errors.js';
-import { addBaselineOffsets, createBatch, frameFor, gatherBatch, specReach, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
+import { addBaselineOffsets, windowUnit, createBatch, frameFor, gatherBatch, specReach, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
 import { fitTargetScale } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
 import { checkFutureRows } from '../data/future.js';
@@ -57,6 +57,7 @@ export function specOf(model: ModelFile): PipelineSpec {
     calendar: model.data.calendar,
     headCalendar: model.data.headCalendar,
     scale: model.config.scale,
+    windowScale: model.data.windowScale === true,
   };
 }
 
@@ -273,9 +274,10 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
     const position = framePosition.get(index)!;
     const frame = frames[position]!;
     // How much the series moved over its last window, in the residuals' units.
-    const spreadNow = windowSpread(frame.values, frame.real, frame.values.length, lookback) / frame.state.scale;
+    const unit = windowUnit(frame, spec, frame.values.length);
+    const spreadNow = windowSpread(frame.values, frame.real, frame.values.length, lookback) / unit;
     const forecast = new Float64Array(horizon);
-    for (let h = 0; h < horizon; h++) forecast[h] = toDataUnits(outputs[position * horizon + h]!, base[position * horizon + h]!, frame.state);
+    for (let h = 0; h < horizon; h++) forecast[h] = toDataUnits(outputs[position * horizon + h]!, base[position * horizon + h]!, frame.state, unit);
     const intervals = levels.map((level, l): IntervalBand => {
       const lower = new Float64Array(horizon);
       const upper = new Float64Array(horizon);
@@ -284,8 +286,8 @@ export function predictSeries(model: ModelFile, networks: readonly Network[], da
         const output = outputs[position * horizon + h]!;
         const baseline = base[position * horizon + h]!;
         // g⁻¹ is increasing, so the band's ends map to the band's ends.
-        lower[h] = toDataUnits(output - q, baseline, frame.state);
-        upper[h] = toDataUnits(output + q, baseline, frame.state);
+        lower[h] = toDataUnits(output - q, baseline, frame.state, unit);
+        upper[h] = toDataUnits(output + q, baseline, frame.state, unit);
       }
       return { level, lower, upper };
     });

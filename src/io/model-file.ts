@@ -23,16 +23,18 @@ export const MODEL_FORMAT = 'rnncast-model';
  * The newest layout this rnncast reads and writes. Version 3 added data.futureFeatures: the head
  * reads known-future covariates, which an older rnncast would silently leave out. Version 4 added
  * data.memberBaselines: ensemble members correcting different baselines, which an older rnncast
- * would combine wrongly. A model without either is written as version 2, the layout older
- * releases read the same way.
+ * would combine wrongly. Version 5 added data.windowScale: windows measured in their own unit,
+ * which an older rnncast would read in the series' unit. A model without any of these is written
+ * as version 2, the layout older releases read the same way.
  */
-export const MODEL_VERSION = 4;
+export const MODEL_VERSION = 5;
 /** The oldest layout whose models forecast as they do now. */
 export const OLDEST_MODEL_VERSION = 2;
-export type ModelVersion = 2 | 3 | 4;
+export type ModelVersion = 2 | 3 | 4 | 5;
 
 /** The lowest version that holds what the model needs. */
-export function modelVersionFor(futureFeatures: readonly string[], memberBaselines?: readonly unknown[]): ModelVersion {
+export function modelVersionFor(futureFeatures: readonly string[], memberBaselines?: readonly unknown[], windowScale = false): ModelVersion {
+  if (windowScale) return 5;
   if (memberBaselines !== undefined) return 4;
   return futureFeatures.length > 0 ? 3 : 2;
 }
@@ -116,6 +118,8 @@ export interface ModelData {
   calendar: CalendarCycle[];
   /** The head reads the calendar of every horizon step (config.headInputs of them). */
   headCalendar: boolean;
+  /** Version 5: each window is measured in the larger of the series' unit and its own (prepare.ts windowUnit); absent: the series' unit. */
+  windowScale?: true;
   /** The share of the network's correction kept (fitted on validation, in [0, 1]): forecast = baseline + weight · output · scale. */
   correctionWeight: number;
   /** What auto chose and why; null when the transform was given. */
@@ -414,6 +418,14 @@ function checkedTraining(training: Json, path: string): ModelTraining {
   };
 }
 
+/** data.windowScale (version 5): true, false or absent (false). */
+function checkedWindowScale(data: Record<string, unknown>, version: unknown, path: string): boolean {
+  if (data.windowScale === undefined || data.windowScale === false) return false;
+  if (data.windowScale !== true) throw new DataError(`${path}: data.windowScale is ${JSON.stringify(data.windowScale)}, expected true or false`);
+  if (typeof version !== 'number' || version < 5) throw new DataError(`${path}: data.windowScale needs model file version 5, the file says ${String(version)}`);
+  return true;
+}
+
 /** data.memberBaselines (version 4): a list of at least two baselines, the first the model's own. */
 function checkedMemberBaselines(data: Record<string, unknown>, version: unknown, path: string): { kind: BaselineKind; season: number }[] {
   if (typeof version !== 'number' || version < 4) throw new DataError(`${path}: data.memberBaselines needs model file version 4, the file says ${String(version)}`);
@@ -512,6 +524,7 @@ export function validateModel(value: unknown, path: string): ModelFile {
     ...(data.memberBaselines === undefined ? {} : { memberBaselines: checkedMemberBaselines(data, root.version, path) }),
     calendar: calendar as CalendarCycle[],
     headCalendar: booleanField(data, 'headCalendar', path, d),
+    ...(checkedWindowScale(data, root.version, path) ? { windowScale: true as const } : {}),
     correctionWeight: numberField(data, 'correctionWeight', path, d, 0, 1),
     why: typeof why === 'string' ? why : null,
     timeStyle,

@@ -78,6 +78,7 @@ export const trainingFlags = {
   fallback: choice(FALLBACK_POLICIES, { default: 'auto', describe: 'per series, a baseline that clearly beats the network on validation forecasts it', group: TRAINING }),
   forking: toggle({ default: false, describe: 'train the head at every step of the window (forking sequences), not only the last', group: TRAINING }),
   calendar: toggle({ default: true, describe: 'calendar inputs (hour of day, day of week, day of year) as sine/cosine pairs', group: TRAINING }),
+  windowScale: toggle({ default: true, describe: 'measure a window that moves more than its series usually does in its own unit (per-window scaling); --no-window-scale: every window in the series\' unit', group: TRAINING }),
   batchSize: integer({ min: 1, max: 1_000_000, default: 32, describe: 'windows per mini-batch', group: TRAINING }),
   lr: real({ above: 0, max: 10, default: 0.001, describe: 'learning rate', group: TRAINING }),
   optimizer: choice(OPTIMIZERS, { default: 'adam', describe: 'optimizer', group: TRAINING }),

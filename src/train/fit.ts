@@ -200,7 +200,7 @@ export async function fitModel(dataset: Dataset, given: TrainingOptions, hooks: 
 
   const model: ModelFile = {
     format: MODEL_FORMAT,
-    version: modelVersionFor(spec.futureFeatures, spec.memberBaselines),
+    version: modelVersionFor(spec.futureFeatures, spec.memberBaselines, spec.windowScale),
     created: new Date().toISOString(),
     rnncast: hooks.toolVersion,
     config: {
@@ -247,6 +247,7 @@ export async function fitModel(dataset: Dataset, given: TrainingOptions, hooks: 
       ...(spec.memberBaselines === undefined ? {} : { memberBaselines: spec.memberBaselines.map((one) => ({ kind: one.kind, season: one.season })) }),
       calendar: spec.calendar,
       headCalendar: spec.headCalendar,
+      ...(spec.windowScale ? { windowScale: true as const } : {}),
       correctionWeight: Number(weight.toPrecision(6)),
       why: settings.why,
       timeStyle: dataset.timeStyle,

@@ -4,7 +4,7 @@
 //
 // Sizes: K ensemble members, V validation windows, H horizon.
 import { windowSpread } from '../forecast/intervals.js';
-import { addBaselineOffsets, baseValue, createBatch, memberSpec, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
+import { addBaselineOffsets, baseValue, windowUnit, createBatch, memberSpec, toDataUnits, type PipelineSpec, type SeriesFrame, type WindowRefs } from '../data/prepare.js';
 import type { Dataset } from '../data/types.js';
 import { createWorkspace, headExtraPart } from '../nn/network.js';
 import { releaseWorkspace } from '../nn/workspace.js';
@@ -81,12 +81,13 @@ export function correctionWeight({ outputs, future }: EnsembleOutputs, frames: r
   for (let k = 0; k < refs.count; k++) {
     const frame = frames[refs.series[k]!]!;
     const origin = refs.origin[k]!;
+    const unit = windowUnit(frame, spec, origin);
     for (let h = 0; h < horizon; h++) {
       const target = origin + h;
       if (!frame.real[target]) continue;
       const known = future[k * horizon + h]!;
       const output = outputs[k * horizon + h]! - known;
-      cross += ((frame.values[target]! - baseValue(frame, spec, origin, h)) / frame.state.scale - known) * output;
+      cross += ((frame.values[target]! - baseValue(frame, spec, origin, h)) / unit - known) * output;
       squares += output * output;
     }
   }
@@ -146,19 +147,20 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
     const origin = refs.origin[k]!;
     const sum = sums[index]!;
     // How much the series moved over this window, its targets included, in the residuals' units.
-    const spread = windowSpread(frame.values, frame.real, origin + horizon, spec.lookback + horizon) / frame.state.scale;
+    const unit = windowUnit(frame, spec, origin);
+    const spread = windowSpread(frame.values, frame.real, origin + horizon, spec.lookback + horizon) / unit;
     for (let h = 0; h < horizon; h++) {
       const target = origin + h;
       if (!frame.real[target]) continue;
       const actual = series[target]!;
       const output = outputs[k * horizon + h]!;
       const base = baseValue(frame, spec, origin, h);
-      sum.model += Math.abs(actual - toDataUnits(output, base, frame.state));
+      sum.model += Math.abs(actual - toDataUnits(output, base, frame.state, unit));
       sum.naive += Math.abs(actual - baselineAt('naive', series, origin, h, season));
       sum.seasonal_naive += Math.abs(actual - baselineAt('seasonal_naive', series, origin, h, season));
       sum.drift += Math.abs(actual - baselineAt('drift', series, origin, h, season));
       counts[index]! += 1;
-      const residual = Math.abs((frame.values[target]! - base) / frame.state.scale - output);
+      const residual = Math.abs((frame.values[target]! - base) / unit - output);
       residuals[k * horizon + h] = residual;
       if (spread > 0) scaled[k * horizon + h] = residual / spread;
     }

@@ -173,6 +173,7 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
     // Calendar inputs to the head measured no better than none on the bench suite (README: accuracy).
     headCalendar: false,
     scale: options.scale,
+    windowScale: options.windowScale && baseline.kind !== 'none',
   };
   let why: string | null = null;
   if (kind === 'auto') {

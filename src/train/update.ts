@@ -83,6 +83,7 @@ function fineTuneOptions(model: ModelFile, options: UpdateOptions): ResolvedTrai
   return {
     ...stored,
     transform: model.data.transform,
+    windowScale: model.data.windowScale === true,
     steps: options.steps,
     maxTime: options.maxTime,
     lr: options.lr ?? model.config.lr,

@@ -20,8 +20,10 @@ describe('train and forecast', () => {
   test('train writes a valid, versioned model file in the PyTorch layout', () => {
     const model = JSON.parse(readFileSync(modelPath, 'utf8'));
     assert.equal(model.format, 'rnncast-model');
-    // Version 4: a second member corrects two-season naive (it scores better in-sample here).
-    assert.equal(model.version, 4);
+    // Version 5: windows are measured in their own unit where they move more (data.windowScale);
+    // a second member corrects two-season naive (it scores better in-sample here).
+    assert.equal(model.version, 5);
+    assert.equal(model.data.windowScale, true);
     assert.deepEqual(model.data.memberBaselines, [{ kind: 'seasonal', season: 12 }, { kind: 'two-season', season: 12 }]);
     assert.equal(model.config.cell, 'lstm');
     assert.equal(model.config.horizon, 18, 'monthly data: horizon 18');

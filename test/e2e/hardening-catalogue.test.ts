@@ -131,7 +131,7 @@ const modelRows: Row[] = [
   { name: 'model not JSON', args: () => ['forecast', air, '--quiet', '-m', bad('model-not-json.json')], status: 65, message: /model-not-json\.json: not a valid model file/ },
   { name: 'model truncated', args: withModel('truncated.json'), status: 65, message: /truncated\.json(:\d+:\d+)?: not a valid model file \(the JSON is truncated\)/ },
   { name: 'model of another format', args: () => ['forecast', air, '--quiet', '-m', bad('model-other-format.json')], status: 65, message: /format is "keras", expected "rnncast-model"/ },
-  { name: 'model of a newer version', args: withModel('newer.json'), status: 65, message: /newer\.json: model file version 5 is newer than this rnncast reads \(4\); upgrade rnncast/ },
+  { name: 'model of a newer version', args: withModel('newer.json'), status: 65, message: /newer\.json: model file version 6 is newer than this rnncast reads \(5\); upgrade rnncast/ },
   { name: 'model weights of the wrong shape', args: withModel('shape.json'), status: 65, message: /shape\.json: weights: tensor 'rnn\.weight_hh_l0' has shape \[16, 5\], expected \[16, 4\]/ },
   { name: 'model weights one value short', args: withModel('short.json'), status: 65, message: /short\.json: weights: tensor 'head\.bias' has 17 values, expected 18/ },
   { name: 'model weights with an extra tensor', args: withModel('extra.json'), status: 65, message: /extra\.json: weights: unexpected tensor 'rnn\.weight_ih_l1'/ },
@@ -160,7 +160,7 @@ function writeDerivedFiles(shared: string, modelPath: string): void {
   write('good.json', text);
   write('empty.json', '\n');
   write('truncated.json', text.slice(0, Math.floor(text.length / 2)));
-  variant('newer.json', (m) => (m.version = 5));
+  variant('newer.json', (m) => (m.version = 6));
   // Whatever the safety net chose for the tiny model, this copy forecasts by the network.
   variant('network.json', (m) => (m.data.series[0].method = 'model'));
   variant('shape.json', (m) => (m.weights['rnn.weight_hh_l0'].shape = [16, 5]));

@@ -6,7 +6,7 @@ Usage: /usr/bin/python3 test/torch/check_forecast.py MODEL.json INPUT.csv [--ser
 Prints on stdout the `horizon` point forecasts that `rnncast forecast INPUT.csv -m MODEL.json`
 writes for the series (one per line, Python repr floats: exact float64). Nothing else goes to
 stdout; messages go to stderr. Everything is recomputed here in float64, without node, from the
-model file (format rnncast-model, version 2, or 4 with data.memberBaselines) and the CSV, following src/forecast/predict.ts:
+model file (format rnncast-model, version 2, 4 with data.memberBaselines, 5 with data.windowScale) and the CSV, following src/forecast/predict.ts:
 
 Network. nn.LSTM / nn.GRU (batch_first) + nn.Linear(D*H + E, horizon) on the last layer's final
 hidden state (bidirectional: forward after the last step ‖ backward after the first), with E =
@@ -29,6 +29,9 @@ config.inputs order (checked against the names derived here):
     <target>:change           (v[t] - v[t-1]) / scale (0 at the first point of the series)
     <target>:seasonal-change  (v[t] - v[t-m]) / scale, m = data.baseSeason (seasonal and two-season baselines only)
     features                  (x - center) / scale with the series' data.series[].scaler.inputs
+where scale is data.series[].scale, or with data.windowScale (version 5) the window's unit: the
+larger of that and the mean of |v[t] - v[t-lag]| over t in [max(T-B, lag), T), lag = data.baseSeason
+for the seasonal and two-season baselines, else 1 (src/data/prepare.ts, windowUnit).
     calendar:<cycle>:sin/cos  sin/cos(2π·phase) of the time on the input's wall clock, cycle in
                               data.calendar: day (time of day), week (Monday 00:00 = 0), year
                               (day of year / 365 or 366)
@@ -39,7 +42,7 @@ Output. The network predicts (v[T+h] - base_h) / scale, base_h the baseline's fo
 transformed space (src/data/baseline.ts: none → center, naive → v[T-1], drift → v[T-1] +
 (h+1)(v[T-1] - v[0])/(T-1), seasonal → v[T-m+(h mod m)], two-season → (v[T-m+j] + v[T-2m+j])/2
 + (M1 - M2)/2 with j = h mod m and M1, M2 the means of v[T-m, T) and v[T-2m, T-m)). The forecast is
-    g⁻¹(base_h + data.correctionWeight · median_output_h · scale)
+    g⁻¹(base_h + data.correctionWeight · median_output_h · scale)   (scale: the window's unit, as above)
 clamped at 0 when data.series[].nonNegative. Every transform rnncast can choose (--transform
 none, log, diff, log-diff, seasonal-diff, log-seasonal-diff, and auto, which the file stores
 resolved: a log flag per series and one baseline) and every --scale (the target's scale is 1
@@ -74,7 +77,7 @@ import sys
 import torch
 import torch.nn as nn
 
-MODEL_VERSIONS = (2, 4)  # 3 (known-future covariates) is check_future.py's
+MODEL_VERSIONS = (2, 4, 5)  # 3 (known-future covariates) is check_future.py's
 SECOND, MINUTE, HOUR, DAY = 1000, 60_000, 3_600_000, 86_400_000
 FILL_POLICIES = ("interpolate", "ffill", "zero", "drop", "error")
 
@@ -687,15 +690,26 @@ def baseline_method_forecast(method, y, horizon, season):
     raise CheckError(f"model file: unknown method '{method}'", 65)
 
 
+def window_unit(v, state, data, lookback, origin):
+    """windowUnit (src/data/prepare.ts): the series' unit, or with data.windowScale the larger of it and the window's own."""
+    kind, m = data["baseline"], int(data["baseSeason"])
+    if not data.get("windowScale") or kind == "none":
+        return state["scale"]
+    lag = m if kind in SEASONAL_KINDS else 1
+    changes = [abs(v[t] - v[t - lag]) for t in range(max(origin - lookback, lag), origin)]
+    changes = [c for c in changes if math.isfinite(c)]
+    return state["scale"] if not changes else max(state["scale"], sum(changes) / len(changes))
+
+
 def network_window(series, state, data, lookback, clock):
-    """gatherBatch's window for the origin just past the end: (lookback, inputs) in float64."""
+    """gatherBatch's window for the origin just past the end: (v, (lookback, inputs) in float64, the window's unit)."""
     kind, m = data["baseline"], int(data["baseSeason"])
     seasonal = kind in SEASONAL_KINDS and m > 1
     cycles = data.get("calendar") or []
     v = [g(y, state["log"]) for y in series.values]
     n = len(v)
-    scale = state["scale"]
     origin = n
+    scale = window_unit(v, state, data, lookback, origin)
     level = state["center"] if kind == "none" else v[max(origin - lookback, 0)]
     rows = []
     for t in range(origin - lookback, origin):
@@ -706,7 +720,7 @@ def network_window(series, state, data, lookback, clock):
         row += [(f[p] - c) / s for f, (c, s) in zip(series.features, state["features"])]
         row += calendar_row(series.times[p], cycles, clock)
         rows.append(row)
-    return v, rows
+    return v, rows, scale
 
 
 def forecast(model, series, clock, freq, nets):
@@ -740,7 +754,7 @@ def forecast(model, series, clock, freq, nets):
         y = series.values[t]
         if not math.isfinite(y) or (state["log"] and y <= 0):
             raise CheckError(f"target value {y} at point {t + 1} cannot be {'log-' if state['log'] else ''}transformed", 65)
-    v, window = network_window(series, state, data, lookback, clock)
+    v, window, unit = network_window(series, state, data, lookback, clock)
     x = torch.tensor([window], dtype=torch.float64)  # (1, lookback, inputs)
     extra = None
     if config.get("headInputs"):
@@ -759,10 +773,10 @@ def forecast(model, series, clock, freq, nets):
     means = [sum(base_forecast(k, s, v, len(v), h, state["center"]) for k, s in owns) / len(owns) for h in range(horizon)]
     result = []
     for h in range(horizon):
-        value = means[h] + medians[h] * weight * state["scale"]
+        value = means[h] + medians[h] * weight * unit
         value = math.exp(value) if state["log"] else value
         result.append(0.0 if state["nonNegative"] and value < 0 else value)
-    return result, note, {"method": "model", "outputs": medians, "base": means, "scale": state["scale"], "log": state["log"]}
+    return result, note, {"method": "model", "outputs": medians, "base": means, "scale": unit, "log": state["log"]}
 
 
 def read_model(path):

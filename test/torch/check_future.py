@@ -13,6 +13,9 @@ and prints the horizon forecast values on stdout, one per line (float64 repr):
 
   forecast_h = base_h + scale * (w * (W1 . h_T + b)_h + (W2 . e)_h)
 
+where scale is the series' unit, or with data.windowScale the larger of it and the window's own
+mean absolute (seasonal) change (src/data/prepare.ts, windowUnit).
+
 Exit codes: 0 ok, 65 model or data it does not handle.
 """
 
@@ -58,6 +61,9 @@ def main():
         fail(f"{len(ahead)} future rows, the model reads {horizon}")
     y = [float(row[target]) for row in observed]
     n = len(y)
+    if data.get("windowScale"):
+        changes = [abs(y[t] - y[t - season]) for t in range(max(n - lookback, season), n)]
+        scale = max(scale, sum(changes) / len(changes))
 
     def scaled(name, row):
         entry = scalers[name]

@@ -206,7 +206,7 @@ test('the training loop gives the same model for --jobs 1 and --jobs 2, batches 
   const r = createRng(1);
   const values = Array.from({ length: 200 }, (_, k) => Math.sin(k / 5) + 0.3 * (r.nextFloat() - 0.5));
   const dataset = makeDataset([{ values, imputed: [150] }]);
-  const spec: PipelineSpec = { lookback, horizon, baseline: { kind: 'naive', season: 1 }, features: [], futureFeatures: [], calendar: [], headCalendar: false, scale: 'standard' };
+  const spec: PipelineSpec = { lookback, horizon, baseline: { kind: 'naive', season: 1 }, features: [], futureFeatures: [], calendar: [], headCalendar: false, scale: 'standard', windowScale: false };
   const frames = [fitFrame(dataset.series[0]!, false, spec, dataset, 0.2)];
   const data = { frames, spec, train: windowRefs(frames, 'train', horizon), val: windowRefs(frames, 'val', horizon) };
   const config: NetworkConfig = { cell: 'lstm', inputSize: inputSize(spec), hiddenSize: 32, numLayers: 2, bidirectional: false, dropout: 0.2, horizon };

@@ -42,7 +42,8 @@ test('without --steps the budget comes from the lookback, and the model records 
 test('two members on two baselines: untrained, the forecast is the mean of seasonal naive and two-season naive', async () => {
   const values = range(120, (t) => pattern[t % 12]! * (1 + 0.2 * Math.sin(t * 2.9)));
   const dataset = makeDataset([{ values }], { grid: 'M' });
-  const fit = await fitModel(dataset, { ...defaults({ steps: 3, fallback: 'none', horizon: 6 }), ensemble: undefined }, hooks);
+  // --no-window-scale: the lowest version that holds the two baselines (4).
+  const fit = await fitModel(dataset, { ...defaults({ steps: 3, fallback: 'none', horizon: 6, windowScale: false }), ensemble: undefined }, hooks);
   assert.deepEqual(fit.model.data.memberBaselines, [{ kind: 'seasonal', season: 12 }, { kind: 'two-season', season: 12 }]);
   assert.equal(fit.model.version, 4);
   assert.equal(fit.networks.length, 2);
@@ -60,7 +61,7 @@ test('two members on two baselines: untrained, the forecast is the mean of seaso
   // The file reads back the same, and --ensemble 1 trains the first member only.
   const again = validateModel(JSON.parse(serializeModel(fit.model)), 'model.json');
   assert.deepEqual(again.data.memberBaselines, fit.model.data.memberBaselines);
-  const single = await fitModel(dataset, defaults({ steps: 3, fallback: 'none', horizon: 6, ensemble: 1 }), hooks);
+  const single = await fitModel(dataset, defaults({ steps: 3, fallback: 'none', horizon: 6, ensemble: 1, windowScale: false }), hooks);
   assert.equal(single.networks.length, 1);
   assert.equal(single.model.version, 2);
   assert.equal(single.model.data.memberBaselines, undefined);
@@ -196,17 +197,28 @@ test('intervals: the wider of the conformal half-width and the spread-scaled one
   const close = (actual: number[], expected: number[]): void =>
     actual.forEach((value, h) => assert.ok(Math.abs(value - expected[h]!) < 1e-9 * Math.max(1, expected[h]!), `step ${h}: ${value} against ${expected[h]}`));
   // A wilder last window (every other point 6 above the pattern; all positive, nothing clamped).
+  // The last window's unit (--window-scale, on by default): the larger of the series' unit and
+  // the window's own mean absolute seasonal change.
+  const unitOf = (series: number[]): number => {
+    let sum = 0;
+    for (let t = 120 - lookback; t < 120; t++) sum += Math.abs(series[t]! - series[t - 12]!);
+    return Math.max(scale, sum / lookback);
+  };
   const wild = values.map((value, t) => (t >= 120 - lookback && t % 2 === 0 ? value + 6 : value));
   const spreadNow = windowSpread(wild, new Uint8Array(120).fill(1), 120, lookback);
-  const expected = [...plain].map((q, h) => Math.max(q * scale, scaled[h]! * spreadNow));
+  assert.ok(unitOf(wild) > scale, 'the wild window has a unit of its own');
+  const expected = [...plain].map((q, h) => Math.max(q * unitOf(wild), scaled[h]! * spreadNow));
   assert.ok(expected.some((width, h) => width > 1.2 * plain[h]! * scale), 'the wild window widens some step');
   close(halfWidth(fit.model, wild), expected);
   // A calm last window (constant): the conformal half-width, never narrower.
   const calm = values.map((value, t) => (t >= 120 - lookback ? 8 : value));
-  close(halfWidth(fit.model, calm), [...plain].map((q) => q * scale));
+  close(halfWidth(fit.model, calm), [...plain].map((q) => q * unitOf(calm)));
   // A file from before the scaled scores: the conformal half-width whatever the window.
   const { scaled: _dropped, ...older } = calibration;
-  close(halfWidth({ ...fit.model, calibration: older }, wild), [...plain].map((q) => q * scale));
+  close(halfWidth({ ...fit.model, calibration: older }, wild), [...plain].map((q) => q * unitOf(wild)));
+  // Without window scaling, the series' unit.
+  const { windowScale: _on, ...seriesUnit } = fit.model.data;
+  close(halfWidth({ ...fit.model, data: seriesUnit, calibration: older }, wild), [...plain].map((q) => q * scale));
   // The scores round-trip through the file.
   assert.deepEqual(validateModel(JSON.parse(serializeModel(fit.model)), 'model.json').calibration!.scaled, calibration.scaled);
 });

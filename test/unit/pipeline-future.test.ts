@@ -19,7 +19,7 @@ const close = (actual: number, expected: number, tolerance = 1e-6): void =>
 
 function spec(overrides: Partial<PipelineSpec> = {}): PipelineSpec {
   return {
-    lookback: 3, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: ['promo'], futureFeatures: ['promo'], calendar: [], headCalendar: false, scale: 'standard',
+    lookback: 3, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: ['promo'], futureFeatures: ['promo'], calendar: [], headCalendar: false, scale: 'standard', windowScale: false,
     ...overrides,
   };
 }
@@ -143,12 +143,13 @@ test('a series driven by a known-future covariate is forecast far better when th
 
   // The model file names what the head reads, and its weight has one column per name.
   const { model } = withFutureFit;
-  assert.equal(model.version, 3);
+  // Version 5: windows in their own unit (the default) next to the known-future covariates.
+  assert.equal(model.version, 5);
   assert.deepEqual(model.data.futureFeatures, ['promo']);
   assert.deepEqual(model.config.headInputs, headInputNames({ ...spec({ horizon, baseline: { kind: model.data.baseline, season: model.data.baseSeason } }) }));
   assert.equal(model.config.headInputs.length, 2 * horizon);
   assert.deepEqual(model.weights['head.weight']!.shape, [horizon, model.config.hiddenSize + model.config.headInputs.length]);
-  assert.equal(pastFit.model.version, 2, 'a model without known-future covariates keeps the version older releases read');
+  assert.equal(pastFit.model.version, 5);
   assert.deepEqual(pastFit.model.config.headInputs, []);
 
   // A forecast without the future rows is refused, naming the line the data ends on.
@@ -160,7 +161,9 @@ test('a series driven by a known-future covariate is forecast far better when th
 test('model files: the known-future covariates round-trip, and what the head reads must match them', async () => {
   const { values, promo } = promoSales(80);
   const dataset = makeDataset([{ values, features: [promo] }], { features: ['promo'], futureFeatures: ['promo'] });
-  const { model } = await fitModel(dataset, defaults({ horizon: 3, lookback: 7, steps: 5 }), hooks);
+  // --no-window-scale: the lowest version that holds known-future covariates.
+  const { model } = await fitModel(dataset, defaults({ horizon: 3, lookback: 7, steps: 5, windowScale: false }), hooks);
+  assert.equal(model.version, 3);
   const text = serializeModel(model);
   const back = validateModel(JSON.parse(text), 'm.json');
   assert.deepEqual(back.data.futureFeatures, ['promo']);
@@ -179,7 +182,7 @@ test('model files: the known-future covariates round-trip, and what the head rea
   refused((m) => { (m as { version: number }).version = 2; }, /^m\.json: data\.futureFeatures needs model file version 3, the file says 2$/);
   refused((m) => { delete (m.data as Partial<ModelFile['data']>).futureFeatures; }, /model file has no data\.futureFeatures/);
   // A version 2 file written before the field existed reads as no known-future covariates.
-  const older = await fitModel(makeDataset([{ values }]), defaults({ horizon: 3, lookback: 7, steps: 5 }), hooks);
+  const older = await fitModel(makeDataset([{ values }]), defaults({ horizon: 3, lookback: 7, steps: 5, windowScale: false }), hooks);
   const olderJson = JSON.parse(serializeModel(older.model)) as ModelFile;
   assert.equal(olderJson.version, 2);
   delete (olderJson.data as Partial<ModelFile['data']>).futureFeatures;

@@ -17,7 +17,7 @@ const close = (actual: number, expected: number, tolerance = 1e-9): void =>
 
 function spec(overrides: Partial<PipelineSpec> = {}): PipelineSpec {
   return {
-    lookback: 3, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: [], futureFeatures: [], calendar: [], headCalendar: false, scale: 'standard',
+    lookback: 3, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: [], futureFeatures: [], calendar: [], headCalendar: false, scale: 'standard', windowScale: false,
     ...overrides,
   };
 }
