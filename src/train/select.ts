@@ -115,6 +115,8 @@ export interface SeriesScores {
   mae: Record<ForecastMethod, number>;
   /** Validation targets counted. */
   count: number;
+  /** Validation windows with at least one target counted. */
+  windows: number;
 }
 
 export interface Selection {
@@ -137,6 +139,7 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   const { horizon } = spec;
   const sums = frames.map(() => ({ model: 0, naive: 0, seasonal_naive: 0, drift: 0 }));
   const counts = frames.map(() => 0);
+  const windows = frames.map(() => 0);
   // (V, H) per window and step; NaN where there is no real target (or no spread to scale by).
   const residuals = new Float64Array(refs.count * horizon).fill(Number.NaN);
   const scaled = new Float64Array(refs.count * horizon).fill(Number.NaN);
@@ -149,6 +152,7 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
     // How much the series moved over this window, its targets included, in the residuals' units.
     const unit = windowUnit(frame, spec, origin);
     const spread = windowSpread(frame.values, frame.real, origin + horizon, spec.lookback + horizon) / unit;
+    windows[index]! += 1;
     for (let h = 0; h < horizon; h++) {
       const target = origin + h;
       if (!frame.real[target]) continue;
@@ -168,9 +172,9 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   const scores: SeriesScores[] = sums.map((sum, index) => {
     const n = counts[index]!;
     const mean = (value: number): number => (n === 0 ? Number.NaN : value / n);
-    return { mae: { model: mean(sum.model), naive: mean(sum.naive), seasonal_naive: mean(sum.seasonal_naive), drift: mean(sum.drift) }, count: n };
+    return { mae: { model: mean(sum.model), naive: mean(sum.naive), seasonal_naive: mean(sum.seasonal_naive), drift: mean(sum.drift) }, count: n, windows: windows[index]! };
   });
-  const methods = scores.map((score) => chooseMethod(score, policy));
+  const methods = scores.map((score) => chooseMethod(score, policy, horizon));
   const useModel = methods.some((method) => method === 'model');
   // The windows of the series the network forecasts (all of them when it forecasts none), pooled and sorted per step.
   const kept = refs.series.map((index) => (useModel && methods[index] !== 'model' ? 0 : 1));
@@ -188,11 +192,32 @@ export function selectMethods(outputs: Float64Array, frames: readonly SeriesFram
   return { scores, methods, residuals: pooled(residuals), scaledResiduals: pooled(scaled), windows: refs.count };
 }
 
-/** The network, unless a baseline's validation MAE is below (1 - FALLBACK_MARGIN) of the network's. */
-export function chooseMethod(score: SeriesScores, policy: FallbackPolicy): ForecastMethod {
+/**
+ * Validation windows worth this many independent forecasts (windows over the horizon; the windows
+ * of one series overlap) let the best baseline replace the network on a series. With less, the
+ * validation MAEs are too noisy to choose by, and a baseline must halve the network's error
+ * (FALLBACK_THIN_SHARE): otherwise the network stays, which with so little evidence is its
+ * baseline — chosen in-sample on the whole training part — plus a correction shrunk towards zero
+ * (correctionWeight). Measured on the bench suite against switching on any evidence: mean MASE
+ * 1.492 → 1.432, wins over seasonal naive 33 → 34 of 39, datasets worse by > 10 % 2 → 1
+ * (livestock-sheep-asia 4.467 → 3.488, us-real-gnp 1.600 → 0.958, boston-robberies 1.722 →
+ * 1.397). Without the halving rule (never switching on thin evidence) 1.434; thresholds of 1, 2
+ * or 3, estimated from the runs with and without the net, did worse, 6 or 8 no better.
+ */
+export const FALLBACK_EVIDENCE = 5;
+
+/** With less evidence than FALLBACK_EVIDENCE, a baseline replaces the network only below this share of its validation MAE. */
+export const FALLBACK_THIN_SHARE = 0.5;
+
+/**
+ * The network, unless a baseline's validation MAE is below (1 - FALLBACK_MARGIN) of the network's,
+ * or below FALLBACK_THIN_SHARE of it where the evidence is thin (FALLBACK_EVIDENCE).
+ */
+export function chooseMethod(score: SeriesScores, policy: FallbackPolicy, horizon: number): ForecastMethod {
   if (policy === 'none' || !(score.count > 0) || !Number.isFinite(score.mae.model)) return 'model';
+  const thin = score.windows / horizon < FALLBACK_EVIDENCE;
   let best: ForecastMethod = 'model';
-  let bestMae = score.mae.model * (1 - FALLBACK_MARGIN);
+  let bestMae = score.mae.model * (thin ? FALLBACK_THIN_SHARE : 1 - FALLBACK_MARGIN);
   for (const method of ['seasonal_naive', 'naive', 'drift'] as const) {
     if (score.mae[method] < bestMae) {
       best = method;

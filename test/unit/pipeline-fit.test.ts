@@ -6,6 +6,7 @@ import { windowSpread } from '../../src/forecast/intervals.js';
 import { baselineForecast } from '../../src/backtest/baselines.js';
 import { readModelFile, serializeModel, validateModel } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
+import { chooseMethod, FALLBACK_EVIDENCE, FALLBACK_THIN_SHARE, type SeriesScores } from '../../src/train/select.js';
 import { defaultSteps } from '../../src/train/settings.js';
 import { makeDataset } from '../helpers/dataset.js';
 import { defaults } from '../helpers/training.js';
@@ -81,7 +82,7 @@ test('a network that cannot beat its baseline keeps round 0 and forecasts the ba
 
 test('the safety net: a baseline that clearly beats the network forecasts that series; --fallback none keeps the network', async () => {
   // A straight line is drift's exactly; a network predicting levels (--transform none) only gets close.
-  const line = range(80, (t) => 3 + 2 * t);
+  const line = range(200, (t) => 3 + 2 * t);
   const dataset = makeDataset([{ values: line }]);
   const options = defaults({ transform: 'none', steps: 40, horizon: 5 });
   const auto = await fitModel(dataset, options, hooks);
@@ -89,9 +90,30 @@ test('the safety net: a baseline that clearly beats the network forecasts that s
   assert.equal(auto.model.data.series[0]!.validation!.drift, 0);
   const [forecast] = predictSeries(auto.model, auto.networks, dataset, [80, 95]).forecasts;
   assert.equal(forecast!.method, 'drift');
-  assert.deepEqual([...forecast!.forecast], [163, 165, 167, 169, 171]);
+  assert.deepEqual([...forecast!.forecast], [403, 405, 407, 409, 411]);
   const none = await fitModel(dataset, { ...options, fallback: 'none' }, hooks);
   assert.equal(none.model.data.series[0]!.method, 'model');
+  // Validation worth fewer than FALLBACK_EVIDENCE independent windows: drift switches only as it
+  // halves the network's error (here it has none at all); the rule itself is pinned below.
+  const short = await fitModel(makeDataset([{ values: line.slice(0, 80) }]), options, hooks);
+  const stored = short.model.data.series[0]!;
+  assert.equal(stored.validation!.drift, 0);
+  assert.ok(stored.validation!.model > 0);
+  assert.equal(stored.method, 'drift');
+});
+
+test('chooseMethod: the best method on validation, once the windows are worth FALLBACK_EVIDENCE independent forecasts; before, only one that halves the error', () => {
+  const horizon = 4;
+  const score = (windows: number, drift = 1.2): SeriesScores => ({ mae: { model: 2, naive: 3, seasonal_naive: 1.5, drift }, count: windows * horizon, windows });
+  assert.equal(FALLBACK_THIN_SHARE, 0.5);
+  assert.equal(chooseMethod(score(FALLBACK_EVIDENCE * horizon), 'auto', horizon), 'drift');
+  assert.equal(chooseMethod(score(FALLBACK_EVIDENCE * horizon - 1), 'auto', horizon), 'model');
+  assert.equal(chooseMethod(score(1, 0.99), 'auto', horizon), 'drift', 'below half the network\'s error');
+  assert.equal(chooseMethod(score(1, 1), 'auto', horizon), 'model', 'exactly half is not below it');
+  assert.equal(chooseMethod(score(1000), 'none', horizon), 'model');
+  const networkBest: SeriesScores = { mae: { model: 0.5, naive: 3, seasonal_naive: 1.5, drift: 1 }, count: 4000, windows: 1000 };
+  assert.equal(chooseMethod(networkBest, 'auto', horizon), 'model');
+  assert.equal(chooseMethod({ ...networkBest, count: 0, windows: 0 }, 'auto', horizon), 'model');
 });
 
 test('the same model for --jobs 1 and --jobs 2, batches cut into chunks', async () => {
@@ -225,13 +247,14 @@ test('intervals: the wider of the conformal half-width and the spread-scaled one
 
 test('a series the safety net gives to a baseline: its band takes the last window\'s σ where that is the larger', async () => {
   // A noisy line: drift beats the network on validation (see the safety-net test).
-  const line = range(80, (t) => 3 + 2 * t + (t % 2 === 0 ? 0.5 : -0.5));
+  // 200 points: validation worth more than FALLBACK_EVIDENCE independent windows.
+  const line = range(200, (t) => 3 + 2 * t + (t % 2 === 0 ? 0.5 : -0.5));
   const fit = await fitModel(makeDataset([{ values: line }]), defaults({ transform: 'none', steps: 40, horizon: 5 }), hooks);
   assert.equal(fit.model.data.series[0]!.method, 'drift');
   const recent = Math.max(fit.model.config.lookback, 2 * fit.model.data.season);
   const lower = (values: number[]): number[] => [...predictSeries(fit.model, fit.networks, makeDataset([{ values }]), [95]).forecasts[0]!.intervals[0]!.lower];
   // The last window swings ±3 instead of ±0.5: the band is drift's with the recent σ.
-  const swinging = line.map((value, t) => (t >= 80 - recent ? 3 + 2 * t + (t % 2 === 0 ? 3 : -3) : value));
+  const swinging = line.map((value, t) => (t >= 200 - recent ? 3 + 2 * t + (t % 2 === 0 ? 3 : -3) : value));
   const textbook = baselineForecast('drift', Float64Array.from(swinging), 5, { season: 1, levels: [95] }).intervals[0]!.lower;
   const widened = baselineForecast('drift', Float64Array.from(swinging), 5, { season: 1, levels: [95], recent }).intervals[0]!.lower;
   assert.ok(widened.every((value, h) => value < textbook[h]! - 1), 'the recent σ is the larger');
