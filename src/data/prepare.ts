@@ -12,7 +12,8 @@
 //     scaled features...,  calendar sin/cos pairs... ]
 //
 // and predicts, for step h, (g(y[T+h]) - base_h) / scale, where base_h is the baseline's forecast
-// in the transformed space (transform.ts). The forecast is g⁻¹(base_h + scale · output_h).
+// in the transformed space (transform.ts). The forecast is g⁻¹(base_h + scale · output_h). `scale`
+// is the window's unit (windowUnit): the series' own, or a larger one where the window moves more.
 //
 // The head (one nn.Linear) reads the final hidden state and, for every horizon step h = 1..H in
 // turn: the scaled known-future covariates x at T+h-1 (--future-features: the recorded values
@@ -339,7 +340,7 @@ function hasRealTarget(frame: SeriesFrame, origin: number, horizon: number): boo
  * upwards): a window that moves more than the series usually does — a strike, a holiday week, a
  * crash — is measured in its own unit, so it does not dominate the loss, and the forecast's
  * correction and band grow with the moves of the last window. Never below the series' unit, so a
- * calm stretch is not blown up to noise. Measured on the bench suite (README: accuracy).
+ * calm stretch is not blown up to noise. Measured on the bench suite (README: How it forecasts).
  */
 export function windowUnit(frame: SeriesFrame, spec: Pick<PipelineSpec, 'baseline' | 'lookback' | 'windowScale'>, origin: number): number {
   const unit = frame.state.scale;

@@ -2,7 +2,7 @@
 // units, by the ensemble's median (or, per series, by the baseline the safety net chose), with
 // split-conformal intervals and the continued timestamps.
 import { DataError, where } from '../errors.js';
-import { addBaselineOffsets, windowUnit, createBatch, frameFor, gatherBatch, specReach, toDataUnits, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
+import { addBaselineOffsets, createBatch, frameFor, gatherBatch, specReach, toDataUnits, windowUnit, type PipelineSpec, type SeriesFrame, type SeriesState, type WindowRefs } from '../data/prepare.js';
 import { fitTargetScale } from '../data/prepare.js';
 import { addSteps } from '../data/time.js';
 import { checkFutureRows } from '../data/future.js';

@@ -120,7 +120,7 @@ export interface ModelData {
   headCalendar: boolean;
   /** Version 5: each window is measured in the larger of the series' unit and its own (prepare.ts windowUnit); absent: the series' unit. */
   windowScale?: true;
-  /** The share of the network's correction kept (fitted on validation, in [0, 1]): forecast = baseline + weight · output · scale. */
+  /** The share of the network's correction kept (fitted on validation, in [0, 1]): forecast = baseline + weight · output · unit (the window's: prepare.ts windowUnit). */
   correctionWeight: number;
   /** What auto chose and why; null when the transform was given. */
   why: string | null;
