@@ -84,7 +84,7 @@ function roughTrainingEnds(dataset: Dataset, valSize: number, horizon: number): 
   });
 }
 
-function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; second?: Baseline; scores: BaselineScore[]; present?: number[] } {
+function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; second?: Baseline; scores: BaselineScore[]; present?: number[]; secondAgainst?: number } {
   const seasons = seasonOverride !== undefined && seasonOverride > 1 ? [seasonOverride] : candidateSeasons(dataset.freq);
   const ends = roughTrainingEnds(dataset, valSize, horizon);
   const values = dataset.series.map((series, index) => valueTransform(series.values, logs[index]!));
@@ -110,7 +110,9 @@ function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[],
     const pair = scoreBaselines(values, ends, horizon, feasibleOf([baseline, { kind: 'two-season', season: baseline.season }]));
     const [own, two] = [pair.find((score) => score.baseline.kind === 'seasonal'), pair.find((score) => score.baseline.kind === 'two-season')];
     if (own === undefined || two === undefined || !(two.error < own.error)) return { baseline, scores, present };
-    return { baseline, second: two.baseline, scores: [...scores, two], present };
+    // secondAgainst: seasonal naive on the pair's origins, the number two-season naive beat (its
+    // score in `scores` is on more origins, those seasonal naive alone reaches).
+    return { baseline, second: two.baseline, scores: [...scores, two], present, secondAgainst: own.error };
   }
   const family = transformParts(kind).baseline;
   if (family === 'none') return { baseline: { kind: 'none', season: 1 }, scores: [] };
@@ -177,7 +179,11 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
   };
   let why: string | null = null;
   if (kind === 'auto') {
-    const scored = scores.map((score) => `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`).join(', ');
+    const scored = scores.map((score) => {
+      const text = `${describeBaseline(score.baseline)} ${score.error.toFixed(2)}`;
+      const against = score.baseline.kind === 'two-season' ? resolved.secondAgainst : undefined;
+      return against === undefined ? text : `${text} against ${against.toFixed(2)} for seasonal naive where both reach`;
+    }).join(', ');
     const seasonsFound = seasonReason(baseline, present ?? []);
     const also = second === undefined ? '' : `, a second network ${describeBaseline(second)}`;
     why = `transform auto: the network corrects ${describeBaseline(baseline)}${also} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;

@@ -100,6 +100,10 @@ test('auto: a second member corrects two-season naive where it scores better in-
   assert.deepEqual(settings.spec.baseline, { kind: 'seasonal', season: 12 });
   assert.deepEqual(settings.spec.memberBaselines, [{ kind: 'seasonal', season: 12 }, { kind: 'two-season', season: 12 }]);
   assert.match(settings.why!, /corrects seasonal naive \(12\), a second network two-season naive \(12\)/);
+  // Two-season naive is compared with seasonal naive on the origins both reach: the why says so.
+  const pair = /two-season naive \(12\) ([\d.]+) against ([\d.]+) for seasonal naive where both reach/.exec(settings.why!);
+  assert.ok(pair !== null, settings.why!);
+  assert.ok(Number(pair[1]) < Number(pair[2]));
   // A season that changes every year: the last season alone is the better guess.
   const drifting = range(144, (t) => 100 + (10 + t) * Math.sin((2 * Math.PI * t) / 12) + 0.2 * Math.sin(t * 1.3));
   assert.equal(resolveSettings(makeDataset([{ values: drifting }], { grid: 'M' }), unset()).spec.memberBaselines, undefined);
