@@ -68,11 +68,16 @@ export const EVIDENCE_HALF = 2;
  * How much of the network's correction to keep — of the part that does not come from the head's
  * known-future inputs (`future`, kept whole: see weighOutputs) — the least-squares weight of that
  * part against what is left of the validation targets (both in the network's space), clamped to [0, 1], then shrunk by how much
- * evidence stands behind it: w · n / (n + EVIDENCE_HALF), n the validation windows over the horizon
- * (windows of one series overlap; only every horizon-th is independent). Early stopping chose the
- * network on these same windows, which flatters it most where they are few: measured on the bench
- * suite, yearly series keep a seventh of their correction, monthly about half, long hourly series
- * nine tenths, and each does better than keeping all or none. 1 when nothing can be measured.
+ * evidence stands behind it: w · n / (n + EVIDENCE_HALF), n the validation windows per series over
+ * the horizon (windows of one series overlap, so only every horizon-th is independent; and the
+ * series of a panel cover the same weeks, so a stretch that flatters the network flatters it in
+ * every series: more series are not more independent evidence). Early stopping chose the network
+ * on these same windows, which flatters it most where they are few: measured on the bench suite,
+ * yearly series keep a seventh of their correction, monthly about half, long hourly series nine
+ * tenths, and each does better than keeping all or none. Counting a panel's windows per series
+ * rather than in all: on the suite's 8 panels mean MASE 1.261 → 1.250 (ansett-economy 0.868 →
+ * 0.643, walmart-sales 1.256 → 1.352, act-retail-turnover 1.293 → 1.364). 1 when nothing can be
+ * measured.
  */
 export function correctionWeight({ outputs, future }: EnsembleOutputs, frames: readonly SeriesFrame[], spec: PipelineSpec, refs: WindowRefs): number {
   const { horizon } = spec;
@@ -93,8 +98,15 @@ export function correctionWeight({ outputs, future }: EnsembleOutputs, frames: r
   }
   if (!(squares > 0)) return 1;
   const fitted = Math.min(1, Math.max(0, cross / squares));
-  const evidence = refs.count / horizon;
+  const evidence = refs.count / (horizon * seriesIn(refs));
   return (fitted * evidence) / (evidence + EVIDENCE_HALF);
+}
+
+/** How many series the windows come from (they are in series order). */
+function seriesIn(refs: WindowRefs): number {
+  let count = 0;
+  for (let k = 0; k < refs.count; k++) if (k === 0 || refs.series[k] !== refs.series[k - 1]) count++;
+  return Math.max(count, 1);
 }
 
 /** The baselines' forecast of step h from origin T of a raw series, as the backtest computes them. */
