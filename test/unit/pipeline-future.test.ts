@@ -10,6 +10,7 @@ import { predictSeries, weighOutputs } from '../../src/forecast/predict.js';
 import { serializeModel, validateModel, type ModelFile } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
 import { knownFutureStart, solveSpd } from '../../src/train/known-future.js';
+import { pipelineSpec } from '../helpers/spec.js';
 import { makeDataset, makeSeries } from '../helpers/dataset.js';
 import { defaults } from '../helpers/training.js';
 
@@ -17,11 +18,9 @@ const hooks = { toolVersion: 'test' };
 const close = (actual: number, expected: number, tolerance = 1e-6): void =>
   assert.ok(Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)), `${actual} vs ${expected}`);
 
+/** With `promo` as a known-future covariate. */
 function spec(overrides: Partial<PipelineSpec> = {}): PipelineSpec {
-  return {
-    lookback: 3, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: ['promo'], futureFeatures: ['promo'], calendar: [], headCalendar: false, scale: 'standard', windowScale: false,
-    ...overrides,
-  };
+  return pipelineSpec({ features: ['promo'], futureFeatures: ['promo'], ...overrides });
 }
 
 /** A series with `promo` as its one feature and, past its end, future rows giving `ahead`. */

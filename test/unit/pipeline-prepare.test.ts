@@ -3,24 +3,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   baseValue, createBatch, fitFrame, gatherBatch, headInputSize, inputNames, inputSize, toDataUnits, trainingEnd, windowRefs,
-  type PipelineSpec, type SeriesFrame,
+  type SeriesFrame,
 } from '../../src/data/prepare.js';
 import { fitScaler } from '../../src/data/scale.js';
 import { checkTarget } from '../../src/data/transform.js';
 import { splitWindows } from '../../src/data/window.js';
 import { DataError } from '../../src/errors.js';
+import { pipelineSpec } from '../helpers/spec.js';
 import { makeDataset, makeSeries } from '../helpers/dataset.js';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, t) => from + t);
 const close = (actual: number, expected: number, tolerance = 1e-9): void =>
   assert.ok(Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)), `${actual} vs ${expected}`);
 
-function spec(overrides: Partial<PipelineSpec> = {}): PipelineSpec {
-  return {
-    lookback: 3, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: [], futureFeatures: [], calendar: [], headCalendar: false, scale: 'standard', windowScale: false,
-    ...overrides,
-  };
-}
+const spec = pipelineSpec;
 
 test('fitScaler: standard, minmax, none, zero spread, and only [0, end)', () => {
   const values = [2, 4, 4, 4, 5, 5, 7, 9, 1000];

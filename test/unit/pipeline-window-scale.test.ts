@@ -10,6 +10,7 @@ import { DataError } from '../../src/errors.js';
 import { predictSeries } from '../../src/forecast/predict.js';
 import { MODEL_VERSION, serializeModel, validateModel, type ModelFile } from '../../src/io/model-file.js';
 import { fitModel } from '../../src/train/fit.js';
+import { pipelineSpec } from '../helpers/spec.js';
 import { makeDataset } from '../helpers/dataset.js';
 import { defaults } from '../helpers/training.js';
 
@@ -18,10 +19,7 @@ const close = (actual: number, expected: number, tolerance = 1e-9): void =>
   assert.ok(Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)), `${actual} vs ${expected}`);
 
 function spec(overrides: Partial<PipelineSpec> = {}): PipelineSpec {
-  return {
-    lookback: 4, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: [], futureFeatures: [], calendar: [], headCalendar: false, scale: 'standard', windowScale: true,
-    ...overrides,
-  };
+  return pipelineSpec({ lookback: 4, windowScale: true, ...overrides });
 }
 
 // Calm steps of 1 for 20 points, then a stretch that jumps by 10 each step, then calm again.

@@ -2,13 +2,12 @@
 // against the validation targets, shrunk by the evidence — counted per series, not per panel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitFrame, windowRefs, type PipelineSpec } from '../../src/data/prepare.js';
+import { fitFrame, windowRefs } from '../../src/data/prepare.js';
 import { correctionWeight, EVIDENCE_HALF } from '../../src/train/select.js';
+import { pipelineSpec } from '../helpers/spec.js';
 import { makeDataset } from '../helpers/dataset.js';
 
-const spec: PipelineSpec = {
-  lookback: 4, horizon: 2, baseline: { kind: 'naive', season: 1 }, features: [], futureFeatures: [], calendar: [], headCalendar: false, scale: 'standard', windowScale: false,
-};
+const spec = pipelineSpec({ lookback: 4 });
 const values = Array.from({ length: 60 }, (_, t) => 10 + 3 * Math.sin(t / 2) + (t % 3));
 
 test('correctionWeight by hand: the clamped least-squares weight times n / (n + EVIDENCE_HALF), n windows over the horizon', () => {
