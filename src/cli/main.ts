@@ -171,7 +171,9 @@ function usageMessage(message: string, args: string[]): string {
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown) {
     const first = args.find((arg) => !arg.startsWith('-'));
-    const names = unknown[1]!.split(', ');
+    // yargs also lists the camelCase twin of a hyphenated unknown flag: name each flag once.
+    const listed = unknown[1]!.split(', ');
+    const names = listed.filter((name) => !(/[A-Z]/.test(name) && listed.includes(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))));
     if (first !== undefined && !commandNames.includes(first) && names.includes(first)) {
       return `unknown command '${first}' (commands: ${commandNames.join(', ')})`;
     }
@@ -183,7 +185,7 @@ function usageMessage(message: string, args: string[]): string {
     const known = command === undefined ? COMMANDS.flatMap((other) => [...commandFlags(other).keys()]) : [...commandFlags(command as CommandName).keys()];
     const suggestion = names.length === 1 ? closestName(names[0]!, known) : undefined;
     const hint = suggestion === undefined ? '' : `did you mean --${suggestion}? `;
-    return `unknown flag${names.length === 1 ? '' : 's'}: ${unknown[1]} (${hint}see --help)`;
+    return `unknown flag${names.length === 1 ? '' : 's'}: ${names.join(', ')} (${hint}see --help)`;
   }
   const missingValue = /^Not enough arguments following: ([\w-]+)$/.exec(message);
   if (missingValue) return `--${missingValue[1]} needs a value`;

@@ -25,6 +25,8 @@ test('usage errors are one line on the context\'s standard error, exit 2', async
   const typo = await run(['inspect', dataset('nile.csv'), '--jsn']);
   assert.equal(typo.status, 2);
   assert.equal(typo.stderr, 'rnncast: unknown flag: jsn (did you mean --json? see --help)\n');
+  // A hyphenated unknown flag is named once (yargs also reports its camelCase twin).
+  assert.equal((await run(['inspect', dataset('nile.csv'), '--some-flag'])).stderr, 'rnncast: unknown flag: some-flag (see --help)\n');
   assert.equal((await run([])).stderr, 'rnncast: name a command: inspect, train, forecast, backtest, update\n');
   assert.equal((await run(['inspect', dataset('nile.csv'), '--hidden', '3'])).stderr, 'rnncast: --hidden is not a flag of inspect (it is one of train, forecast, backtest; see --help)\n');
   assert.equal((await run(['inspect', dataset('nile.csv'), '-q=maybe'])).stderr, 'rnncast: -q maybe: expected true or false (or yes/no, on/off, 1/0)\n');
