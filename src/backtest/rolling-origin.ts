@@ -8,7 +8,7 @@ import type { Dataset } from '../data/types.js';
 import { baselineReach } from '../data/baseline.js';
 import { firstOrigin, minimumLength } from '../data/window.js';
 import { resolveSettings, type FitSettings } from '../train/settings.js';
-import { seriesName } from '../data/transform.js';
+import { seriesName, transformParts } from '../data/transform.js';
 import type { SeriesForecast } from '../forecast/predict.js';
 import type { ForecastMethod } from '../forecast/methods.js';
 import { computeMetrics } from '../metrics/index.js';
@@ -137,10 +137,16 @@ function planWithFolds(dataset: Dataset, options: BacktestOptions, folds: number
     settings = resolveSettings(datasetBefore(dataset, at(0), window), { ...training, horizon }, options.season);
   } catch (error: unknown) {
     if (!(error instanceof DataError)) throw error;
-    // Say it in the backtest's terms: the whole series, and what the folds keep back.
     const longest = dataset.series.reduce((a, b) => (b.values.length > a.values.length ? b : a));
     const held = heldOutPoints(layout);
-    const needed = minimumLength(firstOrigin(training.lookback ?? 2, 1), horizon, training.valSize);
+    // The least the first fold could train on: the lookback shrinks to 1 unless given, and auto
+    // falls back to naive; a transform given keeps its baseline's reach.
+    const family = training.transform === 'auto' ? 'naive' : transformParts(training.transform).baseline;
+    const reach = baselineReach({ kind: family, season });
+    const needed = minimumLength(firstOrigin(training.lookback ?? 1, reach), horizon, training.valSize);
+    // Long enough, so the fold's data failed for another reason: its own message names it.
+    if (longest.values.length - held >= needed) throw error;
+    // Say it in the backtest's terms: the whole series, and what the folds keep back.
     throw new DataError(
       `${where(dataset.source)}: ${seriesName(longest.id)} has ${longest.values.length} points; ${describeLayout(layout)} keep the last ${held} for testing, and the first fold needs at least ${needed} before them to train; try fewer --folds, a smaller --stride or --horizon, or a shorter --lookback`,
     );

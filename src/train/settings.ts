@@ -84,7 +84,19 @@ function roughTrainingEnds(dataset: Dataset, valSize: number, horizon: number): 
   });
 }
 
-function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): { baseline: Baseline; second?: Baseline; scores: BaselineScore[]; present?: number[]; secondAgainst?: number } {
+interface ResolvedBaseline {
+  baseline: Baseline;
+  second?: Baseline;
+  scores: BaselineScore[];
+  /** auto: the seasons that pass the seasonality test. */
+  present?: number[];
+  /** auto: seasonal naive's score on the origins two-season naive reaches too. */
+  secondAgainst?: number;
+  /** auto: seasons no series is long enough to train a network on (left out of the candidates). */
+  tooShortFor?: number[];
+}
+
+function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[], horizon: number, valSize: number, seasonOverride: number | undefined): ResolvedBaseline {
   const seasons = seasonOverride !== undefined && seasonOverride > 1 ? [seasonOverride] : candidateSeasons(dataset.freq);
   const ends = roughTrainingEnds(dataset, valSize, horizon);
   const values = dataset.series.map((series, index) => valueTransform(series.values, logs[index]!));
@@ -96,7 +108,16 @@ function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[],
     const trainsAt = (reach: number): number => minimumLength(firstOrigin(floor, reach), horizon, valSize);
     const usable = lengths.filter((length) => length >= trainsAt(1));
     const reference = usable.length > 0 ? Math.min(...usable) : Math.max(...lengths);
-    const feasibleOf = (candidates: Baseline[]): Baseline[] => candidates.filter((baseline) => baselineReach(baseline) <= floor || reference >= trainsAt(baselineReach(baseline)) + MIN_TRAIN_WINDOWS / 2);
+    // Nor one no series is long enough to train on at all (36 monthly points, horizon 12: seasonal
+    // naive needs 38), where naive or drift still can: auto chooses among those rather than refuse.
+    const longest = Math.max(...lengths);
+    const trainable = (reach: number): boolean => longest >= minimumLength(firstOrigin(1, reach), horizon, valSize);
+    const feasibleOf = (candidates: Baseline[]): Baseline[] =>
+      candidates.filter((baseline) => {
+        const reach = baselineReach(baseline);
+        return trainable(reach) && (reach <= floor || reference >= trainsAt(reach) + MIN_TRAIN_WINDOWS / 2);
+      });
+    const tooShortFor = seasons.filter((season) => !trainable(season));
     const scores = scoreBaselines(values, ends, horizon, feasibleOf(candidateBaselines(seasons)));
     // A season is there when it passes the test on more than half of the series long enough to tell.
     const present = seasons.filter((season) => {
@@ -104,7 +125,7 @@ function resolveBaseline(dataset: Dataset, kind: TransformKind, logs: boolean[],
       return tested.length > 0 && tested.filter((result) => result.passed).length * 2 > tested.length;
     });
     const baseline = chooseBaseline(scores, present);
-    if (!isSeasonal(baseline.kind)) return { baseline, scores, present };
+    if (!isSeasonal(baseline.kind)) return { baseline, scores, present, tooShortFor };
     // A second member corrects two-season naive of the same season (the same inputs) where it
     // scores better in-sample than seasonal naive, the two scored on the same origins.
     const pair = scoreBaselines(values, ends, horizon, feasibleOf([baseline, { kind: 'two-season', season: baseline.season }]));
@@ -184,7 +205,7 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
       const against = score.baseline.kind === 'two-season' ? resolved.secondAgainst : undefined;
       return against === undefined ? text : `${text} against ${against.toFixed(2)} for seasonal naive where both reach`;
     }).join(', ');
-    const seasonsFound = seasonReason(baseline, present ?? []);
+    const seasonsFound = seasonReason(baseline, present ?? [], resolved.tooShortFor ?? []);
     const also = second === undefined ? '' : `, a second network ${describeBaseline(second)}`;
     why = `transform auto: the network corrects ${describeBaseline(baseline)}${also} (${seasonsFound}; in-sample error ${scored}); ${logWhy}`;
   }
@@ -192,9 +213,11 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
 }
 
 /** Why the chosen baseline has (or has no) season, in the words of chooseBaseline's rule. */
-function seasonReason(baseline: Baseline, present: readonly number[]): string {
+function seasonReason(baseline: Baseline, present: readonly number[], tooShortFor: readonly number[]): string {
   const tested = present.length === 0 ? 'no season passes the seasonality test' : `season${present.length > 1 ? 's' : ''} ${present.join(' and ')} pass${present.length > 1 ? '' : 'es'} the seasonality test`;
   if (isSeasonal(baseline.kind) && !present.includes(baseline.season)) return `${tested}; season ${baseline.season} beats naive in-sample`;
+  const short = tooShortFor.filter((season) => season > 1 && (!isSeasonal(baseline.kind) || season !== baseline.season));
+  if (short.length > 0) return `${tested}; too few points to train on seasonal naive (${short.join(', ')})`;
   return tested;
 }
 

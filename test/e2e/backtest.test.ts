@@ -106,6 +106,26 @@ describe('backtest', () => {
     assert.match(short.stderr, /the series has 144 points; --folds 8 of horizon 18 with --stride 18 keep the last 144/);
   });
 
+  test('a first fold long enough that fails for another reason says that reason, not that it is short', () => {
+    const lines = readFileSync(air, 'utf8').trimEnd().split('\n');
+    lines[50] = `${lines[50]!.split(',')[0]},-5`;
+    const file = join(temp.path, 'negative.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const result = runCli(['backtest', file, ...quick, '--transform', 'log']);
+    assert.equal(result.status, 65, result.stderr);
+    assert.equal(result.stderr, `rnncast: ${file}:51: value -5 cannot be log-transformed (--transform log needs positive values; try --transform auto, diff or seasonal-diff)\n`);
+  });
+
+  test('three folds of a year on six years of monthly data: the first fold, too short for seasonal naive, trains on naive', () => {
+    const file = join(temp.path, 'six-years.csv');
+    writeFileSync(file, `${readFileSync(air, 'utf8').trimEnd().split('\n').slice(0, 73).join('\n')}\n`);
+    const result = runCli(['backtest', file, ...quick, '--folds', '3', '--horizon', '12', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const doc = JSON.parse(result.stdout);
+    assert.equal(doc.folds.length, 3);
+    assert.match(doc.training[0].transform, /corrects (naive|drift) .*too few points to train on seasonal naive \(12\)/);
+  });
+
   test('an interrupt exits 130 and leaves an earlier output file untouched', async () => {
     const file = join(temp.path, 'keep.csv');
     writeFileSync(file, 'earlier\n');

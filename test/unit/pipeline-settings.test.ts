@@ -131,6 +131,21 @@ test('resolveSettings: auto on a monthly series says what it chose and why', () 
   assert.match(settings.why!, /seasonal naive \(12\).*log/);
 });
 
+test('auto on seasonal data too short to train on its season: naive or drift, and the why says so; a little longer, seasonal naive', () => {
+  const values = range(40, (t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 12) + Math.sin(t * 7.3));
+  const dataset = (length: number) => makeDataset([{ values: values.slice(0, length) }], { grid: 'M' });
+  // Horizon 12 and a fifth for validation: seasonal naive (12) needs 38 points to train one window.
+  const short = resolveSettings(dataset(37), defaults({ horizon: 12 }));
+  assert.equal(short.spec.baseline.kind === 'naive' || short.spec.baseline.kind === 'drift', true);
+  assert.deepEqual(short.trainable, [true]);
+  assert.match(short.why!, /too few points to train on seasonal naive \(12\)/);
+  const enough = resolveSettings(dataset(38), defaults({ horizon: 12 }));
+  assert.deepEqual(enough.spec.baseline, { kind: 'seasonal', season: 12 });
+  assert.doesNotMatch(enough.why!, /too few points/);
+  // A transform that names the season still needs the points.
+  assert.throws(() => resolveSettings(dataset(37), defaults({ horizon: 12, transform: 'seasonal-diff' })), DataError);
+});
+
 test('panels: series too short to train are marked, not fatal; a single short series is a data error', () => {
   const long = range(100, (t) => 50 + 10 * Math.sin(t));
   const dataset = makeDataset([{ id: 'long', values: long }, { id: 'short', values: long.slice(0, 8) }]);
