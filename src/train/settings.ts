@@ -216,8 +216,7 @@ export function resolveSettings(dataset: Dataset, options: TrainingOptions, seas
 function seasonReason(baseline: Baseline, present: readonly number[], tooShortFor: readonly number[]): string {
   const tested = present.length === 0 ? 'no season passes the seasonality test' : `season${present.length > 1 ? 's' : ''} ${present.join(' and ')} pass${present.length > 1 ? '' : 'es'} the seasonality test`;
   if (isSeasonal(baseline.kind) && !present.includes(baseline.season)) return `${tested}; season ${baseline.season} beats naive in-sample`;
-  const short = tooShortFor.filter((season) => season > 1 && (!isSeasonal(baseline.kind) || season !== baseline.season));
-  if (short.length > 0) return `${tested}; too few points to train on seasonal naive (${short.join(', ')})`;
+  if (tooShortFor.length > 0) return `${tested}; too few points to train on seasonal naive (${tooShortFor.join(', ')})`;
   return tested;
 }
 
