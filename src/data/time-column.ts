@@ -145,7 +145,7 @@ export function chooseTimeColumn(
       if (first === undefined) throw new DataError(`${where(file, headerLine)}: column '${time}' (--time) holds no times in the first rows`);
       throw new DataError(
         `${where(file, first.line, named + 1)}: '${first.text}' in column '${time}' (--time) is not a time rnncast recognises; ` +
-          `give its form with --time-format (Luxon tokens, e.g. --time-format 'dd/MM/yy')`,
+          (isStepColumn(values) ? stepNumbersHint(time!) : `give its form with --time-format (Luxon tokens, e.g. --time-format 'dd/MM/yy')`),
       );
     }
     return { index: named, column: new TimeColumn(mode, time!, named, file) };
@@ -157,6 +157,16 @@ export function chooseTimeColumn(
     if (mode !== null) return { index: i, column: new TimeColumn(mode, name, i, file) };
   }
   throw noTimeColumn(sample, header, headerLine, file);
+}
+
+/** Whole numbers rising by one (1, 2, 3, …): a row or step count, which no --time-format reads as a time. */
+function isStepColumn(values: readonly Sighting[]): boolean {
+  if (values.length < 3 || !values.every((value) => /^-?\d{1,9}$/.test(value.text))) return false;
+  return values.every((value, i) => i === 0 || Number(value.text) - Number(values[i - 1]!.text) === 1);
+}
+
+function stepNumbersHint(column: string): string {
+  return `column '${column}' holds step numbers (1, 2, 3, …), not times: rnncast puts forecasts on a calendar, so write each row's date or time in '${column}' (e.g. 2000-01-01, 2000-01-02, … for daily steps)`;
 }
 
 function noTimeColumn(sample: SampleRecord[], header: string[], headerLine: number, file: string): DataError {
@@ -172,6 +182,8 @@ function noTimeColumn(sample: SampleRecord[], header: string[], headerLine: numb
         hint = `; column '${header[i]}' has '${value}': if it holds years, name it with --time ${header[i]}`;
       } else if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(value)) {
         hint = `; column '${header[i]}' has '${value}' (a two-digit year): give its form, e.g. --time-format ${value.includes('.') ? 'dd.MM.yy' : 'M/d/yy'}`;
+      } else if (isStepColumn(columnValues(sample, i))) {
+        hint = `; ${stepNumbersHint(header[i]!)}`;
       }
     }
   }
