@@ -171,6 +171,8 @@ function stepNumbersHint(column: string): string {
 
 function noTimeColumn(sample: SampleRecord[], header: string[], headerLine: number, file: string): DataError {
   let hint = '';
+  // What to do: name and describe the time column, unless a column of step numbers says there is none to name.
+  let advice = '; name it with --time, and give its form with --time-format';
   if (header.length === 1) {
     const name = header[0]!;
     const other = [';', '\t', ','].find((d) => name.includes(d));
@@ -183,13 +185,14 @@ function noTimeColumn(sample: SampleRecord[], header: string[], headerLine: numb
       } else if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/.test(value)) {
         hint = `; column '${header[i]}' has '${value}' (a two-digit year): give its form, e.g. --time-format ${value.includes('.') ? 'dd.MM.yy' : 'M/d/yy'}`;
       } else if (isStepColumn(columnValues(sample, i))) {
+        advice = '';
         hint = `; ${stepNumbersHint(header[i]!)}`;
       }
     }
   }
   return new DataError(
     `${where(file, headerLine)}: no time column found: no column holds times rnncast recognises (${ISO_FORMS}, 1/31/2020, 31.01.2020, ` +
-      `Jan 2020, 2020-Q1, 2020-W05, ...) or epoch seconds/milliseconds; name it with --time, and give its form with --time-format${hint}`,
+      `Jan 2020, 2020-Q1, 2020-W05, ...) or epoch seconds/milliseconds${advice}${hint}`,
   );
 }
 

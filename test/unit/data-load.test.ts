@@ -156,7 +156,7 @@ test('bad times: unparseable, mixed formats, offsets no zone has, two-digit year
   await rejects('x,value\n1949,1\n1950,2\n', {}, DataError, "no time column found.*column 'x' has '1949': if it holds years, name it with --time x");
   // Step numbers are no time in any form: say so, rather than suggest a --time-format.
   const steps = 't,value\n1,5\n2,6\n3,7\n4,8\n';
-  await rejects(steps, {}, DataError, "^@:1: no time column found.*; column 't' holds step numbers \\(1, 2, 3, …\\), not times: rnncast puts forecasts on a calendar, so write each row's date or time in 't'");
+  await rejects(steps, {}, DataError, "^@:1: no time column found.*milliseconds; column 't' holds step numbers \\(1, 2, 3, …\\), not times: rnncast puts forecasts on a calendar, so write each row's date or time in 't'");
   await rejects(steps, { time: 't' }, DataError, "^@:2:1: '1' in column 't' \\(--time\\) is not a time rnncast recognises; column 't' holds step numbers");
   await rejects('t,value\n1,5\n3,6\n4,7\n', { time: 't' }, DataError, "is not a time rnncast recognises; give its form with --time-format");
 });
